@@ -1,0 +1,105 @@
+"""Findings and the check registry.
+
+A check is a pure function ``Region -> Iterable[Finding]`` registered under
+the requirement it enforces.  No I/O, no Pulumi: the CLI, the Pulumi program
+and the policy pack all call the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from medcloud.model import Region
+
+Loc = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # a violation: the region is not compliant
+    WARNING = "warning"  # compliant, but act soon (e.g. scale out a link)
+
+
+@dataclass(frozen=True)
+class Finding:
+    requirement: str
+    severity: Severity
+    message: str
+    loc: Loc = ()
+    #: Set when a region waiver covers the finding: its reason and expiry.
+    waived: str | None = None
+
+    def path(self, region: Region | None = None) -> str:
+        """``centres[2](dr-xian).location`` — the model path, indices named when possible."""
+        from medcloud.yamlio import describe_loc
+
+        data: Any = region.model_dump(mode="json") if region is not None else None
+        return describe_loc(self.loc, data) if data is not None else _plain(self.loc)
+
+    def to_json(self, region: Region | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "requirement": self.requirement,
+            "severity": self.severity.value,
+            "message": self.message,
+            "path": self.path(region),
+        }
+        if self.waived:
+            out["waived"] = self.waived
+        return out
+
+
+def _plain(loc: Loc) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
+
+
+CheckFn = Callable[[Region], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    requirement: str
+    title: str
+    fn: CheckFn = field(compare=False)
+
+
+REGISTRY: list[Check] = []
+
+
+def check(requirement: str, title: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a model check for ``requirement``."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY.append(Check(requirement, title, fn))
+        return fn
+
+    return register
+
+
+def error(requirement: str, message: str, *loc: str | int) -> Finding:
+    return Finding(requirement, Severity.ERROR, message, tuple(loc))
+
+
+def warning(requirement: str, message: str, *loc: str | int) -> Finding:
+    return Finding(requirement, Severity.WARNING, message, tuple(loc))
+
+
+def apply_waivers(region: Region, findings: Iterable[Finding], today: dt.date | None = None) -> list[Finding]:
+    """Mark findings covered by an unexpired waiver; expired waivers cover nothing."""
+    today = today or dt.date.today()
+    data = region.model_dump(mode="json")
+    out: list[Finding] = []
+    for finding in findings:
+        from medcloud.yamlio import describe_loc
+
+        path = describe_loc(finding.loc, data)
+        for waiver in region.waivers:
+            if waiver.requirement == finding.requirement and path.startswith(waiver.path) and waiver.expires >= today:
+                finding = replace(
+                    finding, waived=f"{waiver.reason} (approved by {waiver.approved_by}, until {waiver.expires})",
+                )
+                break
+        out.append(finding)
+    return out

@@ -1,0 +1,187 @@
+"""The region: centres, links, branches and business systems — the single source of truth."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from enum import StrEnum
+from ipaddress import IPv4Network
+
+from pydantic import Field
+
+from medcloud.model.base import Model, Name
+from medcloud.model.links import Link
+from medcloud.model.location import Location
+from medcloud.model.pools import AvailabilityZone, Pool
+from medcloud.model.systems import SnapshotPolicy, System
+from medcloud.model.standards import SNAPSHOT_RETENTION_DAYS, SNAPSHOT_TIMES
+
+
+class CentreRole(StrEnum):
+    """A centre's role in "two sites, three centres" (R-TOP-01)."""
+
+    PRODUCTION = "production"
+    SAME_CITY = "same_city"  # same-city active-active centre
+    REMOTE_DR = "remote_dr"
+    #: A local backup room (seed 002 A.2's cloud-provider backup room); not one of the three.
+    BACKUP = "backup"
+
+
+class Cloud(StrEnum):
+    OPENSTACK = "openstack"  # private / xinchuang cloud
+    ALICLOUD = "alicloud"  # public cloud
+
+
+class Capacity(Model):
+    """Usable capacity of a centre (R-TOP-06)."""
+
+    vcpus: int = Field(ge=0)
+    memory_gib: int = Field(ge=0)
+    storage_tib: float = Field(ge=0)
+
+
+class Centre(Model):
+    name: Name
+    role: CentreRole
+    cloud: Cloud
+    cloud_region: str = Field(min_length=1, description="provider region: 'RegionOne', 'cn-shenzhen'…")
+    location: Location
+    capacity: Capacity
+    ntp_servers: list[str] = Field(default_factory=list)
+    azs: list[AvailabilityZone] = Field(default_factory=list)
+
+    @property
+    def pools(self) -> list[Pool]:
+        return [pool for az in self.azs for pool in az.pools]
+
+    def pool(self, name: str) -> Pool | None:
+        return next((pool for pool in self.pools if pool.name == name), None)
+
+
+class Branch(Model):
+    """A branch hospital reached over leased lines (R-TOP-10)."""
+
+    name: Name
+    city: str = Field(min_length=1)
+
+
+class BlockStorage(Model):
+    replicas: int = Field(default=3, ge=1)
+    rack_spread: int = Field(default=3, ge=1, description="distinct racks holding the replicas")
+    qos_iops: int = Field(default=20000, ge=1)
+    qos_mbps: int = Field(default=500, ge=1)
+
+
+class ObjectStorage(Model):
+    """Object redundancy: replicas, or erasure coding k+m (R-ST-02)."""
+
+    replicas: int | None = Field(default=3, ge=1)
+    ec_data: int | None = Field(default=None, ge=1)
+    ec_parity: int | None = Field(default=None, ge=1)
+    rack_spread: int = Field(default=3, ge=1)
+
+
+class ArchivePolicy(Model):
+    worm: bool = True
+    retention_years: int = Field(default=30, ge=0)
+
+
+class StorageProfile(Model):
+    block: BlockStorage = Field(default_factory=BlockStorage)
+    object: ObjectStorage = Field(default_factory=ObjectStorage)
+    archive: ArchivePolicy = Field(default_factory=ArchivePolicy)
+    snapshots: SnapshotPolicy = Field(
+        default_factory=lambda: SnapshotPolicy(
+            times=list(SNAPSHOT_TIMES), retention_days=SNAPSHOT_RETENTION_DAYS,
+        )
+    )
+
+
+class Residency(Model):
+    """Declared data residency (R-TOP-09)."""
+
+    imaging_provinces: list[str] = Field(min_length=1, description="imaging data and its compute")
+    sensitive_provinces: list[str] | None = Field(
+        default=None, description="data level ≥ 4; default: imaging_provinces",
+    )
+
+    @property
+    def sensitive(self) -> list[str]:
+        return self.sensitive_provinces if self.sensitive_provinces is not None else self.imaging_provinces
+
+
+class Waiver(Model):
+    """An accepted, time-boxed deviation: findings it matches are reported as waived."""
+
+    requirement: str = Field(pattern=r"^R-[A-Z]+-\d{2}$")
+    path: str = Field(default="", description="finding path prefix it covers; empty = all")
+    reason: str = Field(min_length=10)
+    approved_by: str = Field(min_length=1)
+    expires: dt.date
+
+
+class Region(Model):
+    name: Name
+    description: str = ""
+    address_space: IPv4Network = Field(description="private supernet the IPAM carves VPCs from")
+    residency: Residency
+    storage: StorageProfile = Field(default_factory=StorageProfile)
+    centres: list[Centre] = Field(min_length=1)
+    branches: list[Branch] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    systems: list[System] = Field(default_factory=list)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    def centre(self, name: str) -> Centre | None:
+        return next((c for c in self.centres if c.name == name), None)
+
+    def centres_with(self, role: CentreRole) -> list[Centre]:
+        return [c for c in self.centres if c.role == role]
+
+    def links_between(self, a: str, b: str) -> list[Link]:
+        ends = frozenset((a, b))
+        return [link for link in self.links if link.endpoints == ends and not link.local]
+
+    def reference_errors(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """Dangling or duplicate names, as (loc, reason).  The loader turns them into input errors."""
+        yield from _duplicates(("centres",), [c.name for c in self.centres], "centre")
+        yield from _duplicates(("links",), [k.name for k in self.links], "link")
+        yield from _duplicates(("systems",), [s.name for s in self.systems], "system")
+        yield from _duplicates(("branches",), [b.name for b in self.branches], "branch")
+        for ci, centre in enumerate(self.centres):
+            yield from _duplicates(("centres", ci, "azs"), [a.name for a in centre.azs], "availability zone")
+            seen_pools: set[str] = set()
+            for ai, az in enumerate(centre.azs):
+                for pi, pool in enumerate(az.pools):
+                    if pool.name in seen_pools:
+                        yield ("centres", ci, "azs", ai, "pools", pi, "name"), f"duplicate pool name {pool.name!r}"
+                    seen_pools.add(pool.name)
+        endpoints = {c.name for c in self.centres} | {b.name for b in self.branches}
+        for li, link in enumerate(self.links):
+            for end in ("a", "b"):
+                if getattr(link, end) not in endpoints:
+                    yield ("links", li, end), f"no centre or branch named {getattr(link, end)!r}"
+            if (link.a, link.a_az) == (link.b, link.b_az):
+                yield ("links", li, "b"), "a link needs two different endpoints"
+            for end in ("a", "b"):
+                centre, az = self.centre(getattr(link, end)), getattr(link, f"{end}_az")
+                if az is not None and (centre is None or az not in {z.name for z in centre.azs}):
+                    yield ("links", li, f"{end}_az"), f"{getattr(link, end)!r} has no availability zone {az!r}"
+        for si, system in enumerate(self.systems):
+            for pi, placement in enumerate(system.placements):
+                centre = self.centre(placement.centre)
+                if centre is None:
+                    yield ("systems", si, "placements", pi, "centre"), f"no centre named {placement.centre!r}"
+                elif centre.pool(placement.pool) is None:
+                    yield (
+                        ("systems", si, "placements", pi, "pool"),
+                        f"centre {centre.name!r} has no pool named {placement.pool!r}",
+                    )
+
+
+def _duplicates(loc: tuple[str | int, ...], names: list[str], what: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            yield (*loc, i, "name"), f"duplicate {what} name {name!r}"
+        seen.add(name)

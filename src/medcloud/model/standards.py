@@ -1,0 +1,176 @@
+"""The standards' figures, as data, in one place.
+
+Every number a check compares against lives here, next to the requirement ID
+and the clause it comes from (see ../shared/REQUIREMENTS.md).  Checks, the
+policy pack and the hardware specs read these tables; none of them repeats a
+figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Need(StrEnum):
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+class BusinessClass(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+@dataclass(frozen=True)
+class ClassSpec:
+    """One row of the business-class table (R-BC-01, 013 3.7 table 2)."""
+
+    examples: str
+    same_city: Need
+    remote_dr: Need
+    rpo_max_s: float
+    rto_max_s: float
+    #: RTO for class A is "< 30 s": strictly below the figure.
+    rto_strict: bool = False
+
+
+BUSINESS_CLASSES: dict[BusinessClass, ClassSpec] = {
+    BusinessClass.A: ClassSpec("HIS, EMR online, 7x24", Need.REQUIRED, Need.REQUIRED, 0, 30, rto_strict=True),
+    BusinessClass.B: ClassSpec("PACS viewing, 4x24", Need.REQUIRED, Need.OPTIONAL, 60, 300),
+    BusinessClass.C: ClassSpec("research, analytics", Need.OPTIONAL, Need.OPTIONAL, 900, 1800),
+}
+
+
+class _Ranked(StrEnum):
+    """A string enum whose members are ordered weakest first, as declared."""
+
+    @property
+    def rank(self) -> int:
+        return list(type(self)).index(self)
+
+    def at_least(self, other: _Ranked) -> bool:
+        return self.rank >= other.rank
+
+
+class EncryptionScope(_Ranked):
+    """How close to the data the SM4 encryption sits, weakest first (R-DC-01)."""
+
+    NONE = "none"
+    TLS = "tls"
+    FILE = "file"
+    VOLUME = "volume"
+    HARDWARE = "hardware"
+
+
+class AccessControl(_Ranked):
+    """Access-control granularity, weakest first (R-DC-01)."""
+
+    READ_ONLY = "read_only"
+    ROLE = "role"
+    TABLE_RBAC = "table_rbac"
+    FIELD_MFA = "field_mfa"
+
+
+class AuditFrequency(_Ranked):
+    """How often audit records are reviewed, least frequent first (R-DC-01)."""
+
+    MONTHLY = "monthly"
+    WEEKLY = "weekly"
+    DAILY = "daily"
+    HOURLY = "hourly"
+    REALTIME = "realtime"
+
+
+@dataclass(frozen=True)
+class DataLevelSpec:
+    """One row of the data-classification table (R-DC-01, 014 appendix C table C.1)."""
+
+    name: str
+    examples: str
+    rpo_max_s: float | None
+    rto_max_s: float | None
+    encryption: EncryptionScope
+    #: SM4 is mandatory at FILE and above; TLS 1.3 is optional at level 2.
+    encryption_required: bool
+    access: AccessControl
+    audit: AuditFrequency
+
+
+DATA_LEVELS: dict[int, DataLevelSpec] = {
+    5: DataLevelSpec("very sensitive", "genome, HIV, obstetric history", 15, 300,
+                     EncryptionScope.HARDWARE, True, AccessControl.FIELD_MFA, AuditFrequency.REALTIME),
+    4: DataLevelSpec("core", "full EMR, DICOM", 15, 300,
+                     EncryptionScope.VOLUME, True, AccessControl.TABLE_RBAC, AuditFrequency.HOURLY),
+    3: DataLevelSpec("important", "admission summary, prescriptions", 3600, 900,
+                     EncryptionScope.FILE, True, AccessControl.ROLE, AuditFrequency.DAILY),
+    2: DataLevelSpec("internal", "anonymised statistics", 86400, 7200,
+                     EncryptionScope.TLS, False, AccessControl.ROLE, AuditFrequency.WEEKLY),
+    1: DataLevelSpec("public", "hospital profile", None, None,
+                     EncryptionScope.NONE, False, AccessControl.READ_ONLY, AuditFrequency.MONTHLY),
+}
+
+# --- Topology: two sites, three centres -----------------------------------
+#: R-TOP-02 [013 3.4, 5.6.2.1 b]
+SAME_CITY_MAX_KM = 100.0
+SAME_CITY_AZ_RTT_MAX_MS = 5.0
+ACTIVE_ACTIVE_RTT_MAX_MS = 2.0
+ACTIVE_ACTIVE_LOSS_MAX_PCT = 0.01
+#: R-TOP-03 [013 3.6, 5.6.2.2 b]
+REMOTE_DR_MIN_KM = 300.0
+REMOTE_RTT_MIN_MS = 5.0
+REMOTE_RTT_MAX_MS = 30.0
+#: R-TOP-04 [013 5.6.2.1 b]
+SAME_CITY_MIN_LINKS = 2
+SAME_CITY_LINK_MIN_GBPS = 100.0
+#: R-TOP-05 [013 5.6.2.2 d]
+REMOTE_MIN_LINKS = 2
+REMOTE_LINK_MIN_GBPS = 10.0
+REMOTE_SCALE_OUT_UTILISATION_PCT = 70.0
+#: R-TOP-06 [013 5.6.2.2 g]
+DR_MIN_CPU_RATIO = 0.5
+DR_MIN_MEMORY_RATIO = 0.5
+DR_MIN_STORAGE_RATIO = 1.2
+#: R-TOP-10 [002 A.2.5]: branch lines come in pairs over different ducts.
+BRANCH_MIN_LINES = 2
+
+# --- Business continuity ---------------------------------------------------
+#: R-BC-02 [013 5.6.2.2 c]
+REMOTE_ASYNC_LAG_MAX_S = 15 * 60
+OBJECT_REPLICATION_LAG_MAX_S = 60
+#: R-BC-03 [013 5.6.2.2 c]
+SNAPSHOT_TIMES = ("00:00", "06:00", "12:00", "18:00")
+SNAPSHOT_RETENTION_DAYS = 7
+#: R-BC-05 [013 5.6.2.1 c]: 2+2 synchronous write replicas across the pair.
+SAME_CITY_MIN_WRITE_REPLICAS = 4
+
+# --- Data and storage ------------------------------------------------------
+#: R-DC-02 [014 C.3 e]
+ARCHIVE_RETENTION_MIN_YEARS = 30
+#: R-ST-01 [003]
+BLOCK_MIN_REPLICAS = 3
+#: R-ST-02 [003]
+OBJECT_REPLICA_CHOICES = (3, 4)
+OBJECT_EC_CHOICES = ((2, 2), (4, 2), (8, 3))
+
+# --- Domestic hardware -----------------------------------------------------
+#: R-HW-02 [014 6.1.1 c]
+NODE_MIN_PHYSICAL_CORES = 32
+NODE_MIN_STORAGE_GBPS = 10.0
+#: R-HW-05 [014 7.3.3.1 b]
+STORAGE_NODE_MIN_GBPS = 100.0
+
+# --- Pools -------------------------------------------------------------------
+#: R-POOL-01 [013 5.2.1 c]: one standard capacity unit.
+SCU_VCPU = 1
+SCU_MEMORY_GIB = 4
+SCU_IOPS = 1000
+SCU_GBPS = 1.0
+
+#: Workloads the standards call sensitive by kind (R-TOP-08): physically dedicated pools.
+SENSITIVE_SYSTEM_KINDS = frozenset({"his", "emr", "pacs", "lis", "ris"})
+#: Workloads that carry medical imaging (R-TOP-09).
+IMAGING_SYSTEM_KINDS = frozenset({"pacs", "ris"})
+#: Data levels the standards call sensitive (R-TOP-08, R-TOP-09): core and above.
+SENSITIVE_DATA_LEVEL = 4

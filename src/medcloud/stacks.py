@@ -1,0 +1,122 @@
+"""Stacks and region files: finding them and loading them.
+
+A stack is Pulumi's: ``stacks/Pulumi.<name>.yaml`` whose ``medcloud:region``
+config value names the region file (relative to the stack file).  Anywhere a
+command takes STACK it accepts a stack name (``dev``), a stack file, or a path
+to a region file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from medcloud.errors import SourceError, StackNotFoundError
+from medcloud.model import Region
+from medcloud.yamlio import Document, load_document, validate
+
+#: The stack config key naming the region file.
+REGION_KEY = "medcloud:region"
+
+
+@dataclass(frozen=True)
+class StackRef:
+    name: str | None
+    stack_file: Path | None
+    region_file: Path
+
+
+@dataclass(frozen=True)
+class LoadedRegion:
+    ref: StackRef
+    region: Region
+    document: Document
+
+    def position(self, loc: tuple[str | int, ...]) -> str:
+        """``file:line`` of a model path, for findings."""
+        pos = self.document.position(loc)
+        return f"{self.ref.region_file}:{pos[0]}" if pos else str(self.ref.region_file)
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The medcloud project directory: ``$MEDCLOUD_HOME``, or the nearest parent holding Pulumi.yaml."""
+    env = os.environ.get("MEDCLOUD_HOME")
+    if env:
+        return Path(env)
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "Pulumi.yaml").is_file() and (candidate / "stacks").is_dir():
+            return candidate
+    raise StackNotFoundError(
+        f"no medcloud project (Pulumi.yaml with stacks/) in {here} or its parents; set MEDCLOUD_HOME"
+    )
+
+
+def stack_names(root: Path) -> list[str]:
+    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
+
+
+def resolve(arg: str, root: Path | None = None) -> StackRef:
+    """Turn a STACK argument into the stack and region files it means."""
+    path = Path(arg)
+    if path.is_file():
+        document = load_document(path)
+        if isinstance(document.data, dict) and "config" in document.data:
+            return _from_stack_file(path, document, _stack_name(path))
+        return StackRef(None, None, path)
+    if path.suffix in (".yaml", ".yml"):
+        raise StackNotFoundError(f"{arg}: no such file")
+    # A bare name, or `stacks/dev` meaning the stack named dev.
+    name = path.name
+    base = root or project_root()
+    stack_file = base / "stacks" / f"Pulumi.{name}.yaml"
+    if not stack_file.is_file():
+        known = ", ".join(stack_names(base)) or "none"
+        raise StackNotFoundError(f"{arg}: no stack named {name!r} (stacks: {known})")
+    return _from_stack_file(stack_file, load_document(stack_file), name)
+
+
+def _stack_name(path: Path) -> str | None:
+    name = path.name
+    if name.startswith("Pulumi.") and name.endswith(".yaml"):
+        return name[len("Pulumi."):-len(".yaml")]
+    return None
+
+
+def _from_stack_file(path: Path, document: Document, name: str | None) -> StackRef:
+    config = document.data.get("config") if isinstance(document.data, dict) else None
+    value = config.get(REGION_KEY) if isinstance(config, dict) else None
+    if not isinstance(value, str) or not value:
+        pos = document.position(("config",))
+        raise SourceError(
+            path, f"the stack does not name its region file ({REGION_KEY}: regions/NAME.yaml)",
+            line=pos[0] if pos else None, field=f"config.{REGION_KEY}",
+        )
+    region_file = (path.parent / value).resolve()
+    if not region_file.is_file():
+        pos = document.position(("config", REGION_KEY))
+        raise SourceError(path, f"region file {value} not found", line=pos[0] if pos else None,
+                          field=f"config.{REGION_KEY}")
+    return StackRef(name, path, region_file)
+
+
+def load_region_file(path: Path, ref: StackRef | None = None) -> LoadedRegion:
+    """Load and validate a region file, including its cross references."""
+    document = load_document(path)
+    region = validate(Region, document)
+    for loc, reason in region.reference_errors():
+        pos = document.position(loc)
+        from medcloud.yamlio import describe_loc
+
+        raise SourceError(
+            path, reason, line=pos[0] if pos else None, column=pos[1] if pos else None,
+            field=describe_loc(loc, document.data),
+        )
+    return LoadedRegion(ref or StackRef(None, None, path), region, document)
+
+
+def load(arg: str, root: Path | None = None) -> LoadedRegion:
+    """Resolve STACK and load its region."""
+    ref = resolve(arg, root)
+    return load_region_file(ref.region_file, ref)
