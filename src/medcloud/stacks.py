@@ -36,7 +36,15 @@ class LoadedRegion:
     def position(self, loc: tuple[str | int, ...]) -> str:
         """``file:line`` of a model path, for findings."""
         pos = self.document.position(loc)
-        return f"{self.ref.region_file}:{pos[0]}" if pos else str(self.ref.region_file)
+        return f"{display_path(self.ref.region_file)}:{pos[0]}" if pos else display_path(self.ref.region_file)
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it lies below it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def project_root(start: Path | None = None) -> Path:

@@ -174,9 +174,7 @@ def _data_loc(loc: Loc, data: Any) -> Loc:
     kept: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, Mapping) and isinstance(part, str) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if _indexes(node, part):
             node = node[part]
         elif i == len(loc) - 1:
             node = None
@@ -184,6 +182,12 @@ def _data_loc(loc: Loc, data: Any) -> Loc:
             continue
         kept.append(part)
     return tuple(kept)
+
+
+def _indexes(node: Any, part: str | int) -> bool:
+    if isinstance(node, Mapping):
+        return isinstance(part, str) and part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def load_model(model: type[M], path: Path, *, context: dict[str, Any] | None = None) -> M:

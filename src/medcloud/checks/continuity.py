@@ -45,8 +45,6 @@ def business_class(region: Region) -> Iterator[Finding]:
         spec = std.BUSINESS_CLASSES[system.business_class]
         cls = f"class-{system.business_class.value} system {system.name!r}"
         roles = roles_of(region, system)
-        if CentreRole.PRODUCTION not in roles:
-            yield error("R-BC-01", f"{cls} has no copy in the production centre", "systems", si, "placements")
         if spec.same_city == std.Need.REQUIRED:
             if CentreRole.SAME_CITY not in roles:
                 yield error("R-BC-01", f"{cls} has no same-city active-active copy", "systems", si, "placements")

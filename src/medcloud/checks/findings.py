@@ -90,16 +90,18 @@ def apply_waivers(region: Region, findings: Iterable[Finding], today: dt.date | 
     """Mark findings covered by an unexpired waiver; expired waivers cover nothing."""
     today = today or dt.date.today()
     data = region.model_dump(mode="json")
+    from medcloud.yamlio import describe_loc
+
     out: list[Finding] = []
     for finding in findings:
-        from medcloud.yamlio import describe_loc
-
         path = describe_loc(finding.loc, data)
-        for waiver in region.waivers:
-            if waiver.requirement == finding.requirement and path.startswith(waiver.path) and waiver.expires >= today:
-                finding = replace(
-                    finding, waived=f"{waiver.reason} (approved by {waiver.approved_by}, until {waiver.expires})",
-                )
-                break
+        waiver = next(
+            (w for w in region.waivers
+             if w.requirement == finding.requirement and path.startswith(w.path) and w.expires >= today),
+            None,
+        )
+        if waiver is not None:
+            reason = f"{waiver.reason} (approved by {waiver.approved_by}, until {waiver.expires})"
+            finding = replace(finding, waived=reason)  # noqa: PLW2901
         out.append(finding)
     return out

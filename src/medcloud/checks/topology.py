@@ -116,17 +116,20 @@ def remote_dr_site(region: Region) -> Iterator[Finding]:
             "centres", di, "location",
         )
     for risk in shared_risks(prod.location, dr.location):
-        yield error("R-TOP-03", f"remote DR centre {dr.name!r} shares the {risk} with production", "centres", di, "location")
+        yield error(
+            "R-TOP-03", f"remote DR centre {dr.name!r} shares the {risk} with production", "centres", di, "location",
+        )
     remote_links = region.links_between(prod.name, dr.name)
     for link in remote_links:
         if not remote_rtt_ok(link.rtt_ms):
             yield error(
                 "R-TOP-03",
-                f"remote link RTT {link.rtt_ms} ms is outside {std.REMOTE_RTT_MIN_MS:.0f}–{std.REMOTE_RTT_MAX_MS:.0f} ms",
+                f"remote link RTT {link.rtt_ms} ms is outside "
+                f"{std.REMOTE_RTT_MIN_MS:.0f}–{std.REMOTE_RTT_MAX_MS:.0f} ms",
                 "links", _link_index(region, link), "rtt_ms",
             )
     twin = _one(region, CentreRole.SAME_CITY)
-    local_routes = {l.route_id for l in region.links_between(prod.name, twin.name)} if twin else set()
+    local_routes = {k.route_id for k in region.links_between(prod.name, twin.name)} if twin else set()
     seen: dict[str, str] = {}
     for link in remote_links:
         li = _link_index(region, link)
@@ -137,7 +140,8 @@ def remote_dr_site(region: Region) -> Iterator[Finding]:
             )
         if link.route_id in seen:
             yield error(
-                "R-TOP-03", f"remote links {seen[link.route_id]!r} and {link.name!r} share fibre route {link.route_id!r}",
+                "R-TOP-03",
+                f"remote links {seen[link.route_id]!r} and {link.name!r} share fibre route {link.route_id!r}",
                 "links", li, "route_id",
             )
         seen.setdefault(link.route_id, link.name)
@@ -148,14 +152,14 @@ def same_city_links(region: Region) -> Iterator[Finding]:
     prod, twin = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.SAME_CITY)
     if prod is None or twin is None:
         return
-    wdm = [l for l in region.links_between(prod.name, twin.name) if l.kind == LinkKind.WDM]
+    wdm = [k for k in region.links_between(prod.name, twin.name) if k.kind == LinkKind.WDM]
     for link in wdm:
         if link.bandwidth_gbps < std.SAME_CITY_LINK_MIN_GBPS:
             yield error(
                 "R-TOP-04", f"WDM link {link.name!r} carries {link.bandwidth_gbps:g} Gbps (at least "
                 f"{std.SAME_CITY_LINK_MIN_GBPS:g})", "links", _link_index(region, link), "bandwidth_gbps",
             )
-    routes = {l.route_id for l in wdm if l.bandwidth_gbps >= std.SAME_CITY_LINK_MIN_GBPS}
+    routes = {k.route_id for k in wdm if k.bandwidth_gbps >= std.SAME_CITY_LINK_MIN_GBPS}
     if len(routes) < std.SAME_CITY_MIN_LINKS:
         yield error(
             "R-TOP-04",
@@ -171,7 +175,7 @@ def remote_links(region: Region) -> Iterator[Finding]:
     if prod is None or dr is None:
         return
     links = region.links_between(prod.name, dr.name)
-    carriers = {l.carrier for l in links}
+    carriers = {k.carrier for k in links}
     if len(links) < std.REMOTE_MIN_LINKS or len(carriers) < std.REMOTE_MIN_LINKS:
         yield error(
             "R-TOP-05",
@@ -261,8 +265,8 @@ def data_residency(region: Region) -> Iterator[Finding]:
 @check("R-TOP-10", "branch leased lines come in pairs over different physical ducts")
 def branch_lines(region: Region) -> Iterator[Finding]:
     for bi, branch in enumerate(region.branches):
-        lines = [l for l in region.links if branch.name in l.endpoints and l.kind == LinkKind.LEASED_LINE]
-        routes = {l.route_id for l in lines}
+        lines = [k for k in region.links if branch.name in k.endpoints and k.kind == LinkKind.LEASED_LINE]
+        routes = {k.route_id for k in lines}
         if len(routes) < std.BRANCH_MIN_LINES:
             yield error(
                 "R-TOP-10",

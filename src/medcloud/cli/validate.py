@@ -14,6 +14,7 @@ from medcloud.checks import ComplianceReport, Severity, run_checks
 from medcloud.stacks import LoadedRegion, load
 
 STATUS_STYLE = {"compliant": "green", "violated": "bold red", "waived": "yellow"}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "waived": "yellow"}
 
 
 def register(sub: Any) -> None:
@@ -48,8 +49,8 @@ def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Consol
     table.add_column("requirement", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("finding")
-    table.add_column("where", overflow="fold")
-    for chk in report.checks:
+    table.add_column("source", overflow="fold", style="cyan")
+    for chk in sorted(report.checks, key=lambda c: c.requirement):
         found = report.for_requirement(chk.requirement)
         errors = [f for f in found if f.severity == Severity.ERROR and not f.waived]
         status = "violated" if errors else ("waived" if any(f.waived for f in found) else "compliant")
@@ -58,14 +59,16 @@ def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Consol
             continue
         for i, finding in enumerate(found):
             label = finding.severity.value if not finding.waived else "waived"
-            message = Text(f"[{label}] {finding.message}")
+            message = Text(f"{label}: ", style=SEVERITY_STYLE[label])
+            message.append(finding.message, style="default")
+            message.append(f"\n{finding.path(region)}", style="dim")
             if finding.waived:
-                message.append(f"\n  waiver: {finding.waived}", style="yellow")
+                message.append(f"\nwaiver: {finding.waived}", style="yellow")
             table.add_row(
                 chk.requirement if i == 0 else "",
                 Text(status, style=STATUS_STYLE[status]) if i == 0 else "",
                 message,
-                f"{loaded.position(finding.loc)}\n{finding.path(region)}",
+                loaded.position(finding.loc),
             )
     console.print(table)
     count = len(report.violations)

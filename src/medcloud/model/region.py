@@ -13,8 +13,8 @@ from medcloud.model.base import Model, Name
 from medcloud.model.links import Link
 from medcloud.model.location import Location
 from medcloud.model.pools import AvailabilityZone, Pool
-from medcloud.model.systems import SnapshotPolicy, System
 from medcloud.model.standards import SNAPSHOT_RETENTION_DAYS, SNAPSHOT_TIMES
+from medcloud.model.systems import SnapshotPolicy, System
 
 
 class CentreRole(StrEnum):
@@ -164,18 +164,18 @@ class Region(Model):
             if (link.a, link.a_az) == (link.b, link.b_az):
                 yield ("links", li, "b"), "a link needs two different endpoints"
             for end in ("a", "b"):
-                centre, az = self.centre(getattr(link, end)), getattr(link, f"{end}_az")
-                if az is not None and (centre is None or az not in {z.name for z in centre.azs}):
+                site, az = self.centre(getattr(link, end)), getattr(link, f"{end}_az")
+                if az is not None and (site is None or az not in {z.name for z in site.azs}):
                     yield ("links", li, f"{end}_az"), f"{getattr(link, end)!r} has no availability zone {az!r}"
         for si, system in enumerate(self.systems):
             for pi, placement in enumerate(system.placements):
-                centre = self.centre(placement.centre)
-                if centre is None:
+                target = self.centre(placement.centre)
+                if target is None:
                     yield ("systems", si, "placements", pi, "centre"), f"no centre named {placement.centre!r}"
-                elif centre.pool(placement.pool) is None:
+                elif target.pool(placement.pool) is None:
                     yield (
                         ("systems", si, "placements", pi, "pool"),
-                        f"centre {centre.name!r} has no pool named {placement.pool!r}",
+                        f"centre {target.name!r} has no pool named {placement.pool!r}",
                     )
 
 

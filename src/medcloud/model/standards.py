@@ -174,3 +174,13 @@ SENSITIVE_SYSTEM_KINDS = frozenset({"his", "emr", "pacs", "lis", "ris"})
 IMAGING_SYSTEM_KINDS = frozenset({"pacs", "ris"})
 #: Data levels the standards call sensitive (R-TOP-08, R-TOP-09): core and above.
 SENSITIVE_DATA_LEVEL = 4
+
+# --- Crypto, keys and audit (medcloud.crypto, .secrets, .audit, .evidence) ----
+#: R-SEC-03 [013 6.2.2 c]: keys rotate at least yearly; the key-change log is kept >= 36 months.
+KEY_ROTATION_MAX_DAYS = 365
+KEY_CHANGE_LOG_RETENTION_MIN_MONTHS = 36
+#: R-SEC-05 [013 5.5.2; 014 7.2.3.4.2 c]: audit records kept >= 6 months, application logs 6 years.
+AUDIT_RETENTION_MIN_MONTHS = 6
+APPLICATION_LOG_RETENTION_MIN_YEARS = 6
+#: GM/T 0009-2012 10: the SM2 signer ID when the parties agreed on none.
+SM2_DEFAULT_USER_ID = b"1234567812345678"

@@ -1,0 +1,132 @@
+"""`medcloud validate`: exit codes, output formats and one-line errors for malformed files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from medcloud.cli import main
+
+DEV = "stacks/regions/dev.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("stack", ["dev", "stacks/dev", "stacks/Pulumi.dev.yaml", DEV])
+def test_every_spelling_of_the_dev_stack_is_compliant(
+    capsys: pytest.CaptureFixture[str], root: Path, monkeypatch: pytest.MonkeyPatch, stack: str
+) -> None:
+    monkeypatch.chdir(root)
+    code, out, err = run(capsys, "validate", stack)
+    assert (code, err) == (0, "")
+    assert "dev: compliant" in out
+
+
+def test_json_format_lists_every_requirement(capsys: pytest.CaptureFixture[str], root: Path) -> None:
+    code, out, _ = run(capsys, "validate", str(root / DEV), "--format", "json")
+    document = json.loads(out)
+    assert code == 0 and document["compliant"] is True
+    ids = {r["requirement"] for r in document["requirements"]}
+    assert {"R-TOP-01", "R-TOP-03", "R-TOP-09", "R-BC-01", "R-BC-03", "R-DC-01"} <= ids
+    assert all(r["status"] == "compliant" for r in document["requirements"])
+
+
+def edited_dev(root: Path, tmp_path: Path, old: str, new: str) -> Path:
+    text = (root / DEV).read_text(encoding="utf-8")
+    assert old in text, old
+    path = tmp_path / "region.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_violations_exit_1_and_name_requirement_and_line(
+    capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path
+) -> None:
+    """R-TOP-03: DR moved to ~150 km; the JSON finding points at the file and line."""
+    path = edited_dev(root, tmp_path, "lat: 30.5728, lon: 104.0668", "lat: 24.48, lon: 113.60")
+    code, out, _ = run(capsys, "validate", str(path), "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    r_top_03 = next(r for r in document["requirements"] if r["requirement"] == "R-TOP-03")
+    assert r_top_03["status"] == "violated"
+    finding = r_top_03["findings"][0]
+    assert finding["path"] == "centres[2](cd-dr).location"
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if "lat: 24.48" in t)
+    assert finding["source"].endswith(f"region.yaml:{line}")
+
+
+def test_table_format_shows_violation(capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path) -> None:
+    """R-BC-01: a class-A system declaring a 45 s RTO shows up in the table."""
+    path = edited_dev(root, tmp_path, "    rto_s: 20\n", "    rto_s: 45\n")
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    assert "R-BC-01" in out and "violated" in out and "RTO 45 s" in out
+    assert "dev: 1 violation(s)" in out  # level 4 allows 300 s (R-DC-01): only the class bound fails
+
+
+MALFORMED = [
+    ("bad YAML", "name: dev\n", "name: [dev\n", r"region\.yaml:\d+:\d+: invalid YAML"),
+    ("unknown field", "    cloud: openstack\n", "    cloud: openstack\n    colour: blue\n",
+     r"region\.yaml:\d+:\d+: centres\[0\]\(gz-prod\)\.colour: unknown field"),
+    ("wrong type", "vcpus: 2048,", "vcpus: lots,",
+     r"region\.yaml:\d+:\d+: centres\[0\]\(gz-prod\)\.capacity\.vcpus: Input should be a valid integer"),
+    ("missing centre", "{centre: cd-dr, pool: core-gold}", "{centre: xa-dr, pool: core-gold}",
+     r"region\.yaml:\d+:\d+: systems\[0\]\(his\)\.placements\[2\]\.centre: no centre named 'xa-dr'"),
+    ("missing field", "    cloud_region: cn-chengdu\n", "\n",
+     r"region\.yaml:\d+:\d+: centres\[2\]\(cd-dr\)\.cloud_region: field required"),
+    ("duplicate key", "    role: production\n", "    role: production\n    role: same_city\n",
+     r"region\.yaml:\d+:\d+: centres\[0\]\.role: duplicate key 'role'"),
+]
+
+
+@pytest.mark.parametrize(("case", "old", "new", "pattern"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_region_is_one_line_error_with_file_line_exit_2(
+    capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path, case: str, old: str, new: str, pattern: str
+) -> None:
+    path = edited_dev(root, tmp_path, old, new)
+    code, out, err = run(capsys, "validate", str(path))
+    assert code == 2, case
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert re.search(pattern, lines[0]), lines[0]
+    assert "Traceback" not in err
+
+
+def test_error_line_points_at_the_offending_value(
+    capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path
+) -> None:
+    path = edited_dev(root, tmp_path, "vcpus: 2048,", "vcpus: lots,")
+    _, _, err = run(capsys, "validate", str(path))
+    line = int(re.search(r"region\.yaml:(\d+):", err).group(1))  # type: ignore[union-attr]
+    assert "vcpus: lots" in path.read_text().splitlines()[line - 1]
+
+
+def test_unknown_stack_and_missing_file_exit_2(capsys: pytest.CaptureFixture[str], root: Path) -> None:
+    code, _, err = run(capsys, "validate", "nosuch")
+    assert code == 2 and "no stack named 'nosuch'" in err and "dev" in err
+    code, _, err = run(capsys, "validate", "nosuch.yaml")
+    assert code == 2 and "nosuch.yaml: no such file" in err
+
+
+def test_stack_file_without_region_key(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    stack = tmp_path / "Pulumi.broken.yaml"
+    stack.write_text("config:\n  medcloud:other: x\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", str(stack))
+    assert code == 2
+    assert "Pulumi.broken.yaml:1: config.medcloud:region: the stack does not name its region file" in err
+
+
+def test_help_is_available_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["--help"], ["validate", "--help"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv)
+        assert exit_info.value.code == 0
+        assert "usage: medcloud" in capsys.readouterr().out
