@@ -24,6 +24,14 @@ EXIT_INTERRUPTED = 130
 #: Sub-command modules, in the order --help lists them.
 COMMANDS = [
     "validate",
+    "secret",
+    "audit",
+    "report",
+    "review",
+    "provision",
+    "switch",
+    "verify",
+    "preview",
 ]
 
 Handler = Callable[[argparse.Namespace], int]
@@ -47,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     try:
+        if getattr(args, "audit_action", None):
+            # Commands that set audit_action get one SM3-chained audit record (R-SEC-05).
+            from medcloud.audit.command import run_audited
+
+            return run_audited(args, handler)
         return handler(args)
     except InputError as exc:
         print(f"medcloud: error: {exc}", file=sys.stderr)

@@ -184,3 +184,34 @@ AUDIT_RETENTION_MIN_MONTHS = 6
 APPLICATION_LOG_RETENTION_MIN_YEARS = 6
 #: GM/T 0009-2012 10: the SM2 signer ID when the parties agreed on none.
 SM2_DEFAULT_USER_ID = b"1234567812345678"
+
+# --- Transport and algorithm choices (policy pack) ----------------------------
+#: R-NET-04 [013 6.2.2 b 1], R-DC-01 level 2: cross-cloud sync over TLS 1.3 only.
+TLS_MIN_VERSION = (1, 3)
+#: R-NET-04 [013 6.2.2 b 2], R-SEC-01 [014 7.2.1 c]: the SM suite (national algorithms).
+SM_ALGORITHMS = frozenset({"sm2", "sm3", "sm4"})
+#: R-SEC-01 [014 7.2.1 c]: international algorithms allowed only where interop needs them.
+INTEROP_ALGORITHMS = frozenset({"aes256", "rsa2048"})
+#: R-DC-02 [014 C.3 e]: 30 years of WORM retention, in days as object stores count it.
+ARCHIVE_RETENTION_MIN_DAYS = ARCHIVE_RETENTION_MIN_YEARS * 365
+
+# --- Hardware acceptance (medcloud.hardware) ----------------------------------
+#: R-HW-01 [013 5.2.1 a; 003; 014 7.5.1 c]: the CPU architectures a region may mix, as
+#: Linux names them (lscpu "Architecture"), and the domestic CPU families per architecture.
+CPU_ARCHITECTURES = frozenset({"x86_64", "aarch64", "loongarch64"})
+DOMESTIC_CPU_FAMILIES: dict[str, str] = {
+    "kunpeng": "aarch64", "phytium": "aarch64", "hygon": "x86_64",
+    "zhaoxin": "x86_64", "loongson": "loongarch64",
+}
+#: R-HW-03 [014 7.1.1.1 b]: "redundant" means at least two of each, all healthy.
+MIN_REDUNDANT_PSUS = 2
+MIN_REDUNDANT_FANS = 2
+#: R-HW-04 [014 7.1.2.1]: domestic server OS, by os-release ID (lower-cased).
+DOMESTIC_OS_IDS = frozenset({"openeuler", "kylin", "uos", "anolis"})
+#: R-HW-06 [014 6.1.3 a; 7.5.1 a]: domestic switch vendors by IANA enterprise number
+#: (the arc after 1.3.6.1.4.1 in sysObjectID).
+DOMESTIC_SWITCH_ENTERPRISES: dict[int, str] = {
+    2011: "Huawei", 25506: "H3C", 4881: "Ruijie", 3902: "ZTE",
+}
+#: R-HW-03 [014 7.1.1.1 b]: declared by the vendor, recorded as evidence.
+MTBF_MIN_HOURS = 10_000

@@ -1,0 +1,237 @@
+"""Cloud-neutral component arguments, derived purely from the region model.
+
+Every component takes one of these frozen dataclasses; backends map them to
+provider resources.  ``props()`` turns them into the component's Pulumi
+inputs, so the policy pack and reviewers see exactly what a component was
+asked to build.  Nothing here imports a provider.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Direction = Literal["ingress", "egress"]
+Protocol = Literal["tcp", "udp", "icmp", "any"]
+ReplicaRole = Literal["primary", "same_city", "remote_dr", "backup"]
+
+
+def props(args: Any) -> dict[str, Any]:
+    """A dataclass as plain JSON-able component inputs."""
+    # The JSON round trip turns tuples into lists, the shape Pulumi serialises.
+    raw: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(args)))
+    return {k: v for k, v in raw.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class PoolLabels:
+    """The pool metadata R-TOP-07 requires on every resource serving the pool."""
+
+    pool: str
+    az: str
+    tier: str
+    security_domain: str
+    dr_domain: str
+    cost_tag: str
+    xinchuang: bool
+    dedicated: bool
+    cpu_arch: str
+
+    def tags(self) -> dict[str, str]:
+        """R-TOP-07 labels as provider tags (OpenStack renders them as ``key=value`` strings)."""
+        return {
+            "medcloud-pool": self.pool,
+            "medcloud-tier": self.tier,
+            "medcloud-security-domain": self.security_domain,
+            "medcloud-dr-domain": self.dr_domain,
+            "medcloud-cost-tag": self.cost_tag,
+            "medcloud-xinchuang": str(self.xinchuang).lower(),
+        }
+
+
+@dataclass(frozen=True)
+class SubnetArgs:
+    key: str
+    az: str | None
+    security_domain: str
+    cidr: str
+    pools: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FlowRule:
+    """One allowed flow on a pool's security group (R-NET-02 micro-segmentation).
+
+    Exactly one of ``remote_pool`` (a security group in the same VPC) and
+    ``remote_cidr`` (a peer centre's subnet) is set; there is never a
+    0.0.0.0/0 source or destination.
+    """
+
+    pool: str
+    direction: Direction
+    protocol: Protocol
+    port_min: int | None
+    port_max: int | None
+    remote_pool: str | None
+    remote_cidr: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class VpcArgs:
+    region: str
+    centre: str
+    cloud: str
+    cloud_region: str
+    cidr: str
+    subnets: tuple[SubnetArgs, ...]
+    pools: tuple[PoolLabels, ...]
+    rules: tuple[FlowRule, ...]
+
+
+@dataclass(frozen=True)
+class EncryptionArgs:
+    """At-rest encryption a centre must offer (R-DC-01, R-SEC-02, R-SEC-03)."""
+
+    required: bool
+    algorithm: str
+    #: strongest scope any system placed here asks for: volume, hardware…
+    scope: str
+    max_data_level: int
+    rotation_days: int
+
+
+@dataclass(frozen=True)
+class ReplicationTarget:
+    """Where a centre's object buckets replicate to (R-BC-02)."""
+
+    centre: str
+    cloud: str
+    cloud_region: str
+    bucket: str
+    max_lag_s: int
+
+
+@dataclass(frozen=True)
+class StorageArgs:
+    region: str
+    centre: str
+    cloud: str
+    cloud_region: str
+    tiers: tuple[str, ...]
+    block_replicas: int
+    block_rack_spread: int
+    qos_iops: int
+    qos_mbps: int
+    object_replicas: int | None
+    object_ec_data: int | None
+    object_ec_parity: int | None
+    object_rack_spread: int
+    archive_worm: bool
+    archive_retention_years: int
+    snapshot_times: tuple[str, ...]
+    snapshot_retention_days: int
+    encryption: EncryptionArgs
+    objects_bucket: str
+    archive_bucket: str
+    snapshot_bucket: str
+    replicate_to: ReplicationTarget | None
+
+
+@dataclass(frozen=True)
+class ReplicaArgs:
+    """One copy of a business system in one pool of one centre."""
+
+    centre: str
+    cloud: str
+    cloud_region: str
+    pool: str
+    az: str
+    tier: str
+    role: ReplicaRole
+    #: added by the class table (R-BC-01) rather than declared in the model
+    derived: bool
+
+
+@dataclass(frozen=True)
+class PlacementArgs:
+    region: str
+    system: str
+    kind: str
+    business_class: str
+    data_level: int
+    block_gib: int
+    encryption_required: bool
+    algorithm: str
+    rpo_s: float
+    rto_s: float
+    same_city_mode: str
+    remote_mode: str
+    replicas: tuple[ReplicaArgs, ...]
+
+
+@dataclass(frozen=True)
+class VolumeArgs:
+    """A block volume for one replica: what the backend creates."""
+
+    system: str
+    replica: ReplicaArgs
+    size_gib: int
+    encrypted: bool
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LinkSideArgs:
+    centre: str
+    cloud: str
+    cloud_region: str
+    az: str | None
+    cidr: str
+    transit_cidr: str
+    #: the circuit's edge router in the transit subnet (physical links' next hop)
+    next_hop: str
+
+
+@dataclass(frozen=True)
+class DrLinkArgs:
+    region: str
+    link: str
+    kind: str
+    purpose: str
+    carrier: str
+    route_id: str
+    members: int
+    bandwidth_gbps: float
+    rtt_ms: float
+    loss_pct: float
+    fec: bool
+    retransmission: bool
+    cross_institution: bool
+    encryption_protocol: str
+    cipher_suite: str | None
+    a: LinkSideArgs
+    b: LinkSideArgs
+
+    @property
+    def ipsec(self) -> bool:
+        return self.encryption_protocol == "ipsec" or self.kind == "ipsec_vpn"
+
+    def description(self) -> str:
+        """The link facts, for providers whose resources only take a description."""
+        return (
+            f"medcloud link {self.link}: {self.kind} {self.members}x{self.bandwidth_gbps:g}G "
+            f"{self.carrier} route {self.route_id} rtt {self.rtt_ms:g}ms"
+        )
+
+    def tags(self) -> dict[str, str]:
+        return {
+            "medcloud-link": self.link,
+            "medcloud-link-kind": self.kind,
+            "medcloud-carrier": self.carrier,
+            "medcloud-route-id": self.route_id,
+            "medcloud-bandwidth-gbps": f"{self.bandwidth_gbps * self.members:g}",
+            "medcloud-rtt-ms": f"{self.rtt_ms:g}",
+        }

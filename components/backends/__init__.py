@@ -1,0 +1,85 @@
+"""Cloud backends: the one place per cloud where neutral arguments become provider resources.
+
+A centre's ``cloud`` field picks the backend (:func:`for_centre`).  Components
+call the :class:`Backend` methods with ``parent=self``; the backend creates
+the provider resources under that parent and returns handles (ids and
+addresses) the other components need.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pulumi
+from medcloud.components.args import (
+    DrLinkArgs,
+    LinkSideArgs,
+    StorageArgs,
+    VolumeArgs,
+    VpcArgs,
+)
+
+
+@dataclass
+class VpcHandles:
+    vpc_id: pulumi.Output[str]
+    #: the OpenStack router or the AliCloud custom route table
+    router_id: pulumi.Output[str]
+    subnet_ids: dict[str, pulumi.Output[str]]
+    security_group_ids: dict[str, pulumi.Output[str]]
+    cidr: str
+
+
+@dataclass
+class StorageHandles:
+    #: tier → what a volume names as its type (OpenStack volume type, AliCloud disk category)
+    volume_types: dict[str, pulumi.Input[str]]
+    kms_key_id: pulumi.Output[str] | None
+    snapshot_policy_id: pulumi.Output[str] | None
+    objects_bucket: pulumi.CustomResource
+    extra: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+
+
+@dataclass
+class GatewayHandles:
+    """An IPsec endpoint: its address as the peer dials it."""
+
+    address: pulumi.Output[str]
+    resource: pulumi.CustomResource
+
+
+class Backend(Protocol):
+    """What every cloud backend offers the components."""
+
+    cloud: str
+
+    def vpc(self, parent: pulumi.Resource, name: str, args: VpcArgs) -> VpcHandles: ...
+
+    def storage(
+        self, parent: pulumi.Resource, name: str, args: StorageArgs, replica: StorageHandles | None,
+    ) -> StorageHandles: ...
+
+    def volume(
+        self, parent: pulumi.Resource, name: str, args: VolumeArgs, storage: StorageHandles,
+    ) -> pulumi.CustomResource: ...
+
+    def ipsec_gateway(
+        self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs, vpc: VpcHandles,
+    ) -> GatewayHandles: ...
+
+    def ipsec_connection(
+        self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs, peer: LinkSideArgs,
+        gateway: GatewayHandles, peer_address: pulumi.Output[str], vpc: VpcHandles, psk: pulumi.Output[str],
+    ) -> list[pulumi.CustomResource]: ...
+
+    def circuit(
+        self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs, peer: LinkSideArgs,
+        vpc: VpcHandles,
+    ) -> list[pulumi.CustomResource]: ...
+
+
+def slug(*parts: str) -> str:
+    """Resource-name-safe join: CIDRs and dotted keys become dashes."""
+    return re.sub(r"[^a-z0-9-]+", "-", "-".join(parts).lower()).strip("-")

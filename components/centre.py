@@ -1,0 +1,48 @@
+"""The ``Centre`` component: one data centre's provider, networking and storage."""
+
+from __future__ import annotations
+
+import pulumi
+from medcloud.components.backends import Backend, StorageHandles
+from medcloud.components.backends.alicloud import AliCloudBackend, CenRegistry, alicloud
+from medcloud.components.backends.openstack import OpenStackBackend, openstack
+from medcloud.components.derive import storage_args, vpc_args
+from medcloud.components.storage import StoragePolicy
+from medcloud.components.vpc import Vpc
+
+from medcloud.ipam import AddressPlan
+from medcloud.model import Centre as CentreModel
+from medcloud.model import Cloud, Region
+
+
+def backend_for(name: str, centre: CentreModel, parent: pulumi.Resource, cen: CenRegistry) -> Backend:
+    """The centre's explicit provider and backend, chosen by its ``cloud`` field."""
+    opts = pulumi.ResourceOptions(parent=parent)
+    if centre.cloud == Cloud.OPENSTACK:
+        # Each private cloud has its own Keystone: a clouds.yaml entry named after the centre.
+        provider = openstack.Provider(f"{name}-provider", cloud=centre.name, region=centre.cloud_region, opts=opts)
+        return OpenStackBackend(provider, centre.cloud_region)
+    ali = alicloud.Provider(f"{name}-provider", region=centre.cloud_region, opts=opts)
+    return AliCloudBackend(ali, centre.cloud_region, cen)
+
+
+class Centre(pulumi.ComponentResource):
+    def __init__(self, name: str, region: Region, centre: CentreModel, plan: AddressPlan, cen: CenRegistry, *,
+                 replica: StorageHandles | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("medcloud:centre:Centre", name, {
+            "centre": centre.name,
+            "role": centre.role.value,
+            "cloud": centre.cloud.value,
+            "cloudRegion": centre.cloud_region,
+            "cidr": str(plan.centres[centre.name].cidr),
+            "location": centre.location.model_dump(mode="json"),
+            "capacity": centre.capacity.model_dump(mode="json"),
+        }, opts)
+        self.model = centre
+        self.backend = backend_for(name, centre, self, cen)
+        child = pulumi.ResourceOptions(parent=self)
+        self.vpc = Vpc(f"{name}-vpc", vpc_args(region, centre, plan), self.backend, opts=child)
+        self.storage = StoragePolicy(
+            f"{name}-storage", storage_args(region, centre), self.backend, replica=replica, opts=child,
+        )
+        self.register_outputs({"vpcId": self.vpc.vpc_id, "cidr": str(plan.centres[centre.name].cidr)})

@@ -1,0 +1,236 @@
+"""Pure functions from the region model (and its address plan) to component arguments.
+
+Every decision that does not need a cloud lives here — which replicas a
+system needs (R-BC-01), whether a centre must encrypt (R-DC-01), where its
+objects replicate to (R-BC-02) — so it is testable without Pulumi.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from medcloud.components.args import (
+    DrLinkArgs,
+    EncryptionArgs,
+    LinkSideArgs,
+    PlacementArgs,
+    PoolLabels,
+    ReplicaArgs,
+    ReplicaRole,
+    ReplicationTarget,
+    StorageArgs,
+    SubnetArgs,
+    VpcArgs,
+)
+from medcloud.components.segmentation import centre_rules
+
+from medcloud.errors import InputError
+from medcloud.ipam import TRANSIT, AddressPlan, edge_hops
+from medcloud.model import Centre, CentreRole, Link, Region, System
+from medcloud.model.standards import (
+    BUSINESS_CLASSES,
+    DATA_LEVELS,
+    KEY_ROTATION_MAX_DAYS,
+    OBJECT_REPLICATION_LAG_MAX_S,
+    EncryptionScope,
+    Need,
+)
+
+#: OSS and Swift both cap bucket/container names at 63 characters.
+BUCKET_NAME_MAX = 63
+
+ROLE_OF: dict[CentreRole, ReplicaRole] = {
+    CentreRole.PRODUCTION: "primary",
+    CentreRole.SAME_CITY: "same_city",
+    CentreRole.REMOTE_DR: "remote_dr",
+    CentreRole.BACKUP: "backup",
+}
+
+
+class PlacementError(InputError):
+    """A business system cannot be placed as its class requires (R-BC-01)."""
+
+
+def bucket_name(region: str, centre: str, purpose: str) -> str:
+    """A globally unique, DNS-safe bucket name; long names keep a hash so they stay unique."""
+    name = f"{region}-{centre}-{purpose}"
+    if len(name) <= BUCKET_NAME_MAX:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[:BUCKET_NAME_MAX - 9]}-{digest}"
+
+
+def pool_labels(centre: Centre) -> tuple[PoolLabels, ...]:
+    return tuple(
+        PoolLabels(
+            pool=pool.name, az=az.name, tier=pool.tier.value, security_domain=pool.security_domain,
+            dr_domain=pool.dr_domain, cost_tag=pool.cost_tag, xinchuang=pool.xinchuang,
+            dedicated=pool.dedicated, cpu_arch=pool.cpu_arch.value,
+        )
+        for az in centre.azs
+        for pool in az.pools
+    )
+
+
+def vpc_args(region: Region, centre: Centre, plan: AddressPlan) -> VpcArgs:
+    cplan = plan.centres[centre.name]
+    subnets = []
+    for key, cidr in cplan.subnets.items():
+        if key == TRANSIT:
+            subnets.append(SubnetArgs(key, centre.azs[0].name if centre.azs else None, "transit", str(cidr), ()))
+            continue
+        az_name, domain = key.split(".", 1)
+        az = next(z for z in centre.azs if z.name == az_name)
+        members = tuple(p.name for p in az.pools if p.security_domain == domain)
+        subnets.append(SubnetArgs(key, az_name, domain, str(cidr), members))
+    return VpcArgs(
+        region=region.name, centre=centre.name, cloud=centre.cloud.value, cloud_region=centre.cloud_region,
+        cidr=str(cplan.cidr), subnets=tuple(subnets), pools=pool_labels(centre),
+        rules=centre_rules(region, centre, plan),
+    )
+
+
+def replicas(region: Region, system: System) -> tuple[ReplicaArgs, ...]:
+    """Declared placements plus the copies the class table requires (R-BC-01).
+
+    A class whose same-city (or remote) copy is *required* but not declared
+    gets one in the first pool of that centre with the primary's security
+    domain; with no such pool the system cannot be placed and we say so.
+    """
+    out: list[ReplicaArgs] = []
+    for placement in system.placements:
+        centre = region.centre(placement.centre)
+        assert centre is not None  # reference_errors() rejected dangling names at load
+        out.append(_replica(centre, placement.pool, derived=False))
+    spec = BUSINESS_CLASSES[system.business_class]
+    primary = out[0]
+    domain = _pool_domain(region, primary.centre, primary.pool)
+    for role, need in ((CentreRole.SAME_CITY, spec.same_city), (CentreRole.REMOTE_DR, spec.remote_dr)):
+        if need != Need.REQUIRED or any(r.role == ROLE_OF[role] for r in out):
+            continue
+        targets = region.centres_with(role)
+        if not targets:
+            raise PlacementError(
+                f"system {system.name}: class {system.business_class.value} needs a {role.value} copy "
+                f"but region {region.name} has no {role.value} centre (R-BC-01)"
+            )
+        centre = targets[0]
+        pool = next((p for p in centre.pools if p.security_domain == domain), None)
+        if pool is None:
+            raise PlacementError(
+                f"system {system.name}: class {system.business_class.value} needs a {role.value} copy "
+                f"in {centre.name}, which has no {domain} pool (R-BC-01)"
+            )
+        out.append(_replica(centre, pool.name, derived=True))
+    return tuple(out)
+
+
+def _pool_domain(region: Region, centre_name: str, pool_name: str) -> str:
+    centre = region.centre(centre_name)
+    pool = centre.pool(pool_name) if centre else None
+    assert pool is not None
+    return pool.security_domain
+
+
+def _replica(centre: Centre, pool_name: str, *, derived: bool) -> ReplicaArgs:
+    az = next(z for z in centre.azs if any(p.name == pool_name for p in z.pools))
+    pool = next(p for p in az.pools if p.name == pool_name)
+    return ReplicaArgs(
+        centre=centre.name, cloud=centre.cloud.value, cloud_region=centre.cloud_region, pool=pool_name,
+        az=az.name, tier=pool.tier.value, role=ROLE_OF[centre.role], derived=derived,
+    )
+
+
+def encryption_required(system: System) -> bool:
+    """SM4 at rest is mandatory from data level 3 up (R-DC-01), or when the system asks for it."""
+    return DATA_LEVELS[system.data_level].encryption_required or system.protection.encryption.at_least(
+        EncryptionScope.FILE
+    )
+
+
+def placement_args(region: Region, system: System) -> PlacementArgs:
+    return PlacementArgs(
+        region=region.name, system=system.name, kind=system.kind.value,
+        business_class=system.business_class.value, data_level=system.data_level,
+        block_gib=system.storage.block_gib, encryption_required=encryption_required(system),
+        algorithm=system.protection.algorithm.value, rpo_s=system.rpo_s, rto_s=system.rto_s,
+        same_city_mode=system.replication.same_city.value, remote_mode=system.replication.remote.value,
+        replicas=replicas(region, system),
+    )
+
+
+def centre_encryption(region: Region, centre: Centre) -> EncryptionArgs:
+    """What the centre's key and volume types must provide for the systems placed in it."""
+    placed = [s for s in region.systems if any(r.centre == centre.name for r in replicas(region, s))]
+    needing = [s for s in placed if encryption_required(s)]
+    scope = max((s.protection.encryption for s in needing), key=lambda e: e.rank, default=EncryptionScope.NONE)
+    return EncryptionArgs(
+        required=bool(needing), algorithm="sm4", scope=scope.value,
+        max_data_level=max((s.data_level for s in placed), default=1),
+        rotation_days=KEY_ROTATION_MAX_DAYS,
+    )
+
+
+def replication_target(region: Region, centre: Centre) -> ReplicationTarget | None:
+    """Production and same-city centres replicate objects to the remote DR centre (R-BC-02)."""
+    if centre.role not in (CentreRole.PRODUCTION, CentreRole.SAME_CITY):
+        return None
+    targets = region.centres_with(CentreRole.REMOTE_DR)
+    if not targets:
+        return None
+    dr = targets[0]
+    return ReplicationTarget(
+        centre=dr.name, cloud=dr.cloud.value, cloud_region=dr.cloud_region,
+        bucket=bucket_name(region.name, dr.name, "objects"), max_lag_s=OBJECT_REPLICATION_LAG_MAX_S,
+    )
+
+
+def storage_args(region: Region, centre: Centre) -> StorageArgs:
+    profile = region.storage
+    tiers = tuple(dict.fromkeys(pool.tier.value for pool in centre.pools))
+    return StorageArgs(
+        region=region.name, centre=centre.name, cloud=centre.cloud.value, cloud_region=centre.cloud_region,
+        tiers=tiers,
+        block_replicas=profile.block.replicas, block_rack_spread=profile.block.rack_spread,
+        qos_iops=profile.block.qos_iops, qos_mbps=profile.block.qos_mbps,
+        object_replicas=profile.object.replicas, object_ec_data=profile.object.ec_data,
+        object_ec_parity=profile.object.ec_parity, object_rack_spread=profile.object.rack_spread,
+        archive_worm=profile.archive.worm, archive_retention_years=profile.archive.retention_years,
+        snapshot_times=tuple(profile.snapshots.times), snapshot_retention_days=profile.snapshots.retention_days,
+        encryption=centre_encryption(region, centre),
+        objects_bucket=bucket_name(region.name, centre.name, "objects"),
+        archive_bucket=bucket_name(region.name, centre.name, "archive"),
+        snapshot_bucket=bucket_name(region.name, centre.name, "snapshots"),
+        replicate_to=replication_target(region, centre),
+    )
+
+
+def inter_centre_links(region: Region) -> list[Link]:
+    """Links whose two ends are different centres: the ones that become cloud resources."""
+    centres = {c.name for c in region.centres}
+    return [k for k in region.links if k.a in centres and k.b in centres and not k.local]
+
+
+def link_args(region: Region, link: Link, plan: AddressPlan) -> DrLinkArgs:
+    links = inter_centre_links(region)
+
+    def side(centre_name: str, az: str | None) -> LinkSideArgs:
+        centre = region.centre(centre_name)
+        assert centre is not None
+        cplan = plan.centres[centre_name]
+        transit = cplan.transit
+        hops = edge_hops(transit, [k.name for k in links if centre_name in k.endpoints])
+        return LinkSideArgs(
+            centre=centre_name, cloud=centre.cloud.value, cloud_region=centre.cloud_region,
+            az=az, cidr=str(cplan.cidr), transit_cidr=str(transit), next_hop=str(hops[link.name]),
+        )
+
+    enc = link.encryption
+    return DrLinkArgs(
+        region=region.name, link=link.name, kind=link.kind.value, purpose=link.purpose.value,
+        carrier=link.carrier, route_id=link.route_id, members=link.members,
+        bandwidth_gbps=link.bandwidth_gbps, rtt_ms=link.rtt_ms, loss_pct=link.loss_pct, fec=link.fec,
+        retransmission=link.retransmission, cross_institution=link.cross_institution,
+        encryption_protocol=enc.protocol if enc else "none", cipher_suite=enc.suite.value if enc else None,
+        a=side(link.a, link.a_az), b=side(link.b, link.b_az),
+    )

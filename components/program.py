@@ -1,0 +1,38 @@
+"""The Pulumi program's body: load the stack's region and build it.
+
+``__main__.py`` at the repository root calls :func:`run`; the offline preview
+executes that same ``__main__.py`` under the SDK's mocks, so there is one
+program, whatever runs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+from medcloud.components.region import Region
+from medcloud.components.secrets import NAMESPACE, ipsec_psk
+
+from medcloud.model import Region as RegionModel
+from medcloud.stacks import load_region_file
+
+#: Stack config key naming the region file, relative to ``stacks/``.
+REGION_CONFIG = "region"
+
+
+def load_from_config(project_dir: Path) -> RegionModel:
+    """The region the stack config names (``medcloud:region``), validated."""
+    relative = pulumi.Config(NAMESPACE).require(REGION_CONFIG)
+    return load_region_file(project_dir / "stacks" / relative).region
+
+
+def build(region: RegionModel) -> Region:
+    component = Region(region.name, region, ipsec_psk)
+    pulumi.export("vpcIds", component.vpc_ids())
+    pulumi.export("cidrPlan", component.plan.to_json())
+    pulumi.export("drLinkEndpoints", {k: v.endpoints for k, v in component.links.items()})
+    return component
+
+
+def run(project_dir: Path) -> Region:
+    return build(load_from_config(project_dir))

@@ -1,0 +1,65 @@
+"""The ``Region`` component: the whole two-sites-three-centres build of one region model.
+
+Its inputs carry the validated model (``model``) and the address plan
+(``addressPlan``), so a policy pack can rebuild the model from the preview
+or the engine and run :mod:`medcloud.checks` on exactly what was deployed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pulumi
+from medcloud.components.backends.alicloud import CenRegistry
+from medcloud.components.centre import Centre
+from medcloud.components.derive import inter_centre_links, link_args, placement_args, replication_target
+from medcloud.components.drlink import DrLink
+from medcloud.components.placement import SystemPlacement
+
+from medcloud import ipam
+from medcloud.model import CentreRole
+from medcloud.model import Region as RegionModel
+
+PskSource = Callable[[str], pulumi.Output[str]]
+
+
+class Region(pulumi.ComponentResource):
+    def __init__(self, name: str, region: RegionModel, psk: PskSource,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        plan = ipam.plan(region)
+        super().__init__("medcloud:region:Region", name, {
+            "model": region.model_dump(mode="json"),
+            "addressPlan": plan.to_json(),
+        }, opts)
+        self.model = region
+        self.plan = plan
+        child = pulumi.ResourceOptions(parent=self)
+        cen = CenRegistry(name, self)
+        # Replication targets (the remote DR centre) first, so sources can depend on their buckets.
+        order = sorted(region.centres, key=lambda c: c.role != CentreRole.REMOTE_DR)
+        self.centres: dict[str, Centre] = {}
+        for centre in order:
+            target = replication_target(region, centre)
+            replica = self.centres[target.centre].storage.handles if target else None
+            self.centres[centre.name] = Centre(
+                f"{name}-{centre.name}", region, centre, plan, cen, replica=replica, opts=child,
+            )
+        self.links: dict[str, DrLink] = {}
+        for link in inter_centre_links(region):
+            args = link_args(region, link, plan)
+            ends = {c: (self.centres[c].backend, self.centres[c].vpc.handles) for c in (link.a, link.b)}
+            self.links[link.name] = DrLink(
+                f"{name}-{link.name}", args, ends, psk(link.name) if args.ipsec else None, opts=child,
+            )
+        stores = {c: (centre.backend, centre.storage.handles) for c, centre in self.centres.items()}
+        self.placements = {
+            system.name: SystemPlacement(f"{name}-{system.name}", placement_args(region, system), stores, opts=child)
+            for system in region.systems
+        }
+        self.register_outputs({
+            "vpcIds": self.vpc_ids(),
+            "linkEndpoints": {k: v.endpoints for k, v in self.links.items()},
+        })
+
+    def vpc_ids(self) -> dict[str, pulumi.Output[str]]:
+        return {name: centre.vpc.vpc_id for name, centre in self.centres.items()}

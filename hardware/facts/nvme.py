@@ -1,0 +1,177 @@
+"""NVMe facts from nvme-cli and sysfs (R-HW-02 NVMe storage).
+
+``nvme list -o json`` names the namespaces and their sizes; ``nvme id-ctrl``
+gives the PCI vendor ID (``vid``: a decimal number in JSON, ``0x…`` in the
+text form) which maps to a vendor through the PCI-SIG table in
+:mod:`medcloud.hardware.specs.nvme`; sysfs gives the negotiated PCIe link width.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from medcloud.hardware.facts.base import ParseError, SSHFact, key_values, output
+from medcloud.hardware.specs.nvme import NVME_VENDORS
+from medcloud.hardware.transports.base import Command, CommandResult
+
+
+@dataclass(frozen=True)
+class Controller:
+    vendor_id: int
+    model: str
+    serial: str
+    firmware: str
+    #: tnvmcap in bytes (0 when the drive does not report it).
+    capacity_bytes: int
+
+    @property
+    def vendor(self) -> str | None:
+        return NVME_VENDORS.get(self.vendor_id)
+
+
+@dataclass(frozen=True)
+class Namespace:
+    path: str
+    model: str
+    serial: str
+    firmware: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class NvmeDrive:
+    serial: str
+    model: str
+    firmware: str
+    capacity_bytes: int
+    vendor_id: int | None
+    vendor: str | None
+    pcie_width: int | None
+
+
+def parse_list_json(text: str) -> list[Namespace]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"nvme list -o json: invalid JSON: {exc.msg}") from None
+    devices = document.get("Devices") if isinstance(document, dict) else None
+    if not isinstance(devices, list):
+        raise ParseError("nvme list -o json: no Devices array")
+    namespaces = []
+    for item in devices:
+        if not isinstance(item, dict) or "DevicePath" not in item:
+            # nvme-cli >= 2.11 nests subsystems; its flat fields are what we read.
+            raise ParseError("nvme list -o json: unsupported layout (no DevicePath); use nvme-cli < 2.11 "
+                             "or the id-ctrl capture alone")
+        # nvme-cli 2.4 printed sizes above 2 GiB as negative 32-bit numbers (nvme-cli#2028);
+        # those become 0 and the id-ctrl capacity is used instead.
+        size = max(int(item.get("PhysicalSize", 0)), 0)
+        namespaces.append(Namespace(
+            path=str(item["DevicePath"]), model=str(item.get("ModelNumber", "")).strip(),
+            serial=str(item.get("SerialNumber", "")).strip(), firmware=str(item.get("Firmware", "")).strip(),
+            size_bytes=size,
+        ))
+    return namespaces
+
+
+def _controller(fields: Mapping[str, Any], hex_numbers: bool) -> Controller:
+    def number(key: str) -> int:
+        raw = fields.get(key, 0)
+        if isinstance(raw, int):
+            return raw
+        text = str(raw).replace(",", "").strip()
+        if not text:
+            return 0
+        return int(text, 16) if text.lower().startswith("0x") or (hex_numbers and key == "vid") else int(text)
+
+    if "vid" not in fields:
+        raise ParseError("nvme id-ctrl: no vid field")
+    return Controller(
+        vendor_id=number("vid"), model=str(fields.get("mn", "")).strip(),
+        serial=str(fields.get("sn", "")).strip(), firmware=str(fields.get("fr", "")).strip(),
+        capacity_bytes=number("tnvmcap"),
+    )
+
+
+def parse_id_ctrl(text: str) -> list[Controller]:
+    """One or more ``nvme id-ctrl`` outputs, JSON documents or text blocks, back to back."""
+    stripped = text.strip()
+    controllers: list[Controller] = []
+    if stripped.startswith("{"):
+        decoder = json.JSONDecoder()
+        index = 0
+        while index < len(stripped):
+            try:
+                document, end = decoder.raw_decode(stripped, index)
+            except json.JSONDecodeError as exc:
+                raise ParseError(f"nvme id-ctrl -o json: invalid JSON: {exc.msg}") from None
+            controllers.append(_controller(document, hex_numbers=False))
+            index = end
+            while index < len(stripped) and stripped[index].isspace():
+                index += 1
+        return controllers
+    for block in re.split(r"^NVME Identify Controller:\s*$", stripped, flags=re.MULTILINE):
+        # Only top-level "key : value" lines; -H detail lines start with whitespace or '['.
+        fields = dict(pair for pair in key_values("\n".join(
+            line for line in block.splitlines() if line[:1].isalpha())))
+        if "vid" in fields:
+            controllers.append(_controller(fields, hex_numbers=True))
+    if not controllers:
+        raise ParseError("nvme id-ctrl: no controller found")
+    return controllers
+
+
+def parse_link_widths(text: str) -> dict[str, int]:
+    """``<controller> <width>`` lines from sysfs ``current_link_width``."""
+    widths: dict[str, int] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            widths[parts[0]] = int(parts[1])
+    return widths
+
+
+def merge(controllers: list[Controller], namespaces: list[Namespace],
+          widths: Mapping[str, int]) -> tuple[NvmeDrive, ...]:
+    by_serial = {ns.serial: ns for ns in namespaces}
+    drives = []
+    for index, ctrl in enumerate(controllers):
+        ns = by_serial.get(ctrl.serial)
+        name = re.sub(r"n\d+$", "", ns.path.rsplit("/", 1)[-1]) if ns else f"nvme{index}"
+        capacity = ctrl.capacity_bytes or (ns.size_bytes if ns else 0)
+        drives.append(NvmeDrive(
+            serial=ctrl.serial, model=ctrl.model, firmware=ctrl.firmware, capacity_bytes=capacity,
+            vendor_id=ctrl.vendor_id, vendor=ctrl.vendor, pcie_width=widths.get(name),
+        ))
+    return tuple(drives)
+
+
+def _parse(results: Mapping[str, CommandResult]) -> tuple[NvmeDrive, ...]:
+    id_ctrl = output(results, "nvme-id-ctrl")
+    listing = output(results, "nvme-list")
+    if id_ctrl is None:
+        if listing is None:
+            raise ParseError("nvme-cli gave no output (not installed, or no NVMe drive)")
+        namespaces = parse_list_json(listing)
+        return tuple(NvmeDrive(ns.serial, ns.model, ns.firmware, ns.size_bytes, None, None, None)
+                     for ns in namespaces)
+    links = output(results, "nvme-link")
+    return merge(parse_id_ctrl(id_ctrl), parse_list_json(listing) if listing else [],
+                 parse_link_widths(links) if links else {})
+
+
+FACT: SSHFact[tuple[NvmeDrive, ...]] = SSHFact(
+    "nvme",
+    (
+        Command("nvme-list", "nvme list -o json", sudo=True),
+        Command("nvme-id-ctrl",
+                "for c in /sys/class/nvme/nvme*; do nvme id-ctrl -o json /dev/${c##*/}; done", sudo=True),
+        Command("nvme-link",
+                "for c in /sys/class/nvme/nvme*; do echo ${c##*/} $(cat $c/device/current_link_width); done"),
+    ),
+    _parse,
+)

@@ -1,0 +1,248 @@
+"""Switch facts from SNMP walks (R-HW-06): system group, IF-MIB, ENTITY-MIB, LLDP-MIB, Q-BRIDGE-MIB.
+
+Parsers take the varbinds a walk returned (numeric OIDs) so they work the
+same on a live agent, an snmpsim recording or a fixture file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from medcloud.hardware.facts.base import ParseError
+from medcloud.hardware.transports.base import Varbind
+
+SYSTEM = "1.3.6.1.2.1.1"
+IF_TABLE = "1.3.6.1.2.1.2.2.1"
+IFX_TABLE = "1.3.6.1.2.1.31.1.1.1"
+ENTITY = "1.3.6.1.2.1.47.1.1.1.1"
+LLDP_LOC_PORT = "1.0.8802.1.1.2.1.3.7.1"
+LLDP_REM = "1.0.8802.1.1.2.1.4.1.1"
+QBRIDGE_STATIC = "1.3.6.1.2.1.17.7.1.4.3.1"
+ENTERPRISES = "1.3.6.1.4.1."
+
+#: Roots a full switch verification walks.
+WALK_ROOTS = (SYSTEM, IF_TABLE, IFX_TABLE, ENTITY, LLDP_LOC_PORT, LLDP_REM, QBRIDGE_STATIC)
+
+IF_OPER_STATUS = {1: "up", 2: "down", 3: "testing", 4: "unknown", 5: "dormant", 6: "notPresent",
+                  7: "lowerLayerDown"}
+ENTITY_CLASSES = {1: "other", 2: "unknown", 3: "chassis", 4: "backplane", 5: "container",
+                  6: "powerSupply", 7: "fan", 8: "sensor", 9: "module", 10: "port", 11: "stack",
+                  12: "cpu"}
+
+
+def text(value: int | bytes | str | None) -> str:
+    """An OctetString as text: UTF-8, else GB18030 (Chinese vendors' sysLocation), never failing."""
+    if isinstance(value, bytes):
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                return value.decode(encoding).strip("\x00").strip()
+            except UnicodeDecodeError:
+                continue
+        return value.hex()
+    return "" if value is None else str(value)
+
+
+def _column(varbinds: Iterable[Varbind], table: str, column: int) -> dict[str, Varbind]:
+    """``index suffix → varbind`` for one column of a table (prefix ``table.column.``)."""
+    prefix = f"{table}.{column}."
+    return {vb.oid[len(prefix):]: vb for vb in varbinds if vb.oid.startswith(prefix)}
+
+
+@dataclass(frozen=True)
+class SystemInfo:
+    descr: str
+    object_id: str
+    name: str
+    uptime_ticks: int | None
+
+    @property
+    def enterprise(self) -> int | None:
+        if not self.object_id.startswith(ENTERPRISES):
+            return None
+        return int(self.object_id[len(ENTERPRISES):].split(".")[0])
+
+
+def parse_system(varbinds: Sequence[Varbind]) -> SystemInfo:
+    by_oid = {vb.oid: vb for vb in varbinds}
+    descr, object_id = by_oid.get(f"{SYSTEM}.1.0"), by_oid.get(f"{SYSTEM}.2.0")
+    if descr is None or object_id is None:
+        raise ParseError("SNMP system group: sysDescr or sysObjectID missing")
+    uptime = by_oid.get(f"{SYSTEM}.3.0")
+    return SystemInfo(
+        descr=text(descr.value), object_id=str(object_id.value).lstrip("."),
+        name=text(by_oid[f"{SYSTEM}.5.0"].value) if f"{SYSTEM}.5.0" in by_oid else "",
+        uptime_ticks=uptime.value if uptime is not None and isinstance(uptime.value, int) else None,
+    )
+
+
+#: Nominal port speed (Mb/s) by the port-name prefix Huawei, H3C and Ruijie use; longest prefix wins.
+NOMINAL_SPEEDS = {
+    "hundredgigabitethernet": 100_000, "hundredgige": 100_000, "100ge": 100_000,
+    "fortygigabitethernet": 40_000, "fortygige": 40_000, "40ge": 40_000,
+    "twenty-fivegige": 25_000, "tfgigabitethernet": 25_000, "25ge": 25_000,
+    "ten-gigabitethernet": 10_000, "tengigabitethernet": 10_000, "xgigabitethernet": 10_000, "10ge": 10_000,
+    "gigabitethernet": 1_000, "ge": 1_000,
+}
+
+
+def nominal_speed_mbps(name: str) -> int | None:
+    lowered = name.lower().replace(" ", "")
+    for prefix in sorted(NOMINAL_SPEEDS, key=len, reverse=True):
+        if lowered.startswith(prefix) and lowered[len(prefix):][:1].isdigit():
+            return NOMINAL_SPEEDS[prefix]
+    return None
+
+
+@dataclass(frozen=True)
+class Interface:
+    index: int
+    name: str
+    descr: str
+    if_type: int | None
+    oper_status: str
+    #: ifHighSpeed, Mb/s.
+    speed_mbps: int | None
+
+    @property
+    def capacity_mbps(self) -> int | None:
+        """ifHighSpeed, or for a port that is down (agents report 0) the speed its name implies."""
+        if self.speed_mbps:
+            return self.speed_mbps
+        return nominal_speed_mbps(self.name)
+
+    @property
+    def ethernet(self) -> bool:
+        # 6 ethernetCsmacd, 117 gigabitEthernet, 62 fastEther.
+        return self.if_type in (6, 62, 117)
+
+
+def parse_interfaces(varbinds: Sequence[Varbind]) -> tuple[Interface, ...]:
+    descr = _column(varbinds, IF_TABLE, 2)
+    kinds = _column(varbinds, IF_TABLE, 3)
+    oper = _column(varbinds, IF_TABLE, 8)
+    names = _column(varbinds, IFX_TABLE, 1)
+    speeds = _column(varbinds, IFX_TABLE, 15)
+    indexes = sorted({*descr, *names}, key=lambda s: int(s) if s.isdigit() else 0)
+    if not indexes:
+        raise ParseError("IF-MIB: no interfaces in ifTable/ifXTable")
+    out = []
+    for idx in indexes:
+        status = oper.get(idx)
+        speed = speeds.get(idx)
+        kind = kinds.get(idx)
+        out.append(Interface(
+            index=int(idx), name=text(names[idx].value) if idx in names else text(descr[idx].value),
+            descr=text(descr[idx].value) if idx in descr else "",
+            if_type=kind.value if kind is not None and isinstance(kind.value, int) else None,
+            oper_status=IF_OPER_STATUS.get(status.value, "unknown")
+            if status is not None and isinstance(status.value, int) else "unknown",
+            speed_mbps=speed.value if speed is not None and isinstance(speed.value, int) else None,
+        ))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Entity:
+    index: int
+    cls: str
+    name: str
+    descr: str
+    model: str
+    serial: str
+    software: str
+
+
+def parse_entities(varbinds: Sequence[Varbind]) -> tuple[Entity, ...]:
+    cols = {c: _column(varbinds, ENTITY, c) for c in (2, 5, 7, 10, 11, 13)}
+    out = []
+    for idx in sorted(cols[5], key=lambda s: int(s) if s.isdigit() else 0):
+        cls_value = cols[5][idx].value
+        out.append(Entity(
+            index=int(idx), cls=ENTITY_CLASSES.get(cls_value, "other") if isinstance(cls_value, int) else "other",
+            name=text(cols[7][idx].value) if idx in cols[7] else "",
+            descr=text(cols[2][idx].value) if idx in cols[2] else "",
+            software=text(cols[10][idx].value) if idx in cols[10] else "",
+            serial=text(cols[11][idx].value) if idx in cols[11] else "",
+            model=text(cols[13][idx].value) if idx in cols[13] else "",
+        ))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class LldpNeighbour:
+    local_port_num: int
+    #: Our port as LLDP-MIB's lldpLocPortTable names it (port id, else description).
+    local_port: str
+    remote_system: str
+    remote_port: str
+    remote_port_descr: str
+    remote_chassis: str
+
+
+def _port_id(value: int | bytes | str | None) -> str:
+    """Port IDs are text for most subtypes; six raw bytes are a MAC address."""
+    if isinstance(value, bytes) and len(value) == 6 and not value.isascii():
+        return ":".join(f"{b:02x}" for b in value)
+    return text(value)
+
+
+def parse_lldp(varbinds: Sequence[Varbind]) -> tuple[LldpNeighbour, ...]:
+    loc_id = _column(varbinds, LLDP_LOC_PORT, 3)
+    loc_desc = _column(varbinds, LLDP_LOC_PORT, 4)
+    chassis = _column(varbinds, LLDP_REM, 5)
+    port_id = _column(varbinds, LLDP_REM, 7)
+    port_desc = _column(varbinds, LLDP_REM, 8)
+    sys_name = _column(varbinds, LLDP_REM, 9)
+    out = []
+    for suffix in sorted({*port_id, *sys_name}):
+        # Index: lldpRemTimeMark.lldpRemLocalPortNum.lldpRemIndex
+        parts = suffix.split(".")
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            raise ParseError(f"LLDP-MIB: unexpected lldpRemTable index {suffix}")
+        local = parts[1]
+        local_name = _port_id(loc_id[local].value) if local in loc_id else ""
+        if not local_name and local in loc_desc:
+            local_name = text(loc_desc[local].value)
+        chassis_value = chassis[suffix].value if suffix in chassis else None
+        out.append(LldpNeighbour(
+            local_port_num=int(local), local_port=local_name or local,
+            remote_system=text(sys_name[suffix].value) if suffix in sys_name else "",
+            remote_port=_port_id(port_id[suffix].value) if suffix in port_id else "",
+            remote_port_descr=text(port_desc[suffix].value) if suffix in port_desc else "",
+            remote_chassis=chassis_value.hex(":") if isinstance(chassis_value, bytes) else text(chassis_value),
+        ))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class VlanInfo:
+    id: int
+    name: str
+
+
+def parse_vlans(varbinds: Sequence[Varbind]) -> tuple[VlanInfo, ...]:
+    names = _column(varbinds, QBRIDGE_STATIC, 1)
+    egress = _column(varbinds, QBRIDGE_STATIC, 2)
+    ids = sorted({int(i) for i in (*names, *egress) if i.isdigit()})
+    return tuple(VlanInfo(i, text(names[str(i)].value) if str(i) in names else "") for i in ids)
+
+
+@dataclass(frozen=True)
+class SwitchFacts:
+    system: SystemInfo
+    interfaces: tuple[Interface, ...]
+    entities: tuple[Entity, ...]
+    lldp: tuple[LldpNeighbour, ...]
+    lldp_walked: bool
+    vlans: tuple[VlanInfo, ...]
+
+
+def parse_switch(varbinds: Sequence[Varbind]) -> SwitchFacts:
+    return SwitchFacts(
+        system=parse_system(varbinds), interfaces=parse_interfaces(varbinds),
+        entities=parse_entities(varbinds), lldp=parse_lldp(varbinds),
+        lldp_walked=any(vb.oid.startswith(LLDP_LOC_PORT + ".") or vb.oid.startswith(LLDP_REM + ".")
+                        for vb in varbinds),
+        vlans=parse_vlans(varbinds),
+    )

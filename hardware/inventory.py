@@ -1,0 +1,239 @@
+"""Hardware inventories: what was delivered, where it stands, how to reach it.
+
+An inventory (``inventories/*.yaml``) lists servers and switches, each with its
+location (centre/room/rack), management endpoints, a reference to a
+credential and the name of the spec profile it must meet.  Switches also carry
+the cabling and VLANs the design expects, which the provisioning engineer
+renders into switch configs and verification compares with LLDP and Q-BRIDGE.
+
+Credentials hold only sealed values (``sm4gcm:v1:…``, see
+:mod:`medcloud.secrets`); they are opened at the moment of connecting, never
+stored or printed in clear.
+
+Example::
+
+    credentials:
+      bmc-admin: {kind: ipmi, username: admin, password: "sm4gcm:v1:…"}
+      ssh-accept: {kind: ssh, username: accept, password: "sm4gcm:v1:…"}
+      snmp-ro: {kind: snmpv3, username: medcloud, auth_protocol: SHA256,
+                auth_key: "sm4gcm:v1:…", priv_protocol: AES, priv_key: "sm4gcm:v1:…"}
+    servers:
+      - name: kp-node-01
+        profile: kunpeng-920-compute
+        location: {centre: prod-hz, room: r101, rack: a01, unit: 12}
+        ssh: {address: 10.0.0.11, credential: ssh-accept}
+        bmc: {address: 10.0.1.11, credential: bmc-admin}
+    switches:
+      - name: leaf-01
+        profile: huawei-leaf
+        vendor: huawei
+        model: CE6881-48S6CQ
+        location: {centre: prod-hz, room: r101, rack: a01, unit: 42}
+        management: {address: 10.0.2.1, credential: snmp-ro}
+        cabling:
+          - {port: 10GE1/0/1, remote_device: kp-node-01, remote_port: enp125s0f0}
+        vlans: [{id: 110, name: his}]
+"""
+
+from __future__ import annotations
+
+from ipaddress import IPv4Address, IPv6Address
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from medcloud.errors import SourceError
+from medcloud.model.base import Model, Name
+from medcloud.secrets import SealedSecret
+from medcloud.yamlio import Document, describe_loc, load_document, validate
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+Address = IPv4Address | IPv6Address | Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$", description="host name")
+]
+
+
+class SSHCredential(Model):
+    kind: Literal["ssh"]
+    username: str = Field(min_length=1)
+    password: SealedSecret | None = None
+    private_key: SealedSecret | None = None
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> SSHCredential:
+        if self.password is None and self.private_key is None:
+            raise ValueError("an ssh credential needs a sealed password or private_key")
+        return self
+
+
+class IPMICredential(Model):
+    kind: Literal["ipmi"]
+    username: str = Field(min_length=1)
+    password: SealedSecret
+
+
+class SNMPv3Credential(Model):
+    """USM authPriv only: R-HW-06 switches are managed without community strings."""
+
+    kind: Literal["snmpv3"]
+    username: str = Field(min_length=1)
+    auth_protocol: Literal["SHA", "SHA256", "SHA512", "MD5"] = "SHA256"
+    auth_key: SealedSecret
+    priv_protocol: Literal["AES", "AES192", "AES256", "DES"] = "AES"
+    priv_key: SealedSecret
+
+
+Credential = Annotated[SSHCredential | IPMICredential | SNMPv3Credential, Field(discriminator="kind")]
+
+
+class Location(Model):
+    centre: Name
+    room: str = Field(min_length=1)
+    rack: str = Field(min_length=1)
+    unit: int | None = Field(default=None, ge=1, le=60)
+
+
+class Endpoint(Model):
+    address: Address
+    port: Port | None = None
+    credential: str
+
+
+class SNMPEndpoint(Endpoint):
+    #: SNMPv3 context name (snmpsim picks a recording by it; most switches use "").
+    context: str = ""
+
+
+class Server(Model):
+    name: Name
+    profile: str
+    location: Location
+    ssh: Endpoint
+    bmc: Endpoint
+    #: Role hints a profile may use (storage nodes get R-HW-05 checks).
+    roles: tuple[Literal["compute", "storage", "management"], ...] = ("compute",)
+
+
+class Cable(Model):
+    """One expected link: our ``port`` goes to ``remote_port`` on ``remote_device``."""
+
+    port: str = Field(min_length=1)
+    remote_device: str = Field(min_length=1)
+    remote_port: str = Field(min_length=1)
+
+
+class Vlan(Model):
+    id: int = Field(ge=1, le=4094)
+    name: str = ""
+
+
+class SwitchFabric(Model):
+    """The switch's place in the data-centre fabric (R-NET-03), read by provisioning.
+
+    Vendor-neutral: templates per vendor family turn it into configuration.
+    """
+
+    role: Literal["leaf", "spine", "border"]
+    #: Loopback: router id and BGP EVPN session source.
+    loopback: IPv4Address
+    asn: int = Field(ge=1, le=4294967295)
+    #: VXLAN tunnel source; an M-LAG pair shares one.  Default: the loopback.
+    vtep: IPv4Address | None = None
+    #: The other switch of the M-LAG pair; cables to it form the peer-link.
+    mlag_peer: Name | None = None
+    mlag_domain: int = Field(default=1, ge=1, le=1023)
+    syslog_hosts: tuple[IPv4Address, ...] = ()
+    #: An ``ssh`` credential: the local administrator configured for AAA.
+    admin_credential: str | None = None
+
+
+class Switch(Model):
+    name: Name
+    profile: str
+    vendor: Literal["huawei", "h3c", "ruijie", "zte"]
+    model: str = Field(min_length=1)
+    location: Location
+    management: SNMPEndpoint
+    cabling: tuple[Cable, ...] = ()
+    vlans: tuple[Vlan, ...] = ()
+    fabric: SwitchFabric | None = None
+
+    @model_validator(mode="after")
+    def _unique_ports(self) -> Switch:
+        seen: set[str] = set()
+        for cable in self.cabling:
+            if cable.port in seen:
+                raise ValueError(f"port {cable.port} is cabled twice")
+            seen.add(cable.port)
+        ids = [v.id for v in self.vlans]
+        if len(ids) != len(set(ids)):
+            raise ValueError("a VLAN id is listed twice")
+        return self
+
+
+DEFAULT_PORTS = {"ssh": 22, "ipmi": 623, "snmpv3": 161}
+_KIND_OF = {"ssh": "ssh", "bmc": "ipmi", "management": "snmpv3"}
+
+
+class Inventory(Model):
+    credentials: dict[str, Credential]
+    servers: tuple[Server, ...] = ()
+    switches: tuple[Switch, ...] = ()
+
+    def devices(self) -> tuple[Server | Switch, ...]:
+        return (*self.servers, *self.switches)
+
+    def port(self, endpoint: Endpoint, role: str) -> int:
+        return endpoint.port or DEFAULT_PORTS[_KIND_OF[role]]
+
+
+def load_inventory(path: Path, known_profiles: frozenset[str] | None = None) -> Inventory:
+    """Load and validate ``path``; errors name ``file:line:col`` and the field.
+
+    With ``known_profiles`` every device's ``profile`` must name one of them,
+    and every cable's remote device must be in the inventory.
+    """
+    document = load_document(path)
+    inventory = validate(Inventory, document)
+    _check_cross_references(inventory, document, known_profiles)
+    return inventory
+
+
+def _fail(document: Document, loc: tuple[str | int, ...], reason: str) -> SourceError:
+    where = document.position(loc)
+    return SourceError(document.path, reason, line=where[0] if where else None,
+                       column=where[1] if where else None, field=describe_loc(loc, document.data))
+
+
+def _check_cross_references(
+    inventory: Inventory, document: Document, known_profiles: frozenset[str] | None,
+) -> None:
+    names: set[str] = set()
+    sections: tuple[tuple[str, tuple[Server | Switch, ...]], ...] = (
+        ("servers", inventory.servers), ("switches", inventory.switches))
+    for section, devices in sections:
+        for i, device in enumerate(devices):
+            if device.name in names:
+                raise _fail(document, (section, i, "name"), f"device name {device.name!r} is used twice")
+            names.add(device.name)
+            endpoints: tuple[tuple[str, Endpoint], ...] = (
+                (("ssh", device.ssh), ("bmc", device.bmc)) if isinstance(device, Server)
+                else (("management", device.management),)
+            )
+            for role, endpoint in endpoints:
+                cred = inventory.credentials.get(endpoint.credential)
+                if cred is None:
+                    raise _fail(document, (section, i, role, "credential"),
+                                f"no credential named {endpoint.credential!r}")
+                if cred.kind != _KIND_OF[role]:
+                    raise _fail(document, (section, i, role, "credential"),
+                                f"credential {endpoint.credential!r} is {cred.kind}, {role} needs {_KIND_OF[role]}")
+            if known_profiles is not None and device.profile not in known_profiles:
+                raise _fail(document, (section, i, "profile"),
+                            f"unknown profile {device.profile!r} (known: {', '.join(sorted(known_profiles))})")
+    for i, switch in enumerate(inventory.switches):
+        for j, cable in enumerate(switch.cabling):
+            if cable.remote_device not in names:
+                raise _fail(document, ("switches", i, "cabling", j, "remote_device"),
+                            f"no device named {cable.remote_device!r} in this inventory")

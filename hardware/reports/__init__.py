@@ -1,0 +1,1 @@
+"""Verification reports: terminal summary, JSON and a self-contained HTML page."""

@@ -1,0 +1,57 @@
+"""Switch spec profile (R-HW-06: domestic vendor and OS, ports, LLDP)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from medcloud.model import standards
+from medcloud.model.base import Model
+
+
+class PortGroup(Model):
+    """At least ``count`` ports of at least ``speed_gbps`` (ifHighSpeed)."""
+
+    count: int = Field(ge=1)
+    speed_gbps: float = Field(gt=0)
+
+
+class SwitchProfile(Model):
+    kind: Literal["switch"]
+    name: str
+    description: str = ""
+    #: IANA enterprise numbers allowed in sysObjectID (R-HW-06 domestic vendors).
+    enterprises: tuple[int, ...] = Field(min_length=1)
+    #: Regular expression sysDescr must match (model family), case-insensitive.
+    model_pattern: str = ".*"
+    #: Regular expression with one group capturing the OS version from sysDescr.
+    version_pattern: str
+    min_os_version: str
+    ports: tuple[PortGroup, ...] = ()
+    lldp: bool = True
+
+    @field_validator("enterprises")
+    @classmethod
+    def _domestic(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        foreign = [v for v in value if v not in standards.DOMESTIC_SWITCH_ENTERPRISES]
+        if foreign:
+            raise ValueError(f"R-HW-06: not a domestic switch vendor: {foreign}")
+        return value
+
+    @field_validator("model_pattern", "version_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+    @field_validator("lldp")
+    @classmethod
+    def _lldp_required(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("R-HW-06 requires LLDP")
+        return value

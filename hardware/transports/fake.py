@@ -1,0 +1,149 @@
+"""A transport that replays recorded captures: unit tests and demos run without hardware.
+
+Each host maps to a capture, or to a fault: an exception the transport raises
+(:class:`~medcloud.errors.DeviceAuthError`…) or a :class:`Hang` that sleeps so
+the engine's per-device timeout fires, like a dead device that never answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from medcloud.hardware.inventory import Inventory, Server
+from medcloud.hardware.transports import snmprec
+from medcloud.hardware.transports.base import (
+    Command,
+    CommandResult,
+    IPMICapture,
+    IPMITarget,
+    SNMPCapture,
+    SNMPTarget,
+    SSHCapture,
+    SSHTarget,
+    Timeouts,
+    Transports,
+)
+from medcloud.hardware.transports.snmprec import oid_key
+
+from medcloud.errors import DeviceProtocolError, SourceError
+
+
+@dataclass(frozen=True)
+class Hang:
+    """Answer after ``seconds`` (longer than any sane timeout: the device looks dead)."""
+
+    seconds: float = 3600.0
+
+
+Fault = BaseException | Hang
+
+
+async def _fault(reply: object) -> None:
+    if isinstance(reply, Hang):
+        await asyncio.sleep(reply.seconds)
+    if isinstance(reply, BaseException):
+        raise reply
+
+
+@dataclass
+class FakeSSH:
+    """Host → {command name → result}; a command with no recording exits 127 like a missing tool."""
+
+    hosts: Mapping[str, Mapping[str, CommandResult] | Fault]
+    delay: float = 0.0
+    calls: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    async def run(self, target: SSHTarget, commands: Sequence[Command], timeouts: Timeouts) -> SSHCapture:
+        self.calls.append((target.host, tuple(c.name for c in commands)))
+        reply = self.hosts.get(target.host)
+        if reply is None:
+            raise DeviceProtocolError(f"{target.host}:{target.port}: no SSH server")
+        await asyncio.sleep(self.delay)
+        await _fault(reply)
+        assert isinstance(reply, Mapping)
+        missing = CommandResult("", "sh: command not found", 127)
+        return SSHCapture({c.name: reply.get(c.name, missing) for c in commands})
+
+
+@dataclass
+class FakeIPMI:
+    hosts: Mapping[str, IPMICapture | Fault]
+    delay: float = 0.0
+    calls: list[str] = field(default_factory=list)
+
+    async def collect(self, target: IPMITarget, timeouts: Timeouts) -> IPMICapture:
+        self.calls.append(target.host)
+        reply = self.hosts.get(target.host)
+        if reply is None:
+            raise DeviceProtocolError(f"{target.host}:{target.port}: no BMC answered")
+        await asyncio.sleep(self.delay)
+        await _fault(reply)
+        assert isinstance(reply, IPMICapture)
+        return reply
+
+
+@dataclass
+class FakeSNMP:
+    """Host → recording; a walk returns the recorded varbinds under each root, in OID order."""
+
+    hosts: Mapping[str, SNMPCapture | Fault]
+    delay: float = 0.0
+    calls: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    async def walk(self, target: SNMPTarget, roots: Sequence[str], timeouts: Timeouts) -> SNMPCapture:
+        self.calls.append((target.host, tuple(roots)))
+        reply = self.hosts.get(target.host)
+        if reply is None:
+            raise DeviceProtocolError(f"{target.host}:{target.port}: no SNMP agent")
+        await asyncio.sleep(self.delay)
+        await _fault(reply)
+        assert isinstance(reply, SNMPCapture)
+        prefixes = tuple(root.lstrip(".") + "." for root in roots)
+        selected = [vb for vb in reply.varbinds if vb.oid.startswith(prefixes)]
+        return SNMPCapture(sorted(selected, key=lambda vb: oid_key(vb.oid)))
+
+
+def fake_transports(
+    ssh: Mapping[str, Mapping[str, CommandResult] | Fault] | None = None,
+    ipmi: Mapping[str, IPMICapture | Fault] | None = None,
+    snmp: Mapping[str, SNMPCapture | Fault] | None = None,
+) -> Transports:
+    return Transports(FakeSSH(ssh or {}), FakeIPMI(ipmi or {}), FakeSNMP(snmp or {}))
+
+
+def load_replay(directory: Path, inventory: Inventory) -> Transports:
+    """Replay transports from recorded captures, one folder per device name.
+
+    ``directory/<device>/ssh.json`` (:meth:`SSHCapture.to_json`), ``ipmi.json``
+    (:meth:`IPMICapture.to_json`) and ``snmp.snmprec`` (snmpsim format) or
+    ``snmp.json``.  Captures are keyed by the addresses the inventory gives
+    (SSH, BMC, management), like real transports.  A device with no
+    recording answers like an unreachable host.
+    """
+    if not directory.is_dir():
+        raise SourceError(directory, "replay directory not found")
+    ssh: dict[str, Mapping[str, CommandResult] | Fault] = {}
+    ipmi: dict[str, IPMICapture | Fault] = {}
+    snmp: dict[str, SNMPCapture | Fault] = {}
+    for device in inventory.devices():
+        folder = directory / device.name
+        try:
+            if isinstance(device, Server):
+                if (folder / "ssh.json").is_file():
+                    ssh[str(device.ssh.address)] = SSHCapture.from_json(
+                        json.loads((folder / "ssh.json").read_text("utf-8"))).results
+                if (folder / "ipmi.json").is_file():
+                    ipmi[str(device.bmc.address)] = IPMICapture.from_json(
+                        json.loads((folder / "ipmi.json").read_text("utf-8")))
+            elif (folder / "snmp.snmprec").is_file():
+                snmp[str(device.management.address)] = SNMPCapture(snmprec.load(folder / "snmp.snmprec"))
+            elif (folder / "snmp.json").is_file():
+                snmp[str(device.management.address)] = SNMPCapture.from_json(
+                    json.loads((folder / "snmp.json").read_text("utf-8")))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise SourceError(folder, f"bad capture: {exc}") from None
+    return fake_transports(ssh, ipmi, snmp)

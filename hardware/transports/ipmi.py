@@ -1,0 +1,281 @@
+"""IPMI over LAN (RMCP+) with pyghmi: power, FRU inventory, sensors, health, firmware, SEL.
+
+pyghmi is blocking, so each BMC is read by one worker of a bounded thread
+pool while the event loop waits with a deadline.  pyghmi's own retry timers
+bound a worker (a silent BMC gives up after about five seconds), so an
+abandoned worker ends on its own; the pool's size bounds how many can pile up.
+
+FRU data is read by :func:`read_fru` rather than pyghmi's ``get_inventory``:
+pyghmi asks for 224 bytes at a time and backs off only on completion codes
+C9h/CAh, while several BMCs (OpenIPMI's included, at most 34 bytes an answer)
+answer C8h "request data length exceeded"; we halve the chunk on any of the
+three and hand the bytes to pyghmi's FRU parser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import struct
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from medcloud.hardware.transports.base import IPMICapture, IPMITarget, Timeouts
+
+from medcloud.errors import DeviceAuthError, DeviceError, DeviceProtocolError, DeviceTimeout
+
+T = TypeVar("T")
+
+#: Completion codes meaning "ask for less" (IPMI 2.0 table 5-2): C8h, C9h, CAh.
+_TOO_LONG = frozenset({0xC8, 0xC9, 0xCA})
+#: Completion codes for "no such FRU device / not present" (C3h timeout, C9h, CBh, 81h).
+_NO_FRU = frozenset({0xCB, 0x81})
+_FIRST_CHUNK = 224
+_MIN_CHUNK = 8
+#: A FRU device is at most 64 KiB; bound the reads whatever the BMC claims.
+_MAX_FRU_READS = 4096
+
+_AUTH_MARKERS = ("password", "unauthorized", "user", "privilege", "rakp", "authenticat")
+
+
+def _classify(where: str, exc: BaseException) -> DeviceError:
+    """Map a pyghmi failure to the transport contract; never echoes a credential."""
+    if isinstance(exc, DeviceError):
+        return exc
+    text = str(exc) if exc.args and exc.args[0] is not None else ""
+    lowered = text.lower()
+    if not text or "timeout" in lowered or "timed out" in lowered or "no response" in lowered:
+        return DeviceTimeout(f"{where}: BMC did not answer")
+    if any(marker in lowered for marker in _AUTH_MARKERS):
+        return DeviceAuthError(f"{where}: BMC refused the credentials ({text})")
+    return DeviceProtocolError(f"{where}: {type(exc).__name__}: {text}")
+
+
+def read_fru(command: Any, fruid: int = 0) -> bytes | None:
+    """Read FRU device ``fruid`` in chunks the BMC accepts; ``None`` if it has no such device."""
+    info = command.raw_command(netfn=0x0A, command=0x10, data=[fruid])
+    if info.get("code") in _NO_FRU:
+        return None
+    if "error" in info:
+        raise DeviceProtocolError(f"Get FRU Inventory Area Info: {info['error']}")
+    size = info["data"][0] | (info["data"][1] << 8)
+    data = bytearray()
+    chunk = min(_FIRST_CHUNK, size)
+    for _ in range(_MAX_FRU_READS):
+        if len(data) >= size or chunk == 0:
+            break
+        want = min(chunk, size - len(data))
+        offset = len(data)
+        answer = command.raw_command(
+            netfn=0x0A, command=0x11, data=[fruid, offset & 0xFF, offset >> 8, want])
+        code = answer.get("code", 0)
+        if code in _TOO_LONG:
+            if chunk <= _MIN_CHUNK:
+                raise DeviceProtocolError(f"Read FRU Data: BMC refuses even {chunk}-byte reads")
+            chunk = max(_MIN_CHUNK, chunk // 2)
+            continue
+        if "error" in answer:
+            raise DeviceProtocolError(f"Read FRU Data at {offset}: {answer['error']}")
+        count = answer["data"][0]
+        if count == 0:
+            break
+        data += answer["data"][1:1 + count]
+    else:
+        raise DeviceProtocolError(f"FRU {fruid}: more than {_MAX_FRU_READS} reads")
+    return bytes(data)
+
+
+def _device_id(command: Any) -> dict[str, Any]:
+    answer = command.raw_command(netfn=0x06, command=0x01)
+    if "error" in answer:
+        raise DeviceProtocolError(f"Get Device ID: {answer['error']}")
+    data = answer["data"]
+    return {
+        "Device ID": data[0],
+        "Device Revision": data[1] & 0x0F,
+        "Manufacturer ID": struct.unpack("<I", bytes(data[6:9]) + b"\0")[0],
+        "Product ID": struct.unpack("<H", bytes(data[9:11]))[0],
+        # Firmware minor revision is BCD (IPMI 2.0 §20.1).
+        "firmware_version": f"{data[2] & 0x7F}.{data[3] >> 4:x}{data[3] & 0x0F:x}",
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).hex()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _reading(reading: Any) -> dict[str, Any]:
+    return {
+        "name": reading.name,
+        "type": reading.type,
+        "value": reading.value,
+        "units": reading.units,
+        "health": int(reading.health),
+        "states": list(reading.states),
+        "unavailable": bool(reading.unavailable),
+    }
+
+
+def _logout(cmd: Any, target: IPMITarget, password: str) -> None:
+    """Close the RMCP+ session and forget it.
+
+    pyghmi 1.6 keeps a finished login in ``Session.initting_sessions`` and
+    hands that logged-out object to the next login with the same BMC and
+    account (which then fails); dropping the entry makes every collect start
+    from a clean login, as ipmitool does.
+    """
+    from pyghmi.ipmi.private import session as ipmi_session
+
+    try:
+        cmd.ipmi_session.logout()
+    except Exception:  # already gone: the BMC dropped it or the login never completed
+        pass
+    ipmi_session.Session.initting_sessions.pop(
+        (target.host, target.username, password, target.port, None), None)
+
+
+def _collect_blocking(target: IPMITarget) -> IPMICapture:
+    """Everything :class:`IPMICapture` holds, from one RMCP+ session."""
+    from pyghmi.ipmi import command as ipmi_command
+    from pyghmi.ipmi import fru as ipmi_fru
+
+    where = f"{target.host}:{target.port}"
+    password = target.password.reveal()
+    try:
+        cmd = ipmi_command.Command(
+            bmc=target.host, userid=target.username, password=password,
+            port=target.port, keepalive=False,
+        )
+    except Exception as exc:  # pyghmi raises bare IpmiException/socket errors on login
+        raise _classify(where, exc) from None
+    try:
+        return _capture(cmd, where, ipmi_fru)
+    finally:
+        _logout(cmd, target, password)
+
+
+def _capture(cmd: Any, where: str, ipmi_fru: Any) -> IPMICapture:
+    errors: dict[str, str] = {}
+    sections: dict[str, Any] = {}
+
+    def section(name: str, fetch: Callable[[], Any]) -> None:
+        try:
+            sections[name] = _jsonable(fetch())
+        except Exception as exc:  # one unsupported call must not lose the rest
+            error = _classify(where, exc)
+            if isinstance(error, DeviceTimeout | DeviceAuthError):
+                raise error from None
+            errors[name] = str(error)
+
+    def inventory() -> dict[str, Any]:
+        system: dict[str, Any] = _device_id(cmd)
+        raw = read_fru(cmd, 0)
+        if raw is not None:
+            system.update(ipmi_fru.FRU(rawdata=raw).info or {})
+        result: dict[str, Any] = {"System": system}
+        cmd.init_sdr()
+        for fruid, locator in sorted(cmd._sdr.fru.items()):
+            if fruid == 0:
+                continue
+            raw = read_fru(cmd, fruid)
+            result[locator.fru_name] = (
+                None if raw is None else ipmi_fru.FRU(rawdata=raw, sdr=locator).info)
+        return result
+
+    def health() -> dict[str, Any]:
+        readings = [_reading(r) for r in sections.get("_sensor_objects", [])]
+        worst = 0
+        bad = []
+        for r in readings:
+            if r["health"]:
+                worst |= r["health"]
+                bad.append(r)
+        return {"health": worst, "badreadings": bad}
+
+    def firmware() -> dict[str, Any]:
+        ident = _device_id(cmd)
+        return {"BMC Version": {"version": ident["firmware_version"]}}
+
+    section("power", cmd.get_power)
+    section("inventory", inventory)
+    try:
+        # Read the SDR-described sensors once; health summarises the same readings
+        # (pyghmi's get_health would read them all again).
+        cmd.init_sdr()
+        objects = []
+        for sensor in cmd._sdr.get_sensor_numbers():
+            described = cmd._sdr.sensors[sensor]
+            answer = cmd.raw_command(command=0x2D, netfn=4, rslun=described.sensor_lun,
+                                     data=(described.sensor_number,))
+            if answer.get("code") == 0xCB:  # sensor not present (optional device)
+                continue
+            if "error" in answer:
+                raise DeviceProtocolError(f"Get Sensor Reading {sensor}: {answer['error']}")
+            objects.append(described.decode_sensor_reading(cmd, answer["data"]))
+        sections["_sensor_objects"] = objects
+        sections["sensors"] = [_reading(r) for r in objects]
+        section("health", health)
+    except Exception as exc:
+        error = _classify(where, exc)
+        if isinstance(error, DeviceTimeout | DeviceAuthError):
+            raise error from None
+        errors["sensors"] = errors["health"] = str(error)
+    section("firmware", firmware)
+    section("sel", lambda: list(cmd.get_event_log()))
+    sections.pop("_sensor_objects", None)
+    return IPMICapture(**sections, errors=errors)
+
+
+class PyghmiIPMI:
+    """:class:`~medcloud.hardware.transports.base.IPMITransport` on pyghmi.
+
+    ``workers`` bounds the concurrent RMCP+ sessions (and threads); a BMC
+    that does not finish within ``connect + operation`` seconds is reported
+    as :class:`DeviceTimeout` while its worker winds down on pyghmi's timers.
+    """
+
+    def __init__(self, workers: int = 32) -> None:
+        if not 1 <= workers <= 256:
+            raise ValueError("workers must be between 1 and 256")
+        self._workers = workers
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=self._workers, thread_name_prefix="medcloud-ipmi")
+            return self._pool
+
+    async def collect(self, target: IPMITarget, timeouts: Timeouts) -> IPMICapture:
+        where = f"{target.host}:{target.port}"
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._executor(), _collect_blocking, target)
+        try:
+            return await asyncio.wait_for(future, timeout=timeouts.connect + timeouts.operation)
+        except TimeoutError:
+            raise DeviceTimeout(
+                f"{where}: no complete answer within {timeouts.connect + timeouts.operation:g} s") from None
+
+    def close(self) -> None:
+        """Stop the workers (each session was closed by the collect that opened it)."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    async def __aenter__(self) -> PyghmiIPMI:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.get_running_loop().run_in_executor(None, self.close)

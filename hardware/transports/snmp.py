@@ -1,0 +1,175 @@
+"""SNMPv3 (USM authPriv) walks with pysnmp 7, asyncio-native.
+
+One :class:`SnmpEngine` per event loop, reused for every switch: an engine
+holds the USM tables, the message-processing state and the UDP dispatcher,
+which are costly to build and bound to the loop that created them.  Walks
+use GETBULK with numeric OIDs (no MIB compilation at run time) and stop at
+the end of each root's subtree, after a bounded number of requests.
+
+Error mapping: no answer → :class:`DeviceTimeout`; USM reports (unknown
+user, wrong digest, decryption error) → :class:`DeviceAuthError`; SNMP
+error-status or malformed answers → :class:`DeviceProtocolError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+from medcloud.errors import DeviceAuthError, DeviceProtocolError, DeviceTimeout
+from medcloud.hardware.transports.base import (
+    SNMPCapture,
+    SNMPTarget,
+    Timeouts,
+    Varbind,
+    VarbindKind,
+)
+
+#: Rows per GETBULK; 25 keeps answers under a 1500-byte MTU for typical IF-MIB rows.
+MAX_REPETITIONS = 25
+#: Requests per root before we call the agent broken (a loop or an endless table).
+MAX_REQUESTS_PER_ROOT = 20_000
+
+_AUTH_ERRORS = ("unknownusername", "wrongdigest", "decryptionerror", "unsupportedsecuritylevel",
+                "unknown usm user", "wrong snmp pdu digest", "authentication failure",
+                "unknownsecurityname", "notintimewindow")
+
+_ENGINES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+
+
+def engine() -> Any:
+    """The pysnmp engine of the running event loop (created on first use)."""
+    from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
+
+    loop = asyncio.get_running_loop()
+    found = _ENGINES.get(loop)
+    if found is None:
+        found = SnmpEngine()
+        _ENGINES[loop] = found
+    return found
+
+
+def close_engine() -> None:
+    """Close the running loop's engine's sockets (call before the loop ends)."""
+    loop = asyncio.get_running_loop()
+    found = _ENGINES.pop(loop, None)
+    if found is not None:
+        found.close_dispatcher()
+
+
+def _usm(target: SNMPTarget) -> Any:
+    from pysnmp.hlapi.v3arch import asyncio as hl
+
+    auth = {
+        "MD5": hl.usmHMACMD5AuthProtocol,
+        "SHA": hl.usmHMACSHAAuthProtocol,
+        "SHA256": hl.usmHMAC192SHA256AuthProtocol,
+        "SHA512": hl.usmHMAC384SHA512AuthProtocol,
+    }[target.auth_protocol]
+    priv = {
+        "DES": hl.usmDESPrivProtocol,
+        "AES": hl.usmAesCfb128Protocol,
+        "AES192": hl.usmAesCfb192Protocol,
+        "AES256": hl.usmAesCfb256Protocol,
+    }[target.priv_protocol]
+    if target.auth_key is None or target.priv_key is None:
+        raise DeviceAuthError(f"{target.host}:{target.port}: SNMPv3 authPriv needs an auth and a priv key")
+    return hl.UsmUserData(
+        target.username,
+        authKey=target.auth_key.reveal(), privKey=target.priv_key.reveal(),
+        authProtocol=auth, privProtocol=priv,
+    )
+
+
+def _varbind(oid: str, value: Any) -> Varbind:
+    """pysnmp value → :class:`Varbind` (numeric OID, SMI kind, plain Python value)."""
+    name = type(value).__name__
+    kind: VarbindKind
+    plain: int | bytes | str | None
+    if name in ("NoSuchObject", "NoSuchInstance", "EndOfMibView"):
+        kind = {"NoSuchObject": "noSuchObject", "NoSuchInstance": "noSuchInstance",
+                "EndOfMibView": "endOfMibView"}[name]  # type: ignore[assignment]
+        plain = None
+    elif name in ("OctetString", "Opaque", "Bits"):
+        kind = "Opaque" if name == "Opaque" else "OctetString"
+        plain = bytes(value.asOctets())
+    elif name == "ObjectIdentifier":
+        kind, plain = "ObjectIdentifier", str(value)
+    elif name == "IpAddress":
+        kind, plain = "IpAddress", ".".join(str(b) for b in value.asNumbers())
+    elif name == "Null":
+        kind, plain = "Null", None
+    elif name in ("Integer32", "Integer", "Unsigned32", "Gauge32", "Counter32", "Counter64", "TimeTicks"):
+        kind = {"Integer": "Integer32", "Unsigned32": "Gauge32"}.get(name, name)  # type: ignore[assignment]
+        plain = int(value)
+    else:
+        raise DeviceProtocolError(f"unexpected SNMP type {name} at {oid}")
+    return Varbind(oid, kind, plain)
+
+
+def _in_subtree(oid: tuple[int, ...], root: tuple[int, ...]) -> bool:
+    return oid[: len(root)] == root
+
+
+class PysnmpSNMP:
+    """:class:`~medcloud.hardware.transports.base.SNMPTransport` on pysnmp 7 (SNMPv3 authPriv)."""
+
+    def __init__(self, max_repetitions: int = MAX_REPETITIONS) -> None:
+        if not 1 <= max_repetitions <= 100:
+            raise ValueError("max_repetitions must be between 1 and 100")
+        self._max_repetitions = max_repetitions
+
+    async def walk(self, target: SNMPTarget, roots: Sequence[str], timeouts: Timeouts) -> SNMPCapture:
+        from pysnmp.hlapi.v3arch import asyncio as hl
+
+        where = f"{target.host}:{target.port}"
+        auth = _usm(target)
+        transport = await hl.UdpTransportTarget.create(
+            (target.host, target.port), timeout=timeouts.connect, retries=timeouts.retries)
+        context = hl.ContextData(contextName=target.context)
+        snmp = engine()
+        deadline = time.monotonic() + timeouts.operation
+        varbinds: list[Varbind] = []
+        for root_text in roots:
+            root = tuple(int(p) for p in root_text.strip(".").split("."))
+            cursor = root
+            for _ in range(MAX_REQUESTS_PER_ROOT):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise DeviceTimeout(f"{where}: walk not finished within {timeouts.operation:g} s")
+                try:
+                    indication, status, index, rows = await asyncio.wait_for(
+                        hl.bulk_cmd(snmp, auth, transport, context, 0, self._max_repetitions,
+                                    hl.ObjectType(hl.ObjectIdentity(".".join(map(str, cursor)))),
+                                    lookupMib=False),
+                        timeout=remaining)
+                except TimeoutError:
+                    raise DeviceTimeout(f"{where}: walk not finished within {timeouts.operation:g} s") from None
+                if indication:
+                    text = str(indication)
+                    compact = text.lower().replace(" ", "")
+                    if "timeout" in compact or "noresponse" in compact.replace("snmp", ""):
+                        raise DeviceTimeout(f"{where}: no SNMP answer ({text})")
+                    if any(marker.replace(" ", "") in compact for marker in _AUTH_ERRORS):
+                        raise DeviceAuthError(f"{where}: SNMPv3 credentials refused ({text})")
+                    raise DeviceProtocolError(f"{where}: {text}")
+                if status:
+                    raise DeviceProtocolError(f"{where}: SNMP error {status.prettyPrint()} at index {index}")
+                done = not rows
+                for name, value in rows:
+                    oid = tuple(name.asTuple())
+                    if not _in_subtree(oid, root) or type(value).__name__ == "EndOfMibView":
+                        done = True
+                        break
+                    if oid <= cursor:
+                        raise DeviceProtocolError(f"{where}: agent returned OIDs out of order at {name}")
+                    varbinds.append(_varbind(".".join(map(str, oid)), value))
+                    cursor = oid
+                if done:
+                    break
+            else:
+                raise DeviceProtocolError(f"{where}: more than {MAX_REQUESTS_PER_ROOT} requests under {root_text}")
+        return SNMPCapture(varbinds)

@@ -1,0 +1,134 @@
+"""Switch checks (R-HW-06; VLANs for R-NET-02) over the SNMP facts, plus the cabling check."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from medcloud.hardware.facts.switch import Interface, LldpNeighbour, SwitchFacts
+from medcloud.hardware.inventory import Cable, Switch
+from medcloud.hardware.specs.switch import PortGroup, SwitchProfile
+from medcloud.hardware.verify.checks import Check, FactFailure, Skip, declared
+from medcloud.hardware.verify.expect import AllIn, AtLeast, Equals, Matches, OneOf, VersionAtLeast
+from medcloud.hardware.verify.results import CheckResult, Status
+
+from medcloud.model import standards
+
+
+@dataclass(frozen=True)
+class SwitchContext:
+    switch: Switch
+    profile: SwitchProfile
+
+
+def _os_version(facts: SwitchFacts, ctx: SwitchContext) -> str:
+    # sysDescr first; some models (Huawei S12700) put only the model there and the
+    # version in the chassis entity's entPhysicalSoftwareRev.
+    sources = [facts.system.descr] + [e.software for e in facts.entities if e.cls == "chassis"]
+    for source in sources:
+        match = re.search(ctx.profile.version_pattern, source)
+        if match is not None:
+            return match.group(1) if match.groups() else match.group(0)
+    raise ValueError(f"no OS version in sysDescr {facts.system.descr[:80]!r} nor in the chassis entity")
+
+
+def _model_seen(facts: SwitchFacts, ctx: SwitchContext) -> bool:
+    wanted = ctx.switch.model.lower()
+    haystack = [facts.system.descr] + [e.model for e in facts.entities] + [e.descr for e in facts.entities]
+    return any(wanted in h.lower() for h in haystack if h)
+
+
+def _ports_at(group: PortGroup) -> Check:
+    def actual(facts: SwitchFacts, ctx: SwitchContext) -> int:
+        return sum(1 for i in facts.interfaces
+                   if i.ethernet and (i.capacity_mbps or 0) >= group.speed_gbps * 1000)
+    return Check(f"switch.ports.{group.speed_gbps:g}g", "R-HW-06", f"ports at >= {group.speed_gbps:g} Gbps",
+                 "switch", actual, lambda c: AtLeast(group.count, "ports"))
+
+
+def _vlans(facts: SwitchFacts, ctx: SwitchContext) -> object:
+    if not ctx.switch.vlans:
+        return Skip("the inventory expects no VLANs on this switch")
+    present = {v.id for v in facts.vlans}
+    return [v.id for v in ctx.switch.vlans if v.id in present] + [
+        f"missing {v.id}" for v in ctx.switch.vlans if v.id not in present]
+
+
+BASE_CHECKS: tuple[Check, ...] = (
+    Check("switch.vendor", "R-HW-06", "domestic switch vendor (sysObjectID enterprise)", "switch",
+          lambda f, c: f.system.enterprise,
+          lambda c: OneOf([e for e in c.profile.enterprises if e in standards.DOMESTIC_SWITCH_ENTERPRISES]),
+          show=lambda v: f"{v} ({standards.DOMESTIC_SWITCH_ENTERPRISES.get(v, 'not domestic')})"),
+    Check("switch.model", "R-HW-06", "switch model family", "switch",
+          lambda f, c: f.system.descr, lambda c: Matches(c.profile.model_pattern),
+          show=lambda v: v.splitlines()[0][:120] if v else ""),
+    Check("switch.model_delivered", "R-HW-06", "delivered model matches the inventory", "switch",
+          _model_seen, lambda c: Equals(True),
+          explain=lambda a: "the inventory's model appears neither in sysDescr nor in ENTITY-MIB"),
+    Check("switch.os_version", "R-HW-06", "switch OS version", "switch",
+          _os_version, lambda c: VersionAtLeast(c.profile.min_os_version)),
+    Check("switch.lldp", "R-HW-06", "LLDP-MIB answered", "switch",
+          lambda f, c: f.lldp_walked, lambda c: Equals(True),
+          explain=lambda a: "the agent returned nothing under LLDP-MIB: LLDP is off or not exposed"),
+    Check("switch.vlans", "R-NET-02", "expected VLANs configured (Q-BRIDGE-MIB)", "switch",
+          _vlans, lambda c: AllIn([v.id for v in c.switch.vlans]),
+          show=lambda v: ", ".join(str(x) for x in v)),
+)
+
+
+def checks_for(profile: SwitchProfile) -> tuple[Check, ...]:
+    return BASE_CHECKS + tuple(_ports_at(g) for g in profile.ports)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", "", name).lower()
+
+
+def _local_names(neighbour: LldpNeighbour, interfaces: tuple[Interface, ...]) -> set[str]:
+    names = {_norm(neighbour.local_port)}
+    # Some agents number lldpLocPortNum by ifIndex; then ifName/ifDescr name the port too.
+    for interface in interfaces:
+        if interface.index == neighbour.local_port_num:
+            names |= {_norm(interface.name), _norm(interface.descr)}
+    return names - {""}
+
+
+def cabling(facts: SwitchFacts | FactFailure, switch: Switch) -> list[CheckResult]:
+    """One R-HW-06 result per expected cable: the LLDP neighbour on that port must be the designed one."""
+    results: list[CheckResult] = []
+    if not switch.cabling:
+        return [CheckResult("switch.cabling", "R-HW-06", "cabling as designed (LLDP)", Status.SKIPPED,
+                            reason="the inventory lists no expected cabling for this switch")]
+    for cable in switch.cabling:
+        results.append(_cable(facts, cable))
+    return results
+
+
+def _cable(facts: SwitchFacts | FactFailure, cable: Cable) -> CheckResult:
+    check_id = f"switch.cabling[{cable.port}]"
+    title = f"{cable.port} → {cable.remote_device} {cable.remote_port}"
+    expected = f"{cable.remote_device} {cable.remote_port}"
+    if isinstance(facts, FactFailure):
+        return CheckResult(check_id, "R-HW-06", title, Status.ERROR, expected, reason=facts.reason)
+    if not facts.lldp_walked:
+        return CheckResult(check_id, "R-HW-06", title, Status.ERROR, expected,
+                           reason="no LLDP data from the switch (see switch.lldp)")
+    port = _norm(cable.port)
+    on_port = [n for n in facts.lldp if port in _local_names(n, facts.interfaces)]
+    if not on_port:
+        return CheckResult(check_id, "R-HW-06", title, Status.FAIL, expected, "no LLDP neighbour",
+                           reason=f"nothing is seen on {cable.port}: cable missing, or the peer does not run LLDP")
+    for neighbour in on_port:
+        system_ok = _norm(neighbour.remote_system).split(".")[0] == _norm(cable.remote_device)
+        port_ok = _norm(cable.remote_port) in {_norm(neighbour.remote_port), _norm(neighbour.remote_port_descr)}
+        if system_ok and port_ok:
+            return CheckResult(check_id, "R-HW-06", title, Status.PASS, expected,
+                               f"{neighbour.remote_system} {neighbour.remote_port}")
+    seen = "; ".join(f"{n.remote_system or n.remote_chassis} {n.remote_port}" for n in on_port)
+    return CheckResult(check_id, "R-HW-06", title, Status.FAIL, expected, seen,
+                       reason=f"{cable.port} is cabled to {seen}, not to {expected}")
+
+
+def declared_results() -> list[CheckResult]:
+    return [declared("switch.sdn", "R-HW-06", "SDN/OpenFlow compatible",
+                     "not visible over SNMP: check the controller's device list or the vendor declaration")]

@@ -1,0 +1,44 @@
+"""``medcloud preview STACK``: run the Pulumi program offline under the SDK's mocks.
+
+Prints the resource tree (default) or a ``pulumi preview --json`` shaped
+document.  Exit 0 no mandatory policy violation, 1 mandatory violation(s),
+2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "preview",
+        help="preview a stack offline (no Pulumi CLI, no credentials): resource tree or preview JSON",
+        description=(
+            "Execute the real Pulumi program (__main__.py) under the Pulumi SDK's mock engine and print "
+            "what `pulumi preview` would create. Output is byte-identical across runs. "
+            "Exit 0 ok, 1 mandatory policy violation(s), 2 bad input."
+        ),
+    )
+    parser.add_argument("stack", metavar="STACK", help="stack name (dev, ref002) or stack file")
+    parser.add_argument("--format", choices=("tree", "json"), default="tree")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write here (atomically) instead of stdout")
+    parser.set_defaults(handler=handle, audit_action="preview")
+
+
+def handle(args: argparse.Namespace) -> int:
+    from medcloud.preview import preview, render
+    from medcloud.yamlio import write_atomic
+
+    args.audit_target = args.stack
+    result = preview(args.stack)
+    text, violations = render(result, args.format)
+    if args.out is not None:
+        write_atomic(args.out, text)
+    else:
+        sys.stdout.write(text)
+    mandatory = [v for v in violations if v.get("enforcement", v.get("enforcementLevel")) == "mandatory"]
+    return 1 if mandatory else 0

@@ -1,0 +1,96 @@
+"""``medcloud report verify|sign``: SM3/SM2 evidence on acceptance reports (R-SEC-01, R-SEC-05)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from medcloud.errors import InputError
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "report", help="sign and verify acceptance reports (SM3 digest, SM2 signature)",
+    )
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    ver = actions.add_parser(
+        "verify", help="check a report's digest and signature",
+        description="Exit 0 valid, 1 tampered/unsigned/untrusted signer, 2 not a report or unreadable.",
+    )
+    ver.add_argument("report", type=Path, metavar="REPORT", help="signed .json or .html report")
+    ver.add_argument("--trust", type=Path, action="append", metavar="KEY_FILE",
+                     help="signing key file (or file holding a 04||x||y public key) the signer must match; repeatable")
+    ver.add_argument("--format", choices=("text", "json"), default="text")
+    ver.set_defaults(handler=handle_verify, audit_action="report-verify")
+
+    sig = actions.add_parser("sign", help="add an evidence block to a JSON or HTML report")
+    sig.add_argument("report", type=Path, metavar="REPORT", help=".json or .html file")
+    sig.add_argument("--out", type=Path, metavar="FILE", help="write here instead of in place")
+    sig.set_defaults(handler=handle_sign, audit_action="report-sign")
+
+
+def _trusted_key(path: Path) -> str:
+    from medcloud.crypto import sm2
+    from medcloud.evidence import read_public
+
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read trusted key: {exc.strerror}") from None
+    try:
+        sm2.parse_public(text)
+        return text.lower()
+    except sm2.KeyFormatError:
+        return read_public(path).public_key
+
+
+def handle_verify(args: argparse.Namespace) -> int:
+    from medcloud.evidence import verify_report
+
+    trusted = [_trusted_key(p) for p in args.trust] if args.trust else None
+    result = verify_report(args.report, trusted)
+    args.audit_detail = {"status": result.status.value, "signer_key_id": result.signer_key_id}
+    if args.format == "json":
+        print(json.dumps({"report": str(result.path), "kind": result.kind, "status": result.status.value,
+                          "signer_key_id": result.signer_key_id, "reasons": result.reasons}, indent=2))
+    else:
+        signer = f"signer {result.signer_key_id}" if result.signer_key_id else "no signer"
+        pinned = "" if trusted is not None or not result.valid else " (signer not pinned; pass --trust)"
+        print(f"{result.path}: {result.status.value.upper()} ({result.kind}, {signer}){pinned}")
+        for reason in result.reasons:
+            print(f"  - {reason}")
+    return 0 if result.valid else 1
+
+
+def handle_sign(args: argparse.Namespace) -> int:
+    from medcloud.evidence import load_signing_key, write_html, write_json
+    from medcloud.evidence.signing import EVIDENCE_KEY, HTML_MARKER
+
+    source: Path = args.report
+    out: Path = args.out or source
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{source}: cannot read report: {exc}") from None
+    key = load_signing_key()
+    if source.suffix.lower() in (".html", ".htm"):
+        # Re-signing replaces the old evidence comment rather than signing over it.
+        at = text.rfind(HTML_MARKER)
+        write_html(out, text[:at] if at >= 0 else text, key)
+    elif source.suffix.lower() == ".json":
+        try:
+            document = json.loads(text)
+        except ValueError as exc:
+            raise InputError(f"{source}: not valid JSON: {exc}") from None
+        if not isinstance(document, dict):
+            raise InputError(f"{source}: a JSON report must be an object")
+        document.pop(EVIDENCE_KEY, None)
+        write_json(out, document, key)
+    else:
+        raise InputError(f"{source}: only .json and .html reports can be signed")
+    state = f"signed by {key.key_id}" if key else "UNSIGNED (no MEDCLOUD_SIGNING_KEY_FILE): digest only"
+    args.audit_detail = {"signed": key is not None, "out": str(out)}
+    print(f"{out}: {state}")
+    return 0

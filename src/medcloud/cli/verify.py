@@ -1,0 +1,145 @@
+"""``medcloud verify INVENTORY``: hardware acceptance against spec profiles (R-HW-01…06).
+
+Writes a JSON and an HTML report (signed when a signing key is configured),
+prints a summary (or the JSON with ``--format json``).  Exit 0 all pass,
+1 failures or errors, 2 bad input, 130 interrupted (a partial report marked
+incomplete is still written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from medcloud.hardware.transports.base import Transports
+    from medcloud.hardware.verify.results import Report
+
+EXIT_INTERRUPTED = 130
+
+
+def _positive(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError("must be positive")
+        return value
+    return parse
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "verify",
+        help="verify delivered servers and switches against their spec profiles (R-HW)",
+        description="Hardware acceptance: query every device in INVENTORY (SSH, IPMI, SNMPv3) and compare "
+                    "with its spec profile. Exit 0 all pass, 1 failures/errors, 2 bad input, 130 interrupted.",
+    )
+    parser.add_argument("inventory", metavar="INVENTORY", type=Path, help="inventory YAML file")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="stdout: a summary (text) or the full JSON report")
+    parser.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
+                        help="directory for the JSON and HTML reports (default: ./reports)")
+    parser.add_argument("--concurrency", type=_positive(int), default=16, metavar="N",
+                        help="devices verified at once (default 16)")
+    parser.add_argument("--timeout", type=_positive(float), default=120.0, metavar="S",
+                        help="seconds each device protocol may take before it counts as dead (default 120)")
+    parser.add_argument("--profiles", type=Path, action="append", default=[], metavar="DIR",
+                        help="extra spec-profile directory (repeatable; same name overrides a shipped one)")
+    parser.add_argument("--replay", type=Path, metavar="DIR",
+                        help="verify recorded captures (DIR/<device>/ssh.json, ipmi.json, snmp.snmprec) "
+                             "instead of querying devices")
+    parser.set_defaults(handler=handle, audit_action="verify")
+
+
+def handle(args: argparse.Namespace) -> int:
+    from medcloud.hardware.inventory import load_inventory
+    from medcloud.hardware.specs import load_catalogue
+    from medcloud.hardware.transports.base import real_transports
+    from medcloud.hardware.transports.fake import load_replay
+
+    catalogue = load_catalogue(args.profiles)
+    inventory = load_inventory(args.inventory, catalogue.names())
+    transports = load_replay(args.replay, inventory) if args.replay is not None else real_transports()
+    report, interrupted = run(args, inventory, catalogue, transports)
+    args.audit_detail = {"complete": report.complete, "passed": report.passed, "counts": report.counts()}
+    document, paths = write_reports(report, args.out, args.inventory.stem)
+    if args.format == "json":
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from medcloud.hardware.reports import text
+
+        console = Console()
+        text.render(report, console)
+        console.print("reports: " + ", ".join(str(p) for p in paths))
+    if interrupted:
+        print("medcloud: interrupted; partial report written (marked incomplete)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return 0 if report.passed else 1
+
+
+def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Transports) -> tuple[Report, bool]:
+    """Run the verification; SIGINT cancels it and yields the partial report."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from medcloud.hardware.transports.base import Timeouts
+    from medcloud.hardware.verify.engine import Limits, Verification
+
+    stderr = Console(stderr=True)
+    progress = Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.description}"), console=stderr, transient=True,
+                        disable=not stderr.is_terminal)
+    total = len(inventory.devices())
+    task_id = progress.add_task("", total=total)
+
+    def done(result: Any) -> None:
+        progress.update(task_id, advance=1, description=f"{result.name}: {result.status.value}")
+
+    limits = Limits(concurrency=args.concurrency, device_timeout=args.timeout,
+                    timeouts=Timeouts(operation=min(20.0, args.timeout)))
+    verification = Verification(inventory, catalogue, transports, inventory_name=str(args.inventory),
+                                limits=limits, on_done=done)
+
+    async def main() -> tuple[Report, bool]:
+        loop = asyncio.get_running_loop()
+        current = asyncio.current_task()
+        assert current is not None
+        loop.add_signal_handler(signal.SIGINT, current.cancel)
+        try:
+            return await verification.run(), False
+        except asyncio.CancelledError:
+            return verification.report(complete=False), True
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+
+    with progress:
+        try:
+            return asyncio.run(main())
+        except KeyboardInterrupt:
+            # SIGINT before the loop installed its handler (or after it left).
+            return verification.report(complete=False), True
+
+
+def write_reports(report: Report, out: Path, stem: str) -> tuple[dict[str, Any], tuple[Path, Path]]:
+    """Write ``<stem>-<time>.json`` and ``.html`` atomically, signed if a key is configured."""
+    from medcloud.evidence import write_html, write_json
+    from medcloud.hardware.reports import html
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    suffix = "" if report.complete else "-incomplete"
+    json_path = out / f"{stem}-{stamp}{suffix}.json"
+    html_path = out / f"{stem}-{stamp}{suffix}.html"
+    signed = write_json(json_path, report.to_json())
+    write_html(html_path, html.render(report))
+    return signed, (json_path, html_path)

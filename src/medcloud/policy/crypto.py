@@ -1,0 +1,67 @@
+"""Encryption-at-rest and algorithm policies on cloud resources: R-DC-01 (SM4 at rest) and
+R-SEC-01 (SM2/SM3/SM4; AES-256/RSA-2048 only for interop)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medcloud.policy.model import _INTEROP_SCHEMA, interop_exceptions
+from medcloud.policy.registry import Report, resource_policy
+from medcloud.policy.rules import algorithm_allowed, algorithm_family
+
+ALI_KMS_KEY = "alicloud:kms/key:Key"
+ALI_DISK = "alicloud:ecs/disk:Disk"
+ALI_ECS_DISK = "alicloud:ecs/ecsDisk:EcsDisk"
+ALI_BUCKET = "alicloud:oss/bucket:Bucket"
+ALI_BUCKET_SSE = "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption"
+
+
+def _sse_is_sm4(rule: Any) -> bool:
+    algorithm = str(rule.get("sseAlgorithm") or "").upper()
+    return algorithm == "SM4" or (algorithm == "KMS" and str(rule.get("kmsDataEncryption") or "").upper() == "SM4")
+
+
+@resource_policy(
+    "r-dc-01-encryption-at-rest", "R-DC-01",
+    "R-DC-01: medical data at rest is SM4-encrypted: disks encrypted, object storage SSE with SM4, "
+    "data keys Aliyun_SM4",
+    types=(ALI_DISK, ALI_ECS_DISK, ALI_BUCKET, ALI_BUCKET_SSE, ALI_KMS_KEY),
+)
+def encryption_at_rest(args: Any, report: Report) -> None:
+    props = args.props
+    kind = args.resource_type
+    if kind in (ALI_DISK, ALI_ECS_DISK):
+        if not props.get("encrypted"):
+            report("R-DC-01: disk is not encrypted (SM4, volume level)")
+    elif kind == ALI_BUCKET:
+        rule = props.get("serverSideEncryptionRule")
+        if not rule or not _sse_is_sm4(rule):
+            shown = (rule or {}).get("sseAlgorithm") or "none"
+            report(f"R-DC-01: bucket server-side encryption is {shown} (needs SM4)")
+    elif kind == ALI_BUCKET_SSE:
+        if not _sse_is_sm4(props):
+            report(f"R-DC-01: bucket server-side encryption is {props.get('sseAlgorithm') or 'none'} (needs SM4)")
+    elif kind == ALI_KMS_KEY:
+        usage = str(props.get("keyUsage") or "ENCRYPT/DECRYPT")
+        spec = str(props.get("keySpec") or "Aliyun_AES_256")
+        if usage == "ENCRYPT/DECRYPT" and algorithm_family(spec) != "sm4" and args.name not in interop_exceptions(args):
+            report(f"R-DC-01: data key spec {spec} (needs Aliyun_SM4)")
+
+
+@resource_policy(
+    "r-sec-01-key-algorithms", "R-SEC-01",
+    "R-SEC-01: keys use SM2/SM4 (hardware-protected); AES-256/RSA-2048 only for declared interop",
+    config_schema=_INTEROP_SCHEMA, types=(ALI_KMS_KEY,),
+)
+def key_algorithms(args: Any, report: Report) -> None:
+    if args.resource_type != ALI_KMS_KEY:
+        return
+    props = args.props
+    spec = str(props.get("keySpec") or "Aliyun_AES_256")
+    interop = args.name in interop_exceptions(args)
+    if not algorithm_allowed(spec, interop=interop):
+        extra = "" if algorithm_family(spec) in ("aes256", "rsa2048") else " at all"
+        report(f"R-SEC-01: key spec {spec} is not allowed{extra}"
+               f"{'' if extra else ' without an interop exception'} (SM2/SM4)")
+    if str(props.get("protectionLevel") or "SOFTWARE").upper() != "HSM":
+        report("R-SEC-01: key protection level is SOFTWARE (keys come from a hardware crypto module, R-SEC-03)")

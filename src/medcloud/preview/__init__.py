@@ -1,0 +1,90 @@
+"""Offline preview: the real ``__main__.py`` under the Pulumi SDK's mock engine.
+
+``medcloud preview STACK`` needs no Pulumi CLI and no cloud credentials.  It
+loads the stack's config from ``stacks/Pulumi.<stack>.yaml``, stands in a
+placeholder for every secret the program asks for (shown only as
+``[secret]``), runs the program, and returns a :class:`Preview` that renders
+as ``pulumi preview --json`` does or as a tree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from medcloud.errors import InputError, SourceError
+from medcloud.preview.document import Preview
+from medcloud.preview.engine import SECRET, PreviewProgramError, run_program, stack_config
+from medcloud.stacks import load_region_file, project_root, resolve
+from medcloud.yamlio import load_document
+
+__all__ = ["Preview", "PreviewProgramError", "policy_violations", "preview", "render"]
+
+#: The program every preview runs: the one ``pulumi up`` runs.
+PROGRAM = "__main__.py"
+
+
+def policy_violations(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Policy findings on a preview document — the policy pack's one hook.
+
+    ``document`` is the ``pulumi preview --json`` shaped dict (``steps`` with
+    each resource's type, inputs, parent and dependencies), without its
+    ``policyViolations`` key.  Each entry names the policy, the requirement,
+    the resource URN, a message and the enforcement level: the CrossGuard
+    pack's validate functions run over the preview's resources as Pulumi's
+    analyzer would call them (:mod:`medcloud.policy.evaluate`).
+    """
+    from medcloud.policy.evaluate import evaluate_document
+
+    return evaluate_document(document, source="preview").to_json()
+
+
+def render(result: Preview, fmt: str) -> tuple[str, list[dict[str, Any]]]:
+    """The preview as ``json`` or ``tree`` text, and the policy violations found on it."""
+    document = result.to_json([])
+    violations = policy_violations({k: v for k, v in document.items() if k != "policyViolations"})
+    text = result.render_json(violations) if fmt == "json" else result.render_tree(violations)
+    return text, violations
+
+
+def _project_name(root: Path) -> str:
+    try:
+        data = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SourceError(root / "Pulumi.yaml", f"cannot read the project file: {exc}") from None
+    name = data.get("name") if isinstance(data, dict) else None
+    if not isinstance(name, str) or not name:
+        raise SourceError(root / "Pulumi.yaml", "the project has no name", field="name")
+    return name
+
+
+def preview(stack_arg: str, root: Path | None = None) -> Preview:
+    """Preview STACK (a stack name or stack file) offline."""
+    base = root or project_root()
+    ref = resolve(stack_arg, base)
+    if ref.stack_file is None or ref.name is None:
+        raise InputError(f"{stack_arg}: preview needs a stack (stacks/Pulumi.<name>.yaml), not a region file")
+    config, secret_keys = stack_config(ref.stack_file, load_document(ref.stack_file).data)
+    # Validate the region here too, so bad input fails with file:line before any Pulumi runs.
+    region = load_region_file(ref.region_file, ref).region
+    from medcloud.components.secrets import required_secrets
+
+    for key in required_secrets(region):
+        if key not in config:
+            config[key] = "offline-preview-placeholder"
+            secret_keys.append(key)
+    try:
+        run = run_program(
+            base / PROGRAM, project=_project_name(base), stack_name=ref.name, config=config,
+            secret_keys=secret_keys,
+        )
+    except InputError:
+        raise
+    except Exception as exc:
+        if type(exc).__name__ == "ConfigMissingError":
+            raise PreviewProgramError(f"{ref.stack_file}: {exc}") from None
+        raise
+    shown = {k: (SECRET if k in secret_keys else v) for k, v in sorted(config.items())}
+    return Preview.from_run(run, shown)

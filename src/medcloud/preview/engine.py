@@ -1,0 +1,199 @@
+"""Run the real Pulumi program under the SDK's mock engine and record what it registers.
+
+This is what the Python language host does under ``pulumi preview`` —
+configure the runtime, load the stack config, ``runpy`` the program inside
+``run_in_stack`` — except that the resource monitor is the SDK's
+:class:`~pulumi.runtime.mocks.MockMonitor`.  Our subclass records each
+``RegisterResource`` request (type, name, parent, custom, inputs,
+dependencies, provider) exactly as the engine would receive it; the
+recorded steps are the only resource graph the preview ever shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import runpy
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import empty_pb2, json_format  # type: ignore[import-untyped]
+from pulumi.runtime import mocks, rpc, settings, stack
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.proto import resource_pb2
+
+from medcloud.errors import InputError, SourceError
+
+#: The SDK's (and the engine's JSON) marker for a value not known until apply.
+UNKNOWN = rpc.UNKNOWN
+#: How the preview shows a secret: never the value.
+SECRET = "[secret]"
+#: Environment prefixes the providers read defaults from; scrubbed so a preview
+#: depends only on the repository, not on the operator's shell.
+PROVIDER_ENV_PREFIXES = ("OS_", "ALICLOUD_", "ALIBABA_CLOUD_")
+#: Stand-in value handed to the program for secrets (never shown: it is a secret).
+PLACEHOLDER_SECRET = "offline-preview-placeholder"
+
+
+class PreviewProgramError(InputError):
+    """The program rejected its input (config or region) during an offline preview."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One ``RegisterResource`` request, as the engine received it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    dependencies: tuple[str, ...]
+    provider: str
+
+
+@dataclass
+class RunResult:
+    project: str
+    stack: str
+    registrations: dict[str, Registration] = field(default_factory=dict)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def plain(value: Any) -> Any:
+    """A property in wire form as plain JSON: secrets hidden at the leaf, unknowns kept as the marker.
+
+    Working on the wire form (not the SDK's deserialised values) keeps
+    secretness where it is: the SDK would mark a whole ``ike_config`` secret
+    because its ``psk`` is, hiding the cipher choices a reviewer must see.
+    Integral numbers print as ints, as ``pulumi preview --json`` does.
+    """
+    if isinstance(value, dict):
+        sig = value.get(rpc._special_sig_key)
+        if sig == rpc._special_secret_sig:
+            return SECRET
+        if sig == rpc._special_resource_sig:
+            return value.get("urn", "")
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class PreviewMocks(mocks.Mocks):
+    """Planned state = inputs, ids unknown: what a provider reports for a create in preview."""
+
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        return "", args.inputs
+
+    def call(self, args: mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        # The program makes no provider calls; a new one must fail loudly, not preview as empty.
+        raise NotImplementedError(f"offline preview cannot answer provider call {args.token}")
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    """The SDK's mock monitor, recording every registration and every output registration."""
+
+    def __init__(self, result: RunResult) -> None:
+        super().__init__(PreviewMocks())
+        self.result = result
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            self.result.registrations[urn] = Registration(urn, request.type, request.name, "", False, {}, (), "")
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        self.result.registrations[urn] = Registration(
+            urn=urn, type=request.type, name=request.name, parent=request.parent,
+            custom=bool(request.custom), inputs=plain(json_format.MessageToDict(request.object)),
+            dependencies=tuple(sorted(set(request.dependencies))), provider=request.provider,
+        )
+        # Planned state = the inputs, id unknown: what a provider answers for a create in
+        # preview.  Echoing the wire struct skips a deserialise/serialise round trip.
+        self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, "", {})
+        return resource_pb2.RegisterResourceResponse(urn=urn, id="", object=request.object)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802
+        self.result.outputs[request.urn] = plain(json_format.MessageToDict(request.outputs))
+        return empty_pb2.Empty()
+
+
+@contextmanager
+def _scrubbed_environment() -> Iterator[None]:
+    saved = {k: v for k, v in os.environ.items() if k.startswith(PROVIDER_ENV_PREFIXES)}
+    for key in saved:
+        del os.environ[key]
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def stack_config(stack_file: Path, data: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """A stack file's ``config:`` as the runtime wants it; encrypted values become placeholders."""
+    config = data.get("config") or {}
+    if not isinstance(config, dict):
+        raise SourceError(stack_file, "config must be a mapping", field="config")
+    values: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in config.items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            values[key] = PLACEHOLDER_SECRET
+            secret_keys.append(key)
+        elif isinstance(value, str):
+            values[key] = value
+        else:
+            values[key] = json.dumps(value)
+    return values, secret_keys
+
+
+def run_program(
+    program: Path,
+    *,
+    project: str,
+    stack_name: str,
+    config: Mapping[str, str],
+    secret_keys: list[str],
+    body: Callable[[], Any] | None = None,
+) -> RunResult:
+    """Execute ``program`` (or ``body``, for benchmarks) under mocks as a preview."""
+    result = RunResult(project, stack_name)
+    monitor = RecordingMonitor(result)
+    # The SDK's mock classes are untyped; go through Any rather than silence each call.
+    sdk_mocks: Any = mocks
+    features: Any = monitor.GetDeploymentInfo
+    mock_settings = sdk_mocks.MockSettings(
+        monitor=monitor,
+        monitor_features=set(features(empty_pb2.Empty()).supportedFeatures),
+        engine=sdk_mocks.MockEngine(None), project=project, stack=stack_name, dry_run=True,
+        organization="organization", callbacks=None,
+    )
+
+    def main() -> None:
+        if body is not None:
+            body()
+        else:
+            runpy.run_path(str(program), run_name="__main__")
+
+    loop = asyncio.new_event_loop()
+    previous = settings.ROOT.get()
+    with _scrubbed_environment():
+        try:
+            asyncio.set_event_loop(loop)
+            settings.ROOT.set(None)
+            settings.configure(mock_settings)
+            set_all_config(dict(config), list(secret_keys))
+            loop.run_until_complete(stack.run_in_stack(main))
+        finally:
+            settings.ROOT.set(previous)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            asyncio.set_event_loop(None)
+            loop.close()
+    return result

@@ -1,0 +1,1 @@
+"""The OS baseline of a domestic server: what to configure, as pure data (R-HW-04)."""

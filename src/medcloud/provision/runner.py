@@ -1,0 +1,201 @@
+"""Run the baseline deploy with pyinfra's API: a dry run that lists changes, or an apply.
+
+A dry run connects and reads facts (read-only commands) but executes none of
+the operations' commands; it lists, per host, each operation that would
+change something and the commands it would run — what ``pyinfra --dry``
+shows, as data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyinfra.api.command import FileUploadCommand, FunctionCommand, PyinfraCommand, StringCommand
+from pyinfra.api.config import Config
+from pyinfra.api.connect import connect_all, disconnect_all
+from pyinfra.api.exceptions import PyinfraError
+from pyinfra.api.inventory import Inventory
+from pyinfra.api.operations import run_ops
+from pyinfra.api.state import State
+from pyinfra.context import ctx_host, ctx_state
+from pyinfra.facts.server import OsRelease
+
+from medcloud.errors import DeviceError
+from medcloud.provision.deploy import HostDeploy, Step, add_baseline
+from medcloud.provision.os.baseline import HostBaseline
+from medcloud.provision.os.families import OsFamily, family_for_os_id
+
+#: Seconds to wait for a host's SSH connection before reporting it unreachable.
+CONNECT_TIMEOUT_S = 10
+
+
+class ProvisionError(DeviceError):
+    """A target could not be reached or an operation failed on it."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server to provision and how to reach it."""
+
+    name: str
+    #: pyinfra host name: an SSH address, or ``@chroot/<dir>`` for an image root.
+    connect: str
+    #: The baseline for the OS family the target turns out to run.
+    plan: Callable[[OsFamily], HostBaseline]
+    #: The OS family, when known in advance; otherwise read from ``/etc/os-release``.
+    family: OsFamily | None = None
+    #: False for targets that are not running systems (chroot): no service or kernel steps.
+    runtime: bool = True
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    commands: tuple[str, ...]
+    #: For a runtime step: the step whose change triggers it.
+    after: str | None = None
+
+
+@dataclass
+class HostResult:
+    name: str
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "host": self.name,
+            "changed": len(self.changes),
+            "unchanged": self.unchanged,
+            "error": self.error,
+            "changes": [
+                {"step": c.label, "commands": list(c.commands), **({"after": c.after} if c.after else {})}
+                for c in self.changes
+            ],
+        }
+
+
+def describe(command: PyinfraCommand) -> str:
+    """A command as an operator reads it; uploads name their destination and size."""
+    if isinstance(command, FileUploadCommand):
+        src = command.src
+        size = ""
+        if hasattr(src, "getvalue"):
+            size = f" ({len(src.getvalue().encode('utf-8'))} bytes)"
+        return f"upload {command.dest}{size}"
+    if isinstance(command, StringCommand):
+        # Masked: pyinfra hides MaskString parts (passwords) here.
+        return command.get_masked_value()
+    if isinstance(command, FunctionCommand):
+        return f"python: {command.function.__name__}"
+    return repr(command)
+
+
+@contextmanager
+def _quiet_pyinfra() -> Iterator[None]:
+    # pyinfra logs each fact and command at INFO; our report is the output.
+    log = logging.getLogger("pyinfra")
+    previous = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        log.setLevel(previous)
+
+
+def _inventory(targets: Sequence[Target]) -> Inventory:
+    names = [(t.connect, dict(t.data)) for t in targets]
+    return Inventory((names, {}))  # type: ignore[no-untyped-call]
+
+
+def run(targets: Sequence[Target], *, dry_run: bool) -> list[HostResult]:
+    """Plan (``dry_run``) or apply the baseline on every target; one result per target."""
+    if not targets:
+        return []
+    by_connect = {t.connect: t for t in targets}
+    with _quiet_pyinfra():
+        config = Config(CONNECT_TIMEOUT=CONNECT_TIMEOUT_S, FAIL_PERCENT=100)  # type: ignore[no-untyped-call]
+        state = State(_inventory(targets), config)
+        results = {t.name: HostResult(t.name) for t in targets}
+        try:
+            connect_all(state)
+        except PyinfraError as exc:
+            raise ProvisionError(f"cannot connect: {exc}") from None
+        deploys: list[HostDeploy] = []
+        for host in state.inventory.get_active_hosts():
+            target = by_connect[host.name]
+            try:
+                family = target.family or _detect_family(host)
+                if family is None:
+                    results[target.name].error = "unsupported OS: " + _os_id(host)
+                    continue
+                deploys.append(add_baseline(state, HostDeploy(host, target.plan(family), target.runtime)))
+            except PyinfraError as exc:
+                results[target.name].error = f"planning failed: {exc}"
+        for target in targets:
+            if not any(h.name == target.connect for h in state.inventory.get_active_hosts()):
+                results[target.name].error = "unreachable"
+        try:
+            if dry_run:
+                for deploy in deploys:
+                    _plan(state, deploy, results[by_connect[deploy.host.name].name])
+            else:
+                try:
+                    run_ops(state)
+                except PyinfraError as exc:
+                    for deploy in deploys:
+                        results[by_connect[deploy.host.name].name].error = str(exc)
+                for deploy in deploys:
+                    _collect(deploy, results[by_connect[deploy.host.name].name])
+        finally:
+            disconnect_all(state)
+    return [results[t.name] for t in targets]
+
+
+def _os_id(host: Any) -> str:
+    release = host.get_fact(OsRelease) or {}
+    return str(release.get("id") or "unknown (no /etc/os-release)")
+
+
+def _detect_family(host: Any) -> OsFamily | None:
+    return family_for_os_id(_os_id(host))
+
+
+def _commands(state: State, deploy: HostDeploy, step: Step) -> tuple[str, ...]:
+    data = state.get_op_data_for_host(deploy.host, step.meta._hash)
+    with ctx_state.use(state), ctx_host.use(deploy.host):
+        return tuple(describe(c) for c in data.command_generator())
+
+
+def _plan(state: State, deploy: HostDeploy, result: HostResult) -> None:
+    changing: set[str] = set()
+    for step in deploy.steps:
+        if step.after is not None:
+            # Runtime steps are conditional; list them when their trigger will change.
+            if step.after.label in changing:
+                result.changes.append(Change(step.label, _commands(state, deploy, step), step.after.label))
+            continue
+        if step.meta.will_change:
+            changing.add(step.label)
+            result.changes.append(Change(step.label, _commands(state, deploy, step)))
+        else:
+            result.unchanged += 1
+
+
+def _collect(deploy: HostDeploy, result: HostResult) -> None:
+    for step in deploy.steps:
+        meta = step.meta
+        if not meta.is_complete():
+            continue
+        if not meta.did_succeed(_raise_if_not_complete=False):
+            result.error = result.error or f"{step.label}: failed: {meta.stderr or 'no output'}"
+        elif meta.did_change():
+            result.changes.append(Change(step.label, (), step.after.label if step.after else None))
+        elif step.after is None:
+            result.unchanged += 1

@@ -1,0 +1,140 @@
+"""Switch configurations rendered from the reference regions (R-NET-02, R-NET-03, R-HW-06).
+
+Golden files pin the exact text per vendor; the parser-based tests prove,
+independently of the template text, that each file declares the VLANs, VNIs
+and M-LAG pairing the model asks for.  Regenerate goldens after a deliberate
+template change with ``MEDCLOUD_UPDATE_GOLDENS=1``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from medcloud.hardware.inventory import load_inventory
+from medcloud.model import Region
+from medcloud.provision.switch.intent import SwitchIntent, VendorFamily, build_intents
+from medcloud.provision.switch.parser import parse
+from medcloud.provision.switch.placeholders import unresolved
+from medcloud.provision.switch.render import render, summarise
+from medcloud.stacks import load
+
+from .conftest import FIXTURES, REFERENCE, ROOT
+
+GOLDEN = FIXTURES / "golden"
+
+
+def _intents(region_name: str) -> list[SwitchIntent]:
+    region = load(region_name, ROOT).region
+    return build_intents(region, load_inventory(REFERENCE[region_name]), REFERENCE[region_name])
+
+
+ALL = [(name, intent) for name in REFERENCE for intent in _intents(name)]
+IDS = [f"{name}-{intent.name}" for name, intent in ALL]
+
+
+def test_both_vendors_in_both_reference_regions() -> None:
+    for name in REFERENCE:
+        assert {i.family for i in _intents(name)} == set(VendorFamily), name
+
+
+@pytest.mark.parametrize(("region", "intent"), ALL, ids=IDS)
+def test_golden(region: str, intent: SwitchIntent) -> None:
+    path = GOLDEN / region / f"{intent.name}.cfg"
+    text = render(intent)
+    if os.environ.get("MEDCLOUD_UPDATE_GOLDENS") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    assert path.is_file(), f"no golden file {path}; run with MEDCLOUD_UPDATE_GOLDENS=1"
+    assert text == path.read_text()
+
+
+@pytest.mark.parametrize(("region", "intent"), ALL, ids=IDS)
+def test_r_net_03_rendered_config_declares_vlans_vnis_and_mlag_pair(region: str, intent: SwitchIntent) -> None:
+    summary = summarise(parse(render(intent)), intent.family)
+    if intent.role == "spine":
+        assert summary.vlans == frozenset() and summary.vnis == frozenset()
+        return
+    assert summary.vlans == {v.id for v in intent.vlans}
+    assert summary.vnis == {v.vni for v in intent.vlans}
+    assert summary.vni_vlan == {v.vni: v.id for v in intent.vlans}
+    assert intent.mlag is not None
+    assert summary.peer_link
+    assert summary.mlag_peer_keepalive == intent.mlag.peer_keepalive
+
+
+@pytest.mark.parametrize("region", list(REFERENCE))
+def test_r_net_02_every_security_domain_has_a_vlan(region: str) -> None:
+    loaded: Region = load(region, ROOT).region
+    for intent in _intents(region):
+        if intent.role == "spine":
+            continue
+        centre = loaded.centre(intent.centre)
+        assert centre is not None
+        domains = {p.security_domain for p in centre.pools}
+        names = {v.name for v in intent.vlans}
+        assert domains <= names, intent.name
+
+
+@pytest.mark.parametrize("region", list(REFERENCE))
+def test_mlag_pairs_agree(region: str) -> None:
+    intents = {i.name: i for i in _intents(region)}
+    for intent in intents.values():
+        if intent.mlag is None:
+            continue
+        peer = intents[intent.mlag.peer]
+        assert peer.mlag is not None and peer.mlag.peer == intent.name
+        assert intent.mlag.primary != peer.mlag.primary
+        assert intent.mlag.system_mac == peer.mlag.system_mac
+        assert intent.vtep == peer.vtep
+        assert intent.mlag.peer_keepalive == peer.management
+
+
+@pytest.mark.parametrize(("region", "intent"), ALL, ids=IDS)
+def test_secrets_are_markers_never_values(region: str, intent: SwitchIntent) -> None:
+    text = render(intent)
+    assert "sm4gcm:" not in text
+    marked = set(unresolved(text))
+    assert ("snmp-fabric", "auth_key") in marked
+    assert ("snmp-fabric", "priv_key") in marked
+    assert ("net-admin", "password") in marked
+
+
+def test_r_hw_06_lldp_snmpv3_ntp_syslog_on_every_switch() -> None:
+    for _, intent in ALL:
+        tree = parse(render(intent))
+        lines = {line for _, node in tree.walk() for line in [node.line]}
+        lldp = "lldp enable" if intent.family is VendorFamily.HUAWEI_CE else "lldp global enable"
+        assert lldp in lines, intent.name
+        assert "snmp-agent sys-info version v3" in lines
+        assert not any(line.startswith("snmp-agent community") for line in lines)
+        for server in intent.ntp_servers:
+            assert f"ntp-service unicast-server {server}" in lines
+        for host in intent.syslog_hosts:
+            assert f"info-center loghost {host}" in lines
+
+
+def test_spine_reflects_evpn_routes_to_leaves() -> None:
+    spine = next(i for _, i in ALL if i.role == "spine")
+    bgp = parse(render(spine)).find(f"bgp {spine.asn}")[0]
+    evpn = bgp.child("l2vpn-family evpn")
+    assert evpn is not None
+    for peer in spine.bgp_peers:
+        assert evpn.child(f"peer {peer.address} reflect-client") is not None
+
+
+def test_golden_directory_has_no_stale_files() -> None:
+    expected = {(name, f"{intent.name}.cfg") for name, intent in ALL}
+    found = {(p.parent.name, p.name) for p in GOLDEN.glob("*/*.cfg")}
+    assert found == expected
+
+
+def test_render_writes_each_switch_atomically(tmp_path: Path) -> None:
+    from medcloud.provision.switch.render import write_all
+
+    intents = _intents("dev")
+    paths = write_all(intents, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{i.name}.cfg" for i in intents)
+    assert all(p.read_text() == render(i) for p, i in zip(paths, intents, strict=True))
