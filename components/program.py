@@ -20,10 +20,30 @@ from medcloud.stacks import load_region_file
 REGION_CONFIG = "region"
 
 
+#: Validated regions by (file, mtime, size).  Models are frozen, so sharing is safe; the
+#: offline preview validates the region before running the program and this saves the
+#: program a second parse of the same file.
+_LOADED: dict[tuple[Path, int, int], RegionModel] = {}
+
+
+def load_region(path: Path) -> RegionModel:
+    """The validated region in ``path`` (re-read whenever the file changes)."""
+    resolved = path.resolve()
+    try:
+        stat = resolved.stat()
+    except OSError:
+        return load_region_file(path).region  # reports the missing file as an input error
+    key = (resolved, stat.st_mtime_ns, stat.st_size)
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load_region_file(path).region
+    return _LOADED[key]
+
+
 def load_from_config(project_dir: Path) -> RegionModel:
     """The region the stack config names (``medcloud:region``), validated."""
     relative = pulumi.Config(NAMESPACE).require(REGION_CONFIG)
-    return load_region_file(project_dir / "stacks" / relative).region
+    return load_region(project_dir / "stacks" / relative)
 
 
 def build(region: RegionModel) -> Region:

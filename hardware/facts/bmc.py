@@ -37,7 +37,16 @@ class Sensor:
 
     @property
     def ok(self) -> bool:
-        return self.health == 0 and not self.unavailable
+        """Healthy and, for a power supply, present.
+
+        An absent PSU is not unhealthy to IPMI (sensor type 08h simply does not
+        assert offset 0 "Present"), but it is no redundancy either.
+        """
+        if self.health != 0 or self.unavailable:
+            return False
+        if self.type.lower() == "power supply":
+            return "Present" in self.states
+        return True
 
 
 @dataclass(frozen=True)

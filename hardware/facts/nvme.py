@@ -4,6 +4,8 @@
 gives the PCI vendor ID (``vid``: a decimal number in JSON, ``0x…`` in the
 text form) which maps to a vendor through the PCI-SIG table in
 :mod:`medcloud.hardware.specs.nvme`; sysfs gives the negotiated PCIe link width.
+Where nvme-cli is missing (minimal openEuler/Kylin installs ship smartmontools
+but not nvme-cli) ``smartctl -i`` answers the same identify fields.
 """
 
 from __future__ import annotations
@@ -125,6 +127,28 @@ def parse_id_ctrl(text: str) -> list[Controller]:
     return controllers
 
 
+_SMARTCTL_FIELDS = {
+    "Model Number": "mn", "Serial Number": "sn", "Firmware Version": "fr",
+    "PCI Vendor/Subsystem ID": "vid", "Total NVM Capacity": "tnvmcap",
+}
+
+
+def parse_smartctl(text: str) -> list[Controller]:
+    """One or more ``smartctl -i`` (or ``-a``) outputs for NVMe devices, back to back."""
+    controllers: list[Controller] = []
+    for block in re.split(r"^=== START OF INFORMATION SECTION ===\s*$", text, flags=re.MULTILINE)[1:]:
+        fields: dict[str, str] = {}
+        for key, value in key_values(block.split("===", 1)[0]):
+            if key in _SMARTCTL_FIELDS:
+                # "3,200,631,791,616 [3.20 TB]": the exact byte count comes first.
+                fields[_SMARTCTL_FIELDS[key]] = value.split("[")[0].strip()
+        if "vid" in fields:
+            controllers.append(_controller(fields, hex_numbers=True))
+    if not controllers:
+        raise ParseError("smartctl: no NVMe identify section (not an NVMe device?)")
+    return controllers
+
+
 def parse_link_widths(text: str) -> dict[str, int]:
     """``<controller> <width>`` lines from sysfs ``current_link_width``."""
     widths: dict[str, int] = {}
@@ -153,15 +177,17 @@ def merge(controllers: list[Controller], namespaces: list[Namespace],
 def _parse(results: Mapping[str, CommandResult]) -> tuple[NvmeDrive, ...]:
     id_ctrl = output(results, "nvme-id-ctrl")
     listing = output(results, "nvme-list")
-    if id_ctrl is None:
-        if listing is None:
-            raise ParseError("nvme-cli gave no output (not installed, or no NVMe drive)")
-        namespaces = parse_list_json(listing)
-        return tuple(NvmeDrive(ns.serial, ns.model, ns.firmware, ns.size_bytes, None, None, None)
-                     for ns in namespaces)
     links = output(results, "nvme-link")
-    return merge(parse_id_ctrl(id_ctrl), parse_list_json(listing) if listing else [],
-                 parse_link_widths(links) if links else {})
+    widths = parse_link_widths(links) if links else {}
+    if id_ctrl is not None:
+        return merge(parse_id_ctrl(id_ctrl), parse_list_json(listing) if listing else [], widths)
+    smartctl = output(results, "nvme-smartctl")
+    if smartctl is not None:
+        return merge(parse_smartctl(smartctl), [], widths)
+    if listing is not None:
+        return tuple(NvmeDrive(ns.serial, ns.model, ns.firmware, ns.size_bytes, None, None, None)
+                     for ns in parse_list_json(listing))
+    raise ParseError("neither nvme-cli nor smartctl gave output (not installed, or no NVMe drive)")
 
 
 FACT: SSHFact[tuple[NvmeDrive, ...]] = SSHFact(
@@ -170,6 +196,8 @@ FACT: SSHFact[tuple[NvmeDrive, ...]] = SSHFact(
         Command("nvme-list", "nvme list -o json", sudo=True),
         Command("nvme-id-ctrl",
                 "for c in /sys/class/nvme/nvme*; do nvme id-ctrl -o json /dev/${c##*/}; done", sudo=True),
+        Command("nvme-smartctl",
+                "for c in /sys/class/nvme/nvme*; do smartctl -i /dev/${c##*/}; done", sudo=True),
         Command("nvme-link",
                 "for c in /sys/class/nvme/nvme*; do echo ${c##*/} $(cat $c/device/current_link_width); done"),
     ),

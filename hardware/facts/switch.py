@@ -86,6 +86,25 @@ NOMINAL_SPEEDS = {
 }
 
 
+#: Short port-type names (CLI, LLDP port IDs) → the long form in ifName, per vendor usage.
+PORT_ALIASES = {
+    "gi": "gigabitethernet", "ge": "gigabitethernet", "te": "tengigabitethernet",
+    "ten-gigabitethernet": "tengigabitethernet", "xge": "xgigabitethernet", "xgi": "xgigabitethernet",
+    "tf": "tfgigabitethernet", "twenty-fivegige": "tfgigabitethernet", "fo": "fortygigabitethernet",
+    "fortygige": "fortygigabitethernet", "hu": "hundredgigabitethernet", "hundredgige": "hundredgigabitethernet",
+}
+
+
+def canonical_port(name: str) -> str:
+    """``Gi2/1/14``, ``GigabitEthernet 2/1/14`` and ``GE2/1/14`` all become ``gigabitethernet2/1/14``."""
+    compact = "".join(name.split()).lower()
+    index = 0
+    while index < len(compact) and not compact[index].isdigit():
+        index += 1
+    prefix, rest = compact[:index], compact[index:]
+    return PORT_ALIASES.get(prefix, prefix) + rest
+
+
 def nominal_speed_mbps(name: str) -> int | None:
     lowered = name.lower().replace(" ", "")
     for prefix in sorted(NOMINAL_SPEEDS, key=len, reverse=True):

@@ -14,7 +14,7 @@ STYLE = {Status.PASS: "green", Status.SKIPPED: "dim", Status.FAIL: "bold red", S
 def render(report: Report, console: Console) -> None:
     table = Table(title=f"hardware acceptance: {report.inventory}", expand=False)
     for column in ("device", "rack", "profile", "status", "pass", "fail", "error", "skipped"):
-        table.add_column(column, no_wrap=column != "profile")
+        table.add_column(column, no_wrap=column != "profile", overflow="fold")
     for rack in racks(report):
         for device in rack.devices:
             counts = device.counts()

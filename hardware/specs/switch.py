@@ -31,6 +31,10 @@ class SwitchProfile(Model):
     min_os_version: str
     ports: tuple[PortGroup, ...] = ()
     lldp: bool = True
+    #: ENTITY-MIB power supplies and fans required (R-HW-03); 0 skips the check, for
+    #: single-PSU access switches whose redundancy is the pair they are deployed in.
+    min_psus: int = Field(default=standards.MIN_REDUNDANT_PSUS, ge=0)
+    min_fans: int = Field(default=standards.MIN_REDUNDANT_FANS, ge=0)
 
     @field_validator("enterprises")
     @classmethod

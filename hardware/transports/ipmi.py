@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import struct
 import threading
 from collections.abc import Callable
@@ -135,10 +136,9 @@ def _logout(cmd: Any, target: IPMITarget, password: str) -> None:
     """
     from pyghmi.ipmi.private import session as ipmi_session
 
-    try:
+    # Already gone (the BMC dropped it, or the login never completed): nothing to close.
+    with contextlib.suppress(Exception):
         cmd.ipmi_session.logout()
-    except Exception:  # already gone: the BMC dropped it or the login never completed
-        pass
     ipmi_session.Session.initting_sessions.pop(
         (target.host, target.username, password, target.port, None), None)
 
@@ -279,3 +279,7 @@ class PyghmiIPMI:
 
     async def __aexit__(self, *exc: object) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self.close)
+
+
+#: The class ``real_transports`` instantiates.
+Transport = PyghmiIPMI

@@ -14,12 +14,13 @@ error-status or malformed answers → :class:`DeviceProtocolError`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+import warnings
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from medcloud.errors import DeviceAuthError, DeviceProtocolError, DeviceTimeout
 from medcloud.hardware.transports.base import (
     SNMPCapture,
     SNMPTarget,
@@ -27,6 +28,8 @@ from medcloud.hardware.transports.base import (
     Varbind,
     VarbindKind,
 )
+
+from medcloud.errors import DeviceAuthError, DeviceProtocolError, DeviceTimeout
 
 #: Rows per GETBULK; 25 keeps answers under a 1500-byte MTU for typical IF-MIB rows.
 MAX_REPETITIONS = 25
@@ -40,14 +43,37 @@ _AUTH_ERRORS = ("unknownusername", "wrongdigest", "decryptionerror", "unsupporte
 _ENGINES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
 
+def _hlapi() -> Any:
+    """pysnmp's v3 asyncio high-level API.
+
+    pysnmp 7.1 imports pysmi's deprecated ``getReadersFromUrls`` when its SMI
+    layer loads; that DeprecationWarning is about pysnmp's internals, not our
+    use, so it is silenced for the import only.
+    """
+    with _pysnmp_internals():
+        from pysnmp.hlapi.v3arch import asyncio as hl
+    return hl
+
+
+@contextlib.contextmanager
+def _pysnmp_internals() -> Iterator[None]:
+    """Silence pysnmp 7.1's uses of pysmi's deprecated names (``getReadersFromUrls``,
+    ``smiV1Relaxed``…): they warn about pysnmp's internals, not about our use.
+    Only synchronous code runs inside, so no other coroutine sees the filters."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".* is deprecated\. Please use .*",
+                                category=DeprecationWarning)
+        yield
+
+
 def engine() -> Any:
     """The pysnmp engine of the running event loop (created on first use)."""
-    from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
-
+    hl = _hlapi()
     loop = asyncio.get_running_loop()
     found = _ENGINES.get(loop)
     if found is None:
-        found = SnmpEngine()
+        with _pysnmp_internals():
+            found = hl.SnmpEngine()
         _ENGINES[loop] = found
     return found
 
@@ -61,7 +87,7 @@ def close_engine() -> None:
 
 
 def _usm(target: SNMPTarget) -> Any:
-    from pysnmp.hlapi.v3arch import asyncio as hl
+    hl = _hlapi()
 
     auth = {
         "MD5": hl.usmHMACMD5AuthProtocol,
@@ -123,7 +149,7 @@ class PysnmpSNMP:
         self._max_repetitions = max_repetitions
 
     async def walk(self, target: SNMPTarget, roots: Sequence[str], timeouts: Timeouts) -> SNMPCapture:
-        from pysnmp.hlapi.v3arch import asyncio as hl
+        hl = _hlapi()
 
         where = f"{target.host}:{target.port}"
         auth = _usm(target)
@@ -173,3 +199,7 @@ class PysnmpSNMP:
             else:
                 raise DeviceProtocolError(f"{where}: more than {MAX_REQUESTS_PER_ROOT} requests under {root_text}")
         return SNMPCapture(varbinds)
+
+
+#: The class ``real_transports`` instantiates.
+Transport = PysnmpSNMP

@@ -53,9 +53,7 @@ class DeviceResult:
     def status(self) -> Status:
         if not self.checks:
             return Status.ERROR
-        worst = max(self.checks, key=lambda c: c.status.rank).status
-        # A device whose every check was skipped proves nothing: never report it as a pass.
-        return worst
+        return max(self.checks, key=lambda c: c.status.rank).status
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Status}
@@ -87,8 +85,13 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        return self.complete and all(d.status in (Status.PASS, Status.SKIPPED) for d in self.devices) and any(
-            c.status is Status.PASS for d in self.devices for c in d.checks)
+        """Complete, nothing failed or errored, and every device proved something.
+
+        A device whose checks were all skipped proved nothing, so it cannot pass.
+        """
+        return self.complete and bool(self.devices) and all(
+            d.status in (Status.PASS, Status.SKIPPED) and any(c.status is Status.PASS for c in d.checks)
+            for d in self.devices)
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Status}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from medcloud.hardware.facts.switch import Interface, LldpNeighbour, SwitchFacts
+from medcloud.hardware.facts.switch import Interface, LldpNeighbour, SwitchFacts, canonical_port
 from medcloud.hardware.inventory import Cable, Switch
 from medcloud.hardware.specs.switch import PortGroup, SwitchProfile
 from medcloud.hardware.verify.checks import Check, FactFailure, Skip, declared
@@ -54,6 +55,14 @@ def _vlans(facts: SwitchFacts, ctx: SwitchContext) -> object:
         f"missing {v.id}" for v in ctx.switch.vlans if v.id not in present]
 
 
+def _entities_of(cls: str) -> Callable[[SwitchFacts, SwitchContext], object]:
+    def actual(facts: SwitchFacts, ctx: SwitchContext) -> object:
+        if not facts.entities:
+            return Skip("the agent exposes no ENTITY-MIB inventory; check the chassis by hand")
+        return sum(1 for e in facts.entities if e.cls == cls)
+    return actual
+
+
 BASE_CHECKS: tuple[Check, ...] = (
     Check("switch.vendor", "R-HW-06", "domestic switch vendor (sysObjectID enterprise)", "switch",
           lambda f, c: f.system.enterprise,
@@ -70,6 +79,14 @@ BASE_CHECKS: tuple[Check, ...] = (
     Check("switch.lldp", "R-HW-06", "LLDP-MIB answered", "switch",
           lambda f, c: f.lldp_walked, lambda c: Equals(True),
           explain=lambda a: "the agent returned nothing under LLDP-MIB: LLDP is off or not exposed"),
+    Check("switch.psus", "R-HW-03", "redundant power supplies (ENTITY-MIB)", "switch",
+          _entities_of("powerSupply"),
+          lambda c: AtLeast(c.profile.min_psus, "PSUs") if c.profile.min_psus
+          else Skip("the profile requires no PSU redundancy on this switch")),
+    Check("switch.fans", "R-HW-03", "redundant fans (ENTITY-MIB)", "switch",
+          _entities_of("fan"),
+          lambda c: AtLeast(c.profile.min_fans, "fans") if c.profile.min_fans
+          else Skip("the profile requires no fan redundancy on this switch")),
     Check("switch.vlans", "R-NET-02", "expected VLANs configured (Q-BRIDGE-MIB)", "switch",
           _vlans, lambda c: AllIn([v.id for v in c.switch.vlans]),
           show=lambda v: ", ".join(str(x) for x in v)),
@@ -81,7 +98,7 @@ def checks_for(profile: SwitchProfile) -> tuple[Check, ...]:
 
 
 def _norm(name: str) -> str:
-    return re.sub(r"\s+", "", name).lower()
+    return canonical_port(name)
 
 
 def _local_names(neighbour: LldpNeighbour, interfaces: tuple[Interface, ...]) -> set[str]:
@@ -119,7 +136,8 @@ def _cable(facts: SwitchFacts | FactFailure, cable: Cable) -> CheckResult:
         return CheckResult(check_id, "R-HW-06", title, Status.FAIL, expected, "no LLDP neighbour",
                            reason=f"nothing is seen on {cable.port}: cable missing, or the peer does not run LLDP")
     for neighbour in on_port:
-        system_ok = _norm(neighbour.remote_system).split(".")[0] == _norm(cable.remote_device)
+        # Compare host names without domain: LLDP often carries the FQDN.
+        system_ok = neighbour.remote_system.strip().lower().split(".")[0] == cable.remote_device.lower()
         port_ok = _norm(cable.remote_port) in {_norm(neighbour.remote_port), _norm(neighbour.remote_port_descr)}
         if system_ok and port_ok:
             return CheckResult(check_id, "R-HW-06", title, Status.PASS, expected,

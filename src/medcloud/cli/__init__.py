@@ -31,6 +31,7 @@ COMMANDS = [
     "provision",
     "switch",
     "verify",
+    "lab",
     "preview",
 ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 
@@ -35,26 +36,27 @@ def register(sub: Any) -> None:
     parser.add_argument("--os", choices=("openeuler", "kylin", "uos"),
                         help="OS family (default: read from each host's /etc/os-release)")
     parser.add_argument("--repo-mirror", metavar="URL", help="package mirror (default: the vendor's public one)")
+    parser.add_argument("--known-hosts", type=Path, metavar="FILE",
+                        help="check SSH host keys strictly against FILE (default: ~/.ssh/known_hosts, accept-new)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(handler=handle, audit_action="provision")
 
 
 def handle(args: argparse.Namespace) -> int:
-    from medcloud.errors import DeviceError
+    from medcloud.errors import InputError
     from medcloud.provision.hosts import targets
     from medcloud.provision.inputs import load_inputs
     from medcloud.provision.os.families import OsFamily
     from medcloud.provision.runner import run
 
+    if args.known_hosts is not None and not args.known_hosts.is_file():
+        raise InputError(f"{args.known_hosts}: --known-hosts: no such file")
     inputs = load_inputs(args.inventory, args.stack)
     family = OsFamily(args.os) if args.os else None
     with targets(inputs.loaded.region, inputs.inventory, inputs.inventory_path, limit=args.limit,
-                 via=dict(args.via), family=family, repo_mirror=args.repo_mirror) as chosen:
-        try:
-            results = run(chosen, dry_run=args.dry_run)
-        except DeviceError as exc:
-            print(f"medcloud: {exc}")
-            return 1
+                 via=dict(args.via), family=family, repo_mirror=args.repo_mirror,
+                 known_hosts=args.known_hosts) as chosen:
+        results = run(chosen, dry_run=args.dry_run)
     if args.format == "json":
         print(json.dumps({"dry_run": args.dry_run, "hosts": [r.to_json() for r in results]}, indent=2))
     else:
@@ -64,6 +66,8 @@ def handle(args: argparse.Namespace) -> int:
                 print(f"{result.name}: error: {result.error}")
                 continue
             print(f"{result.name}: {verb} {len(result.changes)}, unchanged {result.unchanged}")
+            for note in result.notes:
+                print(f"  ! {note}")
             for change in result.changes:
                 after = f" (after {change.after})" if change.after else ""
                 print(f"  ~ {change.label}{after}")

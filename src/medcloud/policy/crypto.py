@@ -14,6 +14,10 @@ ALI_DISK = "alicloud:ecs/disk:Disk"
 ALI_ECS_DISK = "alicloud:ecs/ecsDisk:EcsDisk"
 ALI_BUCKET = "alicloud:oss/bucket:Bucket"
 ALI_BUCKET_SSE = "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption"
+OS_VOLUME_TYPE = "openstack:blockstorage/volumeTypeV3:VolumeTypeV3"
+OS_KEY_ORDER = "openstack:keymanager/orderV1:OrderV1"
+#: The extra spec medcloud's OpenStack backend uses to select the SM4-encrypting Ceph pool.
+VOLUME_ENCRYPTION_SPEC = "medcloud:encryption"
 
 
 def _sse_is_sm4(rule: Any) -> bool:
@@ -25,7 +29,7 @@ def _sse_is_sm4(rule: Any) -> bool:
     "r-dc-01-encryption-at-rest", "R-DC-01",
     "R-DC-01: medical data at rest is SM4-encrypted: disks encrypted, object storage SSE with SM4, "
     "data keys Aliyun_SM4",
-    types=(ALI_DISK, ALI_ECS_DISK, ALI_BUCKET, ALI_BUCKET_SSE, ALI_KMS_KEY),
+    types=(ALI_DISK, ALI_ECS_DISK, ALI_BUCKET, ALI_BUCKET_SSE, ALI_KMS_KEY, OS_VOLUME_TYPE),
 )
 def encryption_at_rest(args: Any, report: Report) -> None:
     props = args.props
@@ -33,6 +37,13 @@ def encryption_at_rest(args: Any, report: Report) -> None:
     if kind in (ALI_DISK, ALI_ECS_DISK):
         if not props.get("encrypted"):
             report("R-DC-01: disk is not encrypted (SM4, volume level)")
+        elif props.get("encryptAlgorithm") is not None and str(props.get("encryptAlgorithm")).upper() != "SM4":
+            report(f"R-DC-01: disk is encrypted with {props.get('encryptAlgorithm')} (needs SM4)")
+    elif kind == OS_VOLUME_TYPE:
+        spec = (props.get("extraSpecs") or {}).get(VOLUME_ENCRYPTION_SPEC)
+        if str(spec or "none").lower() != "sm4":
+            report(f"R-DC-01: volume type {props.get('name')!r} has {VOLUME_ENCRYPTION_SPEC}={spec or 'unset'} "
+                   "(needs sm4)")
     elif kind == ALI_BUCKET:
         rule = props.get("serverSideEncryptionRule")
         if not rule or not _sse_is_sm4(rule):
@@ -51,12 +62,21 @@ def encryption_at_rest(args: Any, report: Report) -> None:
 @resource_policy(
     "r-sec-01-key-algorithms", "R-SEC-01",
     "R-SEC-01: keys use SM2/SM4 (hardware-protected); AES-256/RSA-2048 only for declared interop",
-    config_schema=_INTEROP_SCHEMA, types=(ALI_KMS_KEY,),
+    config_schema=_INTEROP_SCHEMA, types=(ALI_KMS_KEY, OS_KEY_ORDER),
 )
 def key_algorithms(args: Any, report: Report) -> None:
+    props = args.props
+    if args.resource_type == OS_KEY_ORDER:
+        meta = props.get("meta") or {}
+        algorithm = str(meta.get("algorithm") or "aes")
+        # Barbican names the family and the size apart: aes + 256 is AES-256.
+        label = f"{algorithm}{meta.get('bitLength') or ''}" if algorithm.lower() in ("aes", "rsa") else algorithm
+        if not algorithm_allowed(label, interop=args.name in interop_exceptions(args)):
+            report(f"R-SEC-01: Barbican key order for {algorithm} {meta.get('bitLength') or ''}".rstrip()
+                   + " (SM4; AES-256 only with an interop exception)")
+        return
     if args.resource_type != ALI_KMS_KEY:
         return
-    props = args.props
     spec = str(props.get("keySpec") or "Aliyun_AES_256")
     interop = args.name in interop_exceptions(args)
     if not algorithm_allowed(spec, interop=interop):

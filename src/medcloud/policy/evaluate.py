@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import pulumi_policy as pp
+from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.proxy import unknown_checking_proxy
 
 from medcloud.policy.config import PackConfig
 from medcloud.policy.registry import REGISTRY, Enforcement, Kind, PolicySpec
@@ -40,11 +44,6 @@ class Violation:
     def to_json(self) -> dict[str, str]:
         return {"policy": self.policy, "requirement": self.requirement, "urn": self.urn,
                 "message": self.message, "enforcement": self.enforcement.value}
-
-    @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> Violation:
-        return cls(str(raw["policy"]), str(raw["requirement"]), str(raw.get("urn", "")),
-                   str(raw["message"]), Enforcement(str(raw.get("enforcement", "mandatory"))))
 
 
 @dataclass
@@ -73,15 +72,10 @@ def _run(result: Any) -> None:
 
 
 def _props(values: Mapping[str, Any]) -> Any:
-    from pulumi_policy.deserialize import deserialize_properties
-    from pulumi_policy.proxy import unknown_checking_proxy
-
     return unknown_checking_proxy(deserialize_properties(dict(values)))
 
 
 def _options(state: ResourceState) -> Any:
-    import pulumi_policy as pp
-
     return pp.PolicyResourceOptions(
         protect=state.protect, ignore_changes=[], delete_before_replace=None, aliases=[],
         custom_timeouts=pp.PolicyCustomTimeouts(0, 0, 0), additional_secret_outputs=[], parent=state.parent,
@@ -90,8 +84,6 @@ def _options(state: ResourceState) -> Any:
 
 def _providers(resources: Iterable[ResourceState]) -> dict[str, Any]:
     """Provider references (``urn::id``) → PolicyProviderResource, from the provider resources present."""
-    import pulumi_policy as pp
-
     out: dict[str, Any] = {}
     for res in resources:
         if res.type.startswith("pulumi:providers:"):
@@ -107,9 +99,34 @@ def _provider_of(state: ResourceState, providers: Mapping[str, Any]) -> Any:
     return providers.get(urn)
 
 
+_Results = tuple[list[Violation], list[tuple[str, str, str]], list[tuple[str, str]]]
+
+
+@dataclass
+class Memo:
+    """Resource-policy results by resource, reusable for an identical resource in another preview.
+
+    A resource policy is a function of the resource's type, inputs, options and
+    provider (and the pack config), so when a review's BASE and HEAD hold the
+    same resource unchanged — most of them — HEAD reuses BASE's results.
+    """
+
+    seen: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    results: dict[tuple[str, str], _Results] = field(default_factory=dict)
+
+    @staticmethod
+    def identity(res: ResourceState) -> tuple[Any, ...]:
+        return res.type, res.parent, res.provider, res.protect, res.inputs
+
+
 def evaluate(resources: list[ResourceState], config: PackConfig | None = None,
-             specs: list[PolicySpec] | None = None, stack_tags: Mapping[str, str] | None = None) -> Evaluation:
-    """Every enabled policy over ``resources`` (a preview's desired resources)."""
+             specs: list[PolicySpec] | None = None, stack_tags: Mapping[str, str] | None = None,
+             memo: Memo | None = None) -> Evaluation:
+    """Every enabled policy over ``resources`` (a preview's desired resources).
+
+    With ``memo`` (one per pack config), resource-policy results of resources
+    identical to ones an earlier call saw are reused instead of recomputed.
+    """
     from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
     from pulumi_policy.policy import _NotApplicableError
     from pulumi_policy.proxy import UnknownValueError
@@ -125,6 +142,21 @@ def evaluate(resources: list[ResourceState], config: PackConfig | None = None,
     result = Evaluation()
 
     stack_resources: list[Any] | None = None
+    # One deserialised, proxied copy of each resource's inputs, shared by every policy that looks at it.
+    prepared: dict[str, tuple[Any, Any, Any]] = {}
+    options: dict[str, Any] = {}
+    by_type: dict[str, list[ResourceState]] = {}
+    for res in resources:
+        by_type.setdefault(res.type, []).append(res)
+    # Decided once per call: the memo records a resource the first time it is seen, never again.
+    reusable = {r.urn for r in resources if memo is not None and memo.seen.get(r.urn) == Memo.identity(r)}
+    memo_results = memo.results if memo is not None else {}
+
+    def opts_of(res: ResourceState) -> Any:
+        if res.urn not in options:
+            options[res.urn] = _options(res)
+        return options[res.urn]
+
     for spec in chosen:
         level = config.enforcement(spec)
         if level == Enforcement.DISABLED:
@@ -142,20 +174,34 @@ def evaluate(resources: list[ResourceState], config: PackConfig | None = None,
             return report
 
         if spec.kind == Kind.RESOURCE:
-            for res in resources:
-                args = ResourceValidationArgs(
-                    res.type, _props(res.inputs), res.urn, res.name, _options(res),
-                    _provider_of(res, providers), policy_config, tags,
-                )
-                try:
-                    _run(policy.validate(args, reporter(res.urn)))
-                except UnknownValueError as exc:
-                    result.unknown.append((spec.name, res.urn, exc.message))
-                except _NotApplicableError as exc:
-                    result.not_applicable.append((spec.name, exc.reason or ""))
+            for kind, members in by_type.items():
+                if not spec.applies_to(kind):
+                    continue
+                for res in members:
+                    key = (spec.name, res.urn)
+                    if res.urn in reusable and key in memo_results:
+                        violations, unknown, not_applicable = memo_results[key]
+                        result.violations.extend(violations)
+                        result.unknown.extend(unknown)
+                        result.not_applicable.extend(not_applicable)
+                        continue
+                    marks = len(result.violations), len(result.unknown), len(result.not_applicable)
+                    if res.urn not in prepared:
+                        prepared[res.urn] = (_props(res.inputs), opts_of(res), _provider_of(res, providers))
+                    props, opts, provider = prepared[res.urn]
+                    args = ResourceValidationArgs(kind, props, res.urn, res.name, opts, provider, policy_config, tags)
+                    try:
+                        _run(policy.validate(args, reporter(res.urn)))
+                    except UnknownValueError as exc:
+                        result.unknown.append((spec.name, res.urn, exc.message))
+                    except _NotApplicableError as exc:
+                        result.not_applicable.append((spec.name, exc.reason or ""))
+                    if memo is not None and res.urn not in memo.seen:
+                        memo.results[key] = (result.violations[marks[0]:], result.unknown[marks[1]:],
+                                             result.not_applicable[marks[2]:])
         else:
             if stack_resources is None:
-                stack_resources = _stack_resources(resources, providers, PolicyResource)
+                stack_resources = _stack_resources(resources, providers, PolicyResource, opts_of)
             stack_args = StackValidationArgs(stack_resources, policy_config, tags)
             try:
                 _run(policy.validate(stack_args, reporter("")))
@@ -163,16 +209,51 @@ def evaluate(resources: list[ResourceState], config: PackConfig | None = None,
                 result.unknown.append((spec.name, "", exc.message))
             except _NotApplicableError as exc:
                 result.not_applicable.append((spec.name, exc.reason or ""))
+    if memo is not None:
+        for res in resources:
+            memo.seen.setdefault(res.urn, Memo.identity(res))
+    # Resource-policy reports come grouped by type; put them back in resource order.
+    order = {res.urn: i for i, res in enumerate(resources)}
+    result.violations.sort(key=lambda v: order.get(v.urn, -1))
     return result
 
 
-def _stack_resources(resources: list[ResourceState], providers: Mapping[str, Any], factory: Any) -> list[Any]:
+class _LazyProps(Mapping[str, Any]):
+    """A resource's props, deserialised and proxied on first use.
+
+    A stack policy gets every resource of the stack but reads a few; building
+    the unknown-checking proxy for all of them up front is most of the cost.
+    """
+
+    __slots__ = ("_built", "_raw")
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._raw = raw
+        self._built: Any = None
+
+    def _props(self) -> Any:
+        if self._built is None:
+            self._built = _props(self._raw)
+        return self._built
+
+    def __getitem__(self, key: str) -> Any:
+        return self._props()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+def _stack_resources(resources: list[ResourceState], providers: Mapping[str, Any], factory: Any,
+                     opts_of: Callable[[ResourceState], Any]) -> list[Any]:
     by_urn: dict[str, Any] = {}
     for res in resources:
         # Registered state: a custom resource's outputs include its inputs; a component's outputs
         # are only what it registered, so its inputs (the model, the args) stay visible too.
         props = {**res.inputs, **res.outputs}
-        by_urn[res.urn] = factory(res.type, _props(props), res.urn, urn_name(res.urn), _options(res),
+        by_urn[res.urn] = factory(res.type, _LazyProps(props), res.urn, urn_name(res.urn), opts_of(res),
                                   _provider_of(res, providers), None, [], {})
     for res in resources:
         item = by_urn[res.urn]

@@ -10,6 +10,7 @@ call lives in ``policy/__main__.py`` alone.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,10 @@ class PolicySpec:
     config_schema: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
     #: Resource types the policy looks at ("" = every type); documentation and fast skipping.
     types: tuple[str, ...] = ()
+
+    def applies_to(self, resource_type: str) -> bool:
+        """Whether the policy looks at this type at all (its validate returns at once for others)."""
+        return not self.types or any(fnmatch.fnmatchcase(resource_type, t) for t in self.types)
 
     def __post_init__(self) -> None:
         if not _REQUIREMENT.match(self.requirement):

@@ -1,5 +1,12 @@
 """R-TOP-09 on the deployed stack: every cloud provider points at a centre of the region model,
-inside the declared provinces."""
+inside the declared provinces.
+
+A stack policy sees each resource's *outputs* under ``pulumi up``/``preview``
+(the engine's ``AnalyzeStack``), so it finds the model only if the Region
+component registers it among its outputs; offline (medcloud preview/review)
+inputs are visible too.  Without a model the policy reports itself not
+applicable rather than passing.
+"""
 
 from __future__ import annotations
 

@@ -13,26 +13,38 @@ from medcloud.policy.rules import alicloud_snapshot_times, plain, snapshot_gaps,
 
 ALI_BUCKET_WORM = "alicloud:oss/bucketWorm:BucketWorm"
 ALI_SNAPSHOT_POLICY = "alicloud:ecs/autoSnapshotPolicy:AutoSnapshotPolicy"
+OS_CONTAINER = "openstack:objectstorage/container:Container"
+#: Metadata medcloud's OpenStack backend sets on archive containers (the WORM gateway enforces them).
+WORM_META, RETENTION_META = "medcloud-worm", "medcloud-retention-days"
 
 
 @resource_policy(
     "r-dc-02-worm-retention", "R-DC-02",
     f"R-DC-02: archive buckets are WORM-locked for at least {std.ARCHIVE_RETENTION_MIN_YEARS} years",
-    types=(ALI_BUCKET_WORM,),
+    types=(ALI_BUCKET_WORM, OS_CONTAINER),
 )
 def worm_retention(args: Any, report: Report) -> None:
-    if args.resource_type != ALI_BUCKET_WORM:
+    if args.resource_type == OS_CONTAINER:
+        meta = args.props.get("metadata") or {}
+        if WORM_META not in meta and RETENTION_META not in meta:
+            return  # not an archive container
+        if str(meta.get(WORM_META)).lower() != "true":
+            report(f"R-DC-02: archive container {args.props.get('name')!r} is not WORM ({WORM_META}="
+                   f"{meta.get(WORM_META)})")
+        days = meta.get(RETENTION_META)
+    elif args.resource_type == ALI_BUCKET_WORM:
+        days = args.props.get("retentionPeriodInDays")
+    else:
         return
-    days = args.props.get("retentionPeriodInDays")
     try:
-        value = float(days)
-    except (TypeError, ValueError):
+        value = float(str(days))
+    except ValueError:
         report(f"R-DC-02: WORM retention {days!r} is not a number of days")
         return
     if not worm_days_ok(value):
         report(f"R-DC-02: WORM retention {value:g} days (at least {std.ARCHIVE_RETENTION_MIN_DAYS}, "
                f"{std.ARCHIVE_RETENTION_MIN_YEARS} years)")
-    status = args.props.get("status")
+    status = args.props.get("status") if args.resource_type == ALI_BUCKET_WORM else None
     if status is not None and str(status) not in ("Locked", "InProgress"):
         report(f"R-DC-02: WORM configuration is {status} (lock it)")
 

@@ -17,7 +17,7 @@ import yaml
 from medcloud.errors import InputError, SourceError
 from medcloud.preview.document import Preview
 from medcloud.preview.engine import SECRET, PreviewProgramError, run_program, stack_config
-from medcloud.stacks import load_region_file, project_root, resolve
+from medcloud.stacks import project_root, resolve
 from medcloud.yamlio import load_document
 
 __all__ = ["Preview", "PreviewProgramError", "policy_violations", "preview", "render"]
@@ -67,9 +67,12 @@ def preview(stack_arg: str, root: Path | None = None) -> Preview:
     if ref.stack_file is None or ref.name is None:
         raise InputError(f"{stack_arg}: preview needs a stack (stacks/Pulumi.<name>.yaml), not a region file")
     config, secret_keys = stack_config(ref.stack_file, load_document(ref.stack_file).data)
-    # Validate the region here too, so bad input fails with file:line before any Pulumi runs.
-    region = load_region_file(ref.region_file, ref).region
+    # Validate the region first, so bad input fails with file:line before any Pulumi runs
+    # (the program then finds it in the loader's cache).
+    from medcloud.components.program import load_region
     from medcloud.components.secrets import required_secrets
+
+    region = load_region(ref.region_file)
 
     for key in required_secrets(region):
         if key not in config:

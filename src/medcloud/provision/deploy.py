@@ -26,6 +26,7 @@ from pyinfra.api.operation import OperationMeta, add_op, operation
 from pyinfra.api.state import State
 from pyinfra.context import host as current_host
 from pyinfra.facts.deb import DebPackages
+from pyinfra.facts.files import Directory
 from pyinfra.operations import apt, dnf, files, systemd
 
 from medcloud.provision.operations.config import crypto_policy, edit
@@ -51,6 +52,8 @@ class HostDeploy:
     baseline: bl.HostBaseline
     runtime: bool
     steps: list[Step] = field(default_factory=list)
+    #: What the operator should know about this host's run (steps left out and why).
+    notes: list[str] = field(default_factory=list)
 
 
 @operation()
@@ -86,6 +89,10 @@ def add_baseline(state: State, deploy: HostDeploy) -> HostDeploy:
     """Add the baseline operations for ``deploy.host`` to ``state``."""
     host, plan = deploy.host, deploy.baseline
     profile = plan.family.profile
+    if deploy.runtime and host.get_fact(Directory, path="/run/systemd/system") is None:
+        # A rescue system or container: files are still managed, services cannot be.
+        deploy.runtime = False
+        deploy.notes.append("systemd is not running: service and kernel steps left out")
 
     def step(label: str, op: Any, *args: Any, after: Step | None = None, **kwargs: Any) -> Step:
         if after is not None:

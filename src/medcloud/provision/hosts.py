@@ -58,11 +58,15 @@ def targets(
     via: Mapping[str, str] | None = None,
     family: OsFamily | None = None,
     repo_mirror: str | None = None,
+    known_hosts: Path | None = None,
 ) -> Iterator[list[Target]]:
     """The targets for ``inventory``'s servers; SSH secrets exist only inside the ``with``.
 
     ``via`` maps a server name to a pyinfra connector (``@chroot/DIR`` to
-    provision an image root instead of the live server).
+    provision an image root instead of the live server).  With ``known_hosts``
+    host keys are checked strictly against that file (the keys recorded at
+    acceptance); without it pyinfra's default (``~/.ssh/known_hosts``,
+    accept-new) applies.
     """
     via = dict(via or {})
     servers = select(inventory, source, limit)
@@ -86,6 +90,9 @@ def targets(
                                   runtime=not connect.startswith(CHROOT_PREFIX)))
                 continue
             data = _ssh_data(inventory, server, secrets_dir)
+            if known_hosts is not None:
+                data["ssh_known_hosts_file"] = str(known_hosts)
+                data["ssh_strict_host_key_checking"] = "yes"
             out.append(Target(server.name, str(server.ssh.address), _plan_for(region, server, repo_mirror),
                               family, runtime=True, data=data))
         yield out

@@ -9,8 +9,9 @@ shows, as data.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,17 +25,12 @@ from pyinfra.api.state import State
 from pyinfra.context import ctx_host, ctx_state
 from pyinfra.facts.server import OsRelease
 
-from medcloud.errors import DeviceError
 from medcloud.provision.deploy import HostDeploy, Step, add_baseline
 from medcloud.provision.os.baseline import HostBaseline
 from medcloud.provision.os.families import OsFamily, family_for_os_id
 
 #: Seconds to wait for a host's SSH connection before reporting it unreachable.
 CONNECT_TIMEOUT_S = 10
-
-
-class ProvisionError(DeviceError):
-    """A target could not be reached or an operation failed on it."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +63,7 @@ class HostResult:
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     error: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +71,7 @@ class HostResult:
             "changed": len(self.changes),
             "unchanged": self.unchanged,
             "error": self.error,
+            "notes": list(self.notes),
             "changes": [
                 {"step": c.label, "commands": list(c.commands), **({"after": c.after} if c.after else {})}
                 for c in self.changes
@@ -97,15 +95,37 @@ def describe(command: PyinfraCommand) -> str:
     return repr(command)
 
 
+class _ErrorLog(logging.Handler):
+    """pyinfra's error lines (``[host] Error: …``), kept to explain a host's failure in its result."""
+
+    _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self._ANSI.sub("", record.getMessage()))
+
+    def reason(self, host: str) -> str | None:
+        mine = [line.split("] ", 1)[1] for line in self.lines if line.startswith(f"[{host}] ")]
+        errors = [line for line in mine if line.startswith("Error")]
+        picked = errors or mine
+        return picked[-1] if picked else None
+
+
 @contextmanager
-def _quiet_pyinfra() -> Iterator[None]:
-    # pyinfra logs each fact and command at INFO; our report is the output.
+def _quiet_pyinfra(errors: _ErrorLog) -> Iterator[None]:
+    # pyinfra logs each fact and command at INFO; our report is the output.  Errors
+    # still reach the terminal and are also kept for the host's result.
     log = logging.getLogger("pyinfra")
     previous = log.level
     log.setLevel(logging.WARNING)
+    log.addHandler(errors)
     try:
         yield
     finally:
+        log.removeHandler(errors)
         log.setLevel(previous)
 
 
@@ -119,16 +139,21 @@ def run(targets: Sequence[Target], *, dry_run: bool) -> list[HostResult]:
     if not targets:
         return []
     by_connect = {t.connect: t for t in targets}
-    with _quiet_pyinfra():
+    errors = _ErrorLog()
+    with _quiet_pyinfra(errors):
         config = Config(CONNECT_TIMEOUT=CONNECT_TIMEOUT_S, FAIL_PERCENT=100)  # type: ignore[no-untyped-call]
         state = State(_inventory(targets), config)
         results = {t.name: HostResult(t.name) for t in targets}
-        try:
+        # connect_all raises when no host at all could be reached; each is reported below.
+        with suppress(PyinfraError):
             connect_all(state)
-        except PyinfraError as exc:
-            raise ProvisionError(f"cannot connect: {exc}") from None
+        connected = list(state.inventory.get_active_hosts())
+        for target in targets:
+            if all(h.name != target.connect for h in connected):
+                why = errors.reason(target.connect)
+                results[target.name].error = f"unreachable ({target.connect})" + (f": {why}" if why else "")
         deploys: list[HostDeploy] = []
-        for host in state.inventory.get_active_hosts():
+        for host in connected:
             target = by_connect[host.name]
             try:
                 family = target.family or _detect_family(host)
@@ -136,11 +161,16 @@ def run(targets: Sequence[Target], *, dry_run: bool) -> list[HostResult]:
                     results[target.name].error = "unsupported OS: " + _os_id(host)
                     continue
                 deploys.append(add_baseline(state, HostDeploy(host, target.plan(family), target.runtime)))
-            except PyinfraError as exc:
-                results[target.name].error = f"planning failed: {exc}"
-        for target in targets:
-            if not any(h.name == target.connect for h in state.inventory.get_active_hosts()):
-                results[target.name].error = "unreachable"
+            except PyinfraError:
+                pass  # pyinfra failed the host; reported just below
+        active = {h.name for h in state.inventory.get_active_hosts()}
+        for host in connected:
+            result = results[by_connect[host.name].name]
+            if host.name not in active and result.error is None:
+                result.error = f"planning failed: {errors.reason(host.name) or 'see the log above'}"
+        deploys = [d for d in deploys if d.host.name in active]
+        for deploy in deploys:
+            results[by_connect[deploy.host.name].name].notes.extend(deploy.notes)
         try:
             if dry_run:
                 for deploy in deploys:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from medcloud.policy.config import PackConfig
-from medcloud.policy.evaluate import Evaluation, Violation, evaluate
+from medcloud.policy.evaluate import Evaluation, Memo, Violation, evaluate
 from medcloud.review.diff import PropertyChange, diff_inputs, is_secret, lookup, top_key
 from medcloud.review.document import (
     REPLACE_OPS,
@@ -155,11 +155,12 @@ class _Hierarchy:
 
     def centre(self, state: ResourceState) -> str:
         for item in self.chain(state):
-            if item.type.endswith(":Centre"):
-                return item.name
+            # Components carry the model's centre name; a Centre's URN name has the region prefix.
             centre = item.inputs.get("centre")
             if isinstance(centre, str) and centre:
                 return centre
+            if item.type.endswith(":Centre"):
+                return item.name
         return REGION_WIDE
 
     def component(self, state: ResourceState) -> str:
@@ -262,5 +263,7 @@ def resolved(doc: PreviewDocument, other: PreviewDocument) -> list[ResourceState
 
 def review(base: PreviewDocument, head: PreviewDocument, config: PackConfig | None = None) -> Review:
     """The changes-only review of going from ``base`` to ``head``."""
-    delta = ComplianceDelta.of(evaluate(resolved(base, head), config), evaluate(resolved(head, base), config))
+    memo = Memo()
+    delta = ComplianceDelta.of(evaluate(resolved(base, head), config, memo=memo),
+                               evaluate(resolved(head, base), config, memo=memo))
     return Review(base.source, head.source, _changes(base, head), delta)

@@ -76,6 +76,9 @@ def render_text(review: Review, console: Console) -> None:
             line = Text(f"  {label:5} ", style=style)
             line.append(_violation_line(v))
             console.print(line)
+    if delta.head.unknown:
+        console.print(Text(f"  {len(delta.head.unknown)} policy check(s) could not run: values unknown until the "
+                           "update (see --format json, compliance.notRun)", style="dim"))
     if review.risky:
         console.print(Text("risks:", style="bold"))
         for change in review.risky:
@@ -138,6 +141,18 @@ def render_markdown(review: Review) -> str:
         out.append("|---|---|---|---|---|---|")
         out.extend(_violation_rows(delta.introduced, "🆕 new"))
         out.extend(_violation_rows(delta.fixed, "✔️ fixed"))
+    if delta.unchanged:
+        out.append("")
+        out.append(f"<details><summary>{len(delta.unchanged)} violation(s) already present in the base</summary>")
+        out.append("")
+        out.append("| | requirement | policy | resource | message | enforcement |")
+        out.append("|---|---|---|---|---|---|")
+        out.extend(_violation_rows(delta.unchanged, "unchanged"))
+        out.append("")
+        out.append("</details>")
+    if delta.head.unknown:
+        out.append("")
+        out.append(f"_{len(delta.head.unknown)} policy check(s) could not run: values unknown until the update._")
     if review.risky:
         out.append("")
         out.append("### Risks")

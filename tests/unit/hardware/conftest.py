@@ -76,6 +76,8 @@ model_pattern: "H3C"
 version_pattern: "Version (\\\\d+\\\\.\\\\d+)"
 min_os_version: "5.20"
 ports: [{count: 24, speed_gbps: 1}]
+min_psus: 0
+min_fans: 0
 """,
 }
 

@@ -1,9 +1,6 @@
-"""BMC fact parser over pyghmi-shaped captures (R-HW-03).
-
-The capture here is *constructed* in pyghmi's documented shapes (get_power,
-get_inventory, get_sensor_data, get_health, get_firmware, get_event_log),
-not recorded from a BMC; recorded captures come from the lab's ipmi_sim in
-the integration tests.
+"""BMC fact parser (R-HW-03) over captures pyghmi took from ipmi_sim, and over
+constructed captures for states the lab BMC cannot show (a failed, not absent, PSU;
+a critical SEL event).  The constructed ones follow pyghmi's documented shapes.
 """
 
 from __future__ import annotations
@@ -11,10 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from medcloud.hardware.facts.base import ParseError
 from medcloud.hardware.facts.bmc import parse_bmc
 from medcloud.hardware.transports.base import IPMICapture
+
+from .captures import bmc
 
 
 def capture(**over: Any) -> IPMICapture:
@@ -38,6 +36,24 @@ def capture(**over: Any) -> IPMICapture:
     }
     data.update(over)
     return IPMICapture.from_json(data)
+
+
+def test_lab_capture_two_psus_four_fans() -> None:
+    facts = parse_bmc(bmc())
+    assert (facts.power_state, facts.manufacturer, facts.bmc_firmware) == ("on", "Huawei", "6.57")
+    assert facts.product == "TaiShan 200 (Model 2280)"
+    assert [s.ok for s in facts.sensors_of("Power Supply")] == [True, True]
+    assert len(facts.sensors_of("Fan")) == 4
+    assert facts.health == 0 and facts.open_critical_events == ()
+
+
+def test_lab_capture_absent_psu_is_not_ok() -> None:
+    facts = parse_bmc(bmc(psu2_absent=True))
+    psus = {s.name: s for s in facts.sensors_of("Power Supply")}
+    # IPMI reports no fault for a missing PSU: only the missing "Present" state shows it.
+    assert psus["PSU2 Status"].health == 0 and psus["PSU2 Status"].states == ()
+    assert not psus["PSU2 Status"].ok
+    assert psus["PSU1 Status"].ok
 
 
 def test_parse_everything() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from medcloud.hardware.facts import cpu
 from medcloud.hardware.facts.base import ParseError
 from medcloud.hardware.transports.base import CommandResult
@@ -86,3 +85,10 @@ def test_zhaoxin_vendor_strings(vendor: str, family: str | None) -> None:
 def test_garbage_cpuinfo_is_rejected() -> None:
     with pytest.raises(ParseError):
         cpu.parse_cpuinfo("hello: world\n")
+
+
+def test_zhaoxin_from_cpuinfo_by_centaurhauls(fixtures: Path) -> None:
+    facts = cpu.parse_cpuinfo((fixtures / "cpu/zhaoxin-kx-u6780a-cpuinfo.txt").read_text())
+    assert (facts.architecture, facts.vendor, facts.family) == ("x86_64", "CentaurHauls", "zhaoxin")
+    assert facts.model_name.startswith("ZHAOXIN KaiXian KX-U6780A")
+    assert facts.cores_per_socket == 8

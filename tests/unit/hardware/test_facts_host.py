@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from medcloud.hardware.facts import dmi, nic, nvme, os_release
 from medcloud.hardware.facts.base import ParseError
 from medcloud.hardware.transports.base import CommandResult
@@ -89,3 +88,27 @@ def test_ip_link_physical_and_virtual_ports(fixtures: Path) -> None:
 def test_ip_link_rejects_non_json() -> None:
     with pytest.raises(ParseError, match="invalid JSON"):
         nic.parse_ip_link("1: lo: <LOOPBACK,UP> mtu 65536")
+
+
+@pytest.mark.parametrize(("name", "vendor", "vid", "capacity"), [
+    ("huawei-es3000v5-smartctl.txt", "huawei", 0x19E5, 3_200_631_791_616),
+    ("ymtc-pc300-smartctl.txt", "ymtc", 0x1E49, 1_024_209_543_168),
+])
+def test_domestic_nvme_from_smartctl(fixtures: Path, name: str, vendor: str, vid: int, capacity: int) -> None:
+    [ctrl] = nvme.parse_smartctl((fixtures / "nvme" / name).read_text())
+    assert (ctrl.vendor, ctrl.vendor_id, ctrl.capacity_bytes) == (vendor, vid, capacity)
+
+
+def test_nvme_fact_falls_back_to_smartctl_when_nvme_cli_is_missing(fixtures: Path) -> None:
+    both = "\n".join((fixtures / "nvme" / n).read_text()
+                     for n in ("huawei-es3000v5-smartctl.txt", "ymtc-pc300-smartctl.txt"))
+    missing = CommandResult("", "sudo: nvme: command not found", 1)
+    drives = nvme.FACT.parse({"nvme-id-ctrl": missing, "nvme-list": missing,
+                              "nvme-smartctl": CommandResult(both), "nvme-link": CommandResult("nvme0 4\nnvme1 4\n")})
+    assert [(d.vendor, d.model, d.pcie_width) for d in drives] == [
+        ("huawei", "HWE52P433T2M005N", 4), ("ymtc", "YMTC PC300-1TB-B", 4)]
+
+
+def test_smartctl_of_a_sata_disk_is_rejected() -> None:
+    with pytest.raises(ParseError, match="no NVMe identify section"):
+        nvme.parse_smartctl("=== START OF INFORMATION SECTION ===\nDevice Model: KINGMAX SSD 120GB\n")

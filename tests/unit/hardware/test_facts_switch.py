@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from medcloud.errors import SourceError
 from medcloud.hardware.facts import switch
 from medcloud.hardware.facts.base import ParseError
 from medcloud.hardware.transports import snmprec
+
+from medcloud.errors import SourceError
 
 
 def load(fixtures: Path, name: str) -> switch.SwitchFacts:
@@ -111,3 +111,16 @@ def test_down_ports_count_at_their_nominal_speed(fixtures: Path) -> None:
 ])
 def test_nominal_speed_by_vendor_port_names(name: str, mbps: int | None) -> None:
     assert switch.nominal_speed_mbps(name) == mbps
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Gi2/1/14", "GigabitEthernet 2/1/14"), ("GE1/0/1", "GigabitEthernet1/0/1"),
+    ("Te1/0/1", "Ten-GigabitEthernet1/0/1"), ("XGE0/0/1", "XGigabitEthernet0/0/1"), ("eth0", "ETH0"),
+])
+def test_port_names_compare_across_vendor_spellings(a: str, b: str) -> None:
+    assert switch.canonical_port(a) == switch.canonical_port(b)
+
+
+def test_different_ports_stay_different() -> None:
+    assert switch.canonical_port("Gi0/47") != switch.canonical_port("Gi0/48")
+    assert switch.canonical_port("Te1/0/1") != switch.canonical_port("Gi1/0/1")

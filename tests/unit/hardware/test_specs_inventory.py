@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from medcloud.errors import SourceError
 from medcloud.hardware.inventory import load_inventory
 from medcloud.hardware.specs import load_catalogue, version_key
 from medcloud.hardware.specs.server import ServerProfile
+
+from medcloud.errors import SourceError
 
 from .conftest import inventory_yaml
 

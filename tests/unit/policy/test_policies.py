@@ -141,3 +141,13 @@ def test_waived_findings_are_not_violations(dev_model: dict[str, Any]) -> None:
     model["waivers"] = [{"requirement": "R-ST-01", "path": "storage.block", "reason": "migration window to 3 replicas",
                          "approved_by": "cio", "expires": "2999-12-31"}]
     assert call_resource(spec("r-st-01-region-model"), REGION_TYPE, "dev", {"model": model}) == []
+
+
+def test_declared_types_never_hide_a_violation() -> None:
+    # The offline evaluator skips resources outside a policy's declared types; that is only
+    # sound if the policy really ignores them. Every fixture resource against every policy:
+    for cases in RESOURCES.values():
+        for case in cases["violating"] + cases["compliant"]:
+            for item in REGISTRY:
+                if item.kind == Kind.RESOURCE and not item.applies_to(case["type"]):
+                    assert call_resource(item, case["type"], case["name"], case["inputs"]) == [], item.name

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from medcloud.hardware.inventory import Inventory, load_inventory
+
 from medcloud.model import Region
 from medcloud.stacks import load
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from medcloud.model import Region
+from medcloud.provision.operations.facts import parse_crypto_policy, parse_hugepage_size
 from medcloud.provision.os.baseline import PlanError, plan_baseline, tls_requirement
 from medcloud.provision.os.families import OsFamily, family_for_os_id
-from medcloud.provision.operations.facts import parse_crypto_policy, parse_hugepage_size
 
 
 def test_node_takes_pool_hugepages_and_centre_ntp(dev_region: Region) -> None:

@@ -44,6 +44,7 @@ def test_operation_fixture(dev_region: Region, path: Path) -> None:
                 f"{path.name}: {step!r} lacks {command!r}: {planned[step]}")
     for step in case["absent_steps"]:
         assert step not in planned, f"{path.name}: {step!r} should plan nothing: {planned.get(step)}"
+    assert result.notes == case.get("expect_notes", [])
 
 
 def test_fixtures_cover_every_family() -> None:
@@ -60,3 +61,13 @@ def test_runtime_steps_are_left_out_of_image_roots(dev_region: Region) -> None:
     assert "chrony: running and enabled" not in labels
     assert all(c.after is None for c in result.changes)
     assert "chrony: 10.64.0.10, 10.64.0.11" in labels
+
+
+def test_unreachable_host_is_reported_not_raised(dev_region: Region) -> None:
+    # Port 1 on loopback refuses at once: the run reports the host and carries on.
+    target = Target("gz-kp-01", "127.0.0.1", partial(plan_baseline, dev_region, "gz-kp-01"), None,
+                    data={"ssh_port": 1, "ssh_user": "nobody", "ssh_known_hosts_file": "/dev/null"})
+    [result] = run([target], dry_run=True)
+    assert result.error == ("unreachable (127.0.0.1): Could not connect "
+                            "([Errno None] Unable to connect to port 1 on 127.0.0.1)")
+    assert result.changes == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from medcloud.hardware.inventory import Inventory
+
 from medcloud.model import Region
 from medcloud.provision.switch.diff import Drift, DriftKind, diff
 from medcloud.provision.switch.intent import SwitchIntent, build_intents

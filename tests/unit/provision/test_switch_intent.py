@@ -5,24 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from medcloud.hardware.inventory import Inventory, Switch
+
 from medcloud.model import Region
 from medcloud.provision.switch.intent import IntentError, build_intents
 from medcloud.provision.switch.placeholders import UnresolvedSecretError, marker, resolve, unresolved
 
 
 def _with_switch(inventory: Inventory, name: str, **changes: Any) -> Inventory:
-    switches = []
-    for s in inventory.switches:
-        if s.name == name:
-            fabric_changes = changes.pop("fabric", None)
-            s = s.model_copy(update=changes)
-            if fabric_changes:
-                assert s.fabric is not None
-                s = s.model_copy(update={"fabric": s.fabric.model_copy(update=fabric_changes)})
-        switches.append(s)
-    return inventory.model_copy(update={"switches": tuple(switches)})
+    """``inventory`` with switch ``name`` changed; ``fabric={...}`` changes fields of its fabric section."""
+
+    def changed(switch: Switch) -> Switch:
+        fabric = changes.pop("fabric", switch.fabric)
+        if isinstance(fabric, dict):
+            assert switch.fabric is not None
+            fabric = switch.fabric.model_copy(update=fabric)
+        return switch.model_copy(update={**changes, "fabric": fabric})
+
+    return inventory.model_copy(update={"switches": tuple(
+        changed(s) if s.name == name else s for s in inventory.switches)})
 
 
 def _switch(inventory: Inventory, name: str) -> Switch:
@@ -67,8 +68,6 @@ def test_switch_in_unknown_centre(dev_region: Region, dev_inventory: Inventory) 
 
 def test_switches_without_fabric_are_not_rendered(dev_region: Region, dev_inventory: Inventory) -> None:
     inventory = _with_switch(dev_inventory, "gz-spine-01", fabric=None)
-    inventory = inventory.model_copy(update={"switches": tuple(
-        s.model_copy(update={"fabric": None}) if s.name == "gz-spine-01" else s for s in inventory.switches)})
     names = [i.name for i in build_intents(dev_region, inventory, "inv.yaml")]
     assert "gz-spine-01" not in names
     # Leaves then peer with each other: no spine left in the centre.

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from medcloud.hardware.inventory import load_inventory
+
 from medcloud.model import Region
 from medcloud.provision.switch.intent import SwitchIntent, VendorFamily, build_intents
 from medcloud.provision.switch.parser import parse

@@ -96,3 +96,12 @@ def test_review_is_audited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     record = json.loads(log[-1])
     assert record["action"] == "review"
     assert "offline_head.json" in json.dumps(record)
+
+
+def test_markdown_lists_violations_already_in_the_base(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", HEAD, HEAD, "--format", "markdown"]) == 0
+    text = capsys.readouterr().out
+    assert "✅ **no new mandatory violations**" in text
+    assert "<details><summary>4 violation(s) already present in the base</summary>" in text
+    assert "| unchanged | R-TOP-03 |" in text
+    assert "### Changes" not in text

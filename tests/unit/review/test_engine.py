@@ -163,3 +163,14 @@ def test_unreadable_files(tmp_path: Path) -> None:
         load_document(bad)
     with pytest.raises(SourceError, match="file not found"):
         load_document(tmp_path / "missing.json")
+
+
+def test_memoised_evaluation_equals_a_fresh_one() -> None:
+    from medcloud.policy.evaluate import evaluate
+    from medcloud.review.engine import resolved
+
+    base = load_document(FIXTURES / "offline_base.json")
+    head = load_document(FIXTURES / "offline_head.json")
+    result = review(base, head)
+    assert result.compliance.head.violations == evaluate(resolved(head, base)).violations
+    assert result.compliance.base.violations == evaluate(resolved(base, head)).violations

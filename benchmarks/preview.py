@@ -1,0 +1,217 @@
+"""Offline preview time and peak memory at ~1k, ~5k and ~10k resources, against a floor.
+
+Run:  .venv/bin/python benchmarks/preview.py [--sizes 1000 5000 10000] [--timeout 600]
+
+For each size a synthetic region (4 centres on both clouds, 6 links, and as
+many business systems as it takes to reach the size) is written to a
+temporary project, and ``medcloud.preview.preview`` runs the real
+``__main__.py`` on it: YAML load and validation, IPAM, components, mock
+engine, step ordering, JSON rendering.
+
+The floor registers the *same number* of bare ``CustomResource``s directly
+with the SDK's mocks (``pulumi.runtime.set_mocks`` and the stock
+``MockMonitor``) — the least any Pulumi program of that size costs under
+mocks.  Every measurement runs in a fresh subprocess, so peak RSS
+(``ru_maxrss``) is that run's own; time excludes interpreter start and imports.
+
+Targets: preview ÷ floor ≤ 1.5 at 10k resources; 10k time ÷ 1k time ≤ 12.
+Exit 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+RATIO_TARGET = 1.5
+GROWTH_TARGET = 12.0
+#: Resources a synthetic region registers besides its systems, and per system (calibrated below).
+CALIBRATION_SYSTEMS = (20, 60)
+
+POOLS = (
+    # name, az index, tier, security domain, dr domain, cpu family
+    ("core-gold", 0, "gold", "core-medical", "dr-core", "kunpeng"),
+    ("imaging-gold", 0, "gold", "imaging", "dr-imaging", "hygon"),
+    ("lis-silver", 0, "silver", "core-medical", "dr-core", "phytium"),
+    ("research-bronze", 1, "bronze", "research", "dr-none", "phytium"),
+    ("mgmt-silver", 1, "silver", "management", "dr-core", "loongson"),
+    ("portal-silver", 1, "silver", "dmz", "dr-core", "hygon"),
+)
+CENTRES = (
+    # name, role, cloud, cloud region, AZ names, lat, lon, province, basin, grid, seismic
+    ("prod", "production", "openstack", "RegionOne", ("az1", "az2"), 23.13, 113.26, "Guangdong", "pearl",
+     "csg-guangdong", "south-china-coastal"),
+    ("twin", "same_city", "openstack", "RegionTwo", ("az1", "az2"), 23.02, 113.12, "Guangdong", "pearl",
+     "csg-guangdong", "south-china-coastal"),
+    ("dr", "remote_dr", "alicloud", "cn-chengdu", ("cn-chengdu-a", "cn-chengdu-b"), 30.57, 104.07, "Sichuan",
+     "yangtze", "sgcc-sichuan", "longmenshan"),
+    ("bak", "backup", "alicloud", "cn-guangzhou", ("cn-guangzhou-a", "cn-guangzhou-b"), 23.20, 113.27,
+     "Guangdong", "pearl", "csg-guangdong", "south-china-coastal"),
+)
+KINDS = (("his", "A", 4, 0, 20), ("emr", "A", 5, 0, 25), ("pacs", "B", 4, 10, 240),
+         ("lis", "B", 3, 30, 240), ("research", "C", 2, 900, 1800), ("portal", "C", 1, 900, 1800))
+
+
+def synthetic_region(systems: int) -> dict[str, Any]:
+    centres = []
+    for name, role, cloud, cloud_region, azs, lat, lon, province, basin, grid, seismic in CENTRES:
+        zones = []
+        for ai, az in enumerate(azs):
+            pools = [{
+                "name": pool, "tier": tier, "security_domain": domain, "dr_domain": dr, "cost_tag": f"cc-{pool}",
+                "cpu_family": family, "xinchuang": True, "dedicated": domain != "research",
+                "clusters": [{"name": f"{pool}-c1", "nodes": [{
+                    "name": f"{name}-{pool}-n1", "cpu_model": "Kunpeng 920", "physical_cores": 64,
+                    "memory_gib": 512, "nvme_tib": 7.68,
+                }]}],
+            } for pool, index, tier, domain, dr, family in POOLS if index == ai]
+            zones.append({"name": az, "pools": pools})
+        centres.append({
+            "name": name, "role": role, "cloud": cloud, "cloud_region": cloud_region,
+            "location": {"lat": lat, "lon": lon, "province": province, "city": name, "seismic_zone": seismic,
+                         "river_basin": basin, "power_grid": grid},
+            "capacity": {"vcpus": 2048, "memory_gib": 8192, "storage_tib": 500}, "azs": zones,
+        })
+
+    def link(name: str, a: str, b: str, kind: str, carrier: str, enc: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": name, "a": a, "b": b, "kind": kind, "carrier": carrier,
+                               "route_id": f"route-{name}", "bandwidth_gbps": 10 if enc else 200,
+                               "rtt_ms": 20 if enc else 0.5}
+        if enc:
+            out["encryption"] = {"protocol": "ipsec", "suite": "sm"}
+        return out
+
+    links = [
+        link("prod-twin-north", "prod", "twin", "wdm", "China Telecom", False),
+        link("prod-twin-south", "prod", "twin", "wdm", "China Mobile", False),
+        link("prod-dr-telecom", "prod", "dr", "express_connect", "China Telecom", True),
+        link("prod-dr-unicom", "prod", "dr", "ipsec_vpn", "China Unicom", True),
+        link("twin-dr-unicom", "twin", "dr", "ipsec_vpn", "China Unicom", True),
+        link("dr-bak-cen", "dr", "bak", "cen", "Alibaba Cloud", False),
+    ]
+    pool_of = {"his": "core-gold", "emr": "core-gold", "pacs": "imaging-gold", "lis": "lis-silver",
+               "research": "research-bronze", "portal": "portal-silver"}
+    rows = []
+    for i in range(systems):
+        kind, cls, level, rpo, rto = KINDS[i % len(KINDS)]
+        centres_for = {"A": ("prod", "twin", "dr"), "B": ("prod", "twin"), "C": ("prod",)}[cls]
+        rows.append({
+            "name": f"{kind}-{i:05d}", "kind": kind, "business_class": cls, "data_level": level,
+            "placements": [{"centre": c, "pool": pool_of[kind]} for c in centres_for],
+            "rpo_s": rpo, "rto_s": rto, "storage": {"block_gib": 100 + i % 7, "archive_years": 30},
+        })
+    return {
+        "name": "bench", "address_space": "10.64.0.0/12",
+        "residency": {"imaging_provinces": ["Guangdong"], "sensitive_provinces": ["Guangdong", "Sichuan"]},
+        "centres": centres, "links": links, "systems": rows,
+    }
+
+
+def write_project(base: Path, systems: int) -> Path:
+    project = base / f"bench-{systems}"
+    (project / "stacks" / "regions").mkdir(parents=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        (project / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "stacks" / "Pulumi.bench.yaml").write_text("config:\n  medcloud:region: regions/bench.yaml\n")
+    (project / "stacks" / "regions" / "bench.yaml").write_text(yaml.safe_dump(synthetic_region(systems)))
+    return project
+
+
+PREVIEW_CHILD = textwrap.dedent("""
+    import json, resource, sys, time
+    from pathlib import Path
+    from medcloud.preview import preview, render
+    start = time.perf_counter()
+    result = preview("bench", Path(sys.argv[1]))
+    text, _ = render(result, "json")
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"seconds": elapsed, "resources": len(result.steps), "bytes": len(text),
+                      "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+""")
+
+FLOOR_CHILD = textwrap.dedent("""
+    import json, resource, sys, time
+    import pulumi
+    from pulumi.runtime import mocks, stack, sync_await
+
+    class Echo(mocks.Mocks):
+        def new_resource(self, args):
+            return "", args.inputs
+        def call(self, args):
+            return {}, None
+
+    count = int(sys.argv[1])
+    start = time.perf_counter()
+    mocks.set_mocks(Echo(), project="medcloud", stack="floor", preview=True)
+
+    def program():
+        for i in range(count):
+            pulumi.CustomResource("medcloud:bench:Bare", f"bare-{i}", {"index": i, "name": f"bare-{i}"})
+
+    sync_await._sync_await(stack.run_pulumi_func(program))
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"seconds": elapsed, "resources": count,
+                      "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+""")
+
+
+def child(code: str, arg: str, timeout: float) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", code, arg], capture_output=True, text=True, timeout=timeout,
+                          check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--timeout", type=float, default=600.0, help="per child process, seconds")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="medcloud-bench-") as tmp:
+        base = Path(tmp)
+        # Calibrate: resources are affine in the number of systems.
+        lo, hi = (child(PREVIEW_CHILD, str(write_project(base, n)), args.timeout)["resources"]
+                  for n in CALIBRATION_SYSTEMS)
+        per_system = (hi - lo) / (CALIBRATION_SYSTEMS[1] - CALIBRATION_SYSTEMS[0])
+        fixed = lo - per_system * CALIBRATION_SYSTEMS[0]
+        print(f"synthetic region: {fixed:.0f} fixed resources + {per_system:.2f} per business system")
+        print(f"{'target':>7} {'resources':>9} {'preview s':>9} {'floor s':>8} {'ratio':>6} "
+              f"{'preview MiB':>11} {'floor MiB':>9} {'mem ratio':>9}")
+        rows = []
+        for size in args.sizes:
+            systems = max(1, round((size - fixed) / per_system))
+            got = child(PREVIEW_CHILD, str(write_project(base, systems)), args.timeout)
+            floor = child(FLOOR_CHILD, str(got["resources"]), args.timeout)
+            ratio = got["seconds"] / floor["seconds"]
+            mem_ratio = got["maxrss_kib"] / floor["maxrss_kib"]
+            rows.append((size, got, floor, ratio))
+            print(f"{size:>7} {got['resources']:>9} {got['seconds']:>9.2f} {floor['seconds']:>8.2f} "
+                  f"{ratio:>6.2f} {got['maxrss_kib'] / 1024:>11.1f} {floor['maxrss_kib'] / 1024:>9.1f} "
+                  f"{mem_ratio:>9.2f}", flush=True)
+    failed = False
+    largest = rows[-1]
+    print(f"ratio to floor at {largest[1]['resources']} resources: {largest[3]:.2f} "
+          f"(target <= {RATIO_TARGET})")
+    failed |= largest[3] > RATIO_TARGET
+    if len(rows) > 1:
+        growth = rows[-1][1]["seconds"] / rows[0][1]["seconds"]
+        scale = rows[-1][1]["resources"] / rows[0][1]["resources"]
+        print(f"time growth {rows[0][1]['resources']} -> {rows[-1][1]['resources']} resources "
+              f"(x{scale:.1f}): x{growth:.2f} (target <= {GROWTH_TARGET})")
+        failed |= growth > GROWTH_TARGET
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,504 @@
+"""Start, inspect and stop a lab; its state lives in a run directory.
+
+Run directory (default ``<repo>/.lab``, gitignored; mode 0700)::
+
+    state.json           what runs: pids, ports, namespaces, links (no secrets)
+    inventory.yaml       the generated inventory (sealed credentials only)
+    bmc/<name>/          lan.conf (0600: the BMC's own account), *.emu, ipmi_sim state
+    snmp/<group>/        composed .snmprec files, snmpsim args file (0600), index cache
+    ssh/<name>/          sshd_config, host key, authorized_keys, shims
+    logs/<peer>.log      each peer's stdout/stderr
+
+Ports: every UDP port (BMCs, SNMP agents) is allocated at ``up`` by binding
+port 0 on 127.0.0.1 under a machine-wide lock, so two labs, or a lab and the
+test suite, never pick the same one; the ports are written into the
+generated inventory.  SSH targets get their own namespace and /30 link, so
+they all use port 22 on distinct addresses.
+
+``up`` is idempotent: when every recorded peer still runs it returns the
+existing lab; otherwise it cleans up what is left and starts afresh.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import secrets as pysecrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from medcloud.hardware.lab import host as hostlab
+from medcloud.hardware.lab.bmc import BMCInstance
+from medcloud.hardware.lab.catalogue import MODELS, bmc_model
+from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, Scenario, default
+from medcloud.hardware.lab.switch import Neighbour, SwitchRecording, mac_for
+
+from medcloud.errors import InputError, SecretError
+from medcloud.yamlio import write_atomic
+
+LOCK_PATH = Path("/run/lock/medcloud-lab.lock") if Path("/run/lock").is_dir() else Path("/tmp/medcloud-lab.lock")
+STATE = "state.json"
+INVENTORY = "inventory.yaml"
+#: Seconds a peer gets to come up / to go away.
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 5.0
+SNMP_USER = "medcloud-lab"
+BMC_USER = "admin"
+SSH_USER = "root"
+
+
+#: Peers this process started, kept so they are reaped (not left as zombies) on `down`.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
+class LabError(InputError):
+    """The lab cannot be started or inspected as asked (the message says why and what to do)."""
+
+
+@dataclass
+class Peer:
+    """One process the lab started."""
+
+    kind: str  # "bmc", "snmp", "ssh"
+    name: str
+    pid: int | None
+    address: str
+    ports: list[int]
+    log: str
+    #: What the peer serves (device names), for ``status``.
+    serves: list[str] = field(default_factory=list)
+
+    def alive(self) -> bool:
+        return self.pid is not None and _alive(self.pid)
+
+
+@dataclass
+class LabState:
+    run_dir: str
+    scenario: str
+    inventory: str
+    started: float
+    peers: list[Peer]
+    netns: list[str]
+    veths: list[str]
+    #: Faults injected, device → description.
+    faults: dict[str, str]
+    #: Devices that deliberately have no peer (dead BMC).
+    absent: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LabState:
+        peers = [Peer(**p) for p in data.pop("peers")]
+        return cls(peers=peers, **data)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of ours counts as gone.
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+@contextlib.contextmanager
+def machine_lock() -> Iterator[None]:
+    """Serialise port and link allocation between labs on this machine."""
+    LOCK_PATH.parent.mkdir(parents=True, exist_ok=True)
+    with open(LOCK_PATH, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def free_udp_ports(count: int) -> list[int]:
+    """``count`` distinct free UDP ports on 127.0.0.1 (held together, then released)."""
+    held = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.bind(("127.0.0.1", 0))
+            held.append(sock)
+        return [s.getsockname()[1] for s in held]
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def _udp_bound(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:``port``/udp (kernel's socket table)."""
+    wanted = f"0100007F:{port:04X}"
+    try:
+        with open("/proc/net/udp") as handle:
+            return any(line.split()[1] == wanted for line in handle.readlines()[1:] if line.strip())
+    except OSError:
+        return False
+
+
+def _tcp_open(address: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((address, port), timeout=0.5):
+        return True
+    return False
+
+
+def _load_key(run_dir: Path) -> tuple[bytes, str | None]:
+    """The sealing key, and the key file path if ``up`` had to create one."""
+    from medcloud.secrets import load_key, new_key_hex
+    from medcloud.secrets.keys import parse_key
+
+    try:
+        return load_key(), None
+    except SecretError:
+        if os.environ.get("MEDCLOUD_SECRET_KEY") or os.environ.get("MEDCLOUD_SECRET_KEY_FILE"):
+            raise  # a configured but broken key is the user's to fix, not ours to replace
+    path = run_dir / "secret.key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(new_key_hex() + "\n")
+    return parse_key(path.read_text(), str(path)), str(path)
+
+
+class Lab:
+    """A lab rooted at ``run_dir``."""
+
+    def __init__(self, run_dir: Path, scenario: Scenario | None = None, *, ssh: bool = True,
+                 inventory: Path | None = None) -> None:
+        self.run_dir = run_dir.resolve()
+        #: Where ``up`` writes the generated inventory (default: in the run directory).
+        self.inventory_path = (inventory or self.run_dir / INVENTORY).resolve()
+        self.scenario = scenario or default()
+        self.ssh = ssh
+        self.lab_id = _short_id(str(self.run_dir))
+
+    # --- inspection ------------------------------------------------------------
+
+    def state(self) -> LabState | None:
+        path = self.run_dir / STATE
+        if not path.exists():
+            return None
+        try:
+            return LabState.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise LabError(f"{path}: unreadable lab state ({exc}); run `medcloud lab down`") from None
+
+    def running(self) -> bool:
+        state = self.state()
+        return state is not None and all(p.alive() for p in state.peers)
+
+    # --- up ------------------------------------------------------------------------
+
+    def up(self) -> tuple[LabState, str | None]:
+        """Start the lab (or return the running one); also returns a created key file path."""
+        existing = self.state()
+        if existing is not None and all(p.alive() for p in existing.peers):
+            return existing, None
+        if existing is not None:
+            self.down()
+        if self.ssh and any(s.ssh for s in self.scenario.servers):
+            reason = hostlab.missing_requirements()
+            if reason is not None:
+                raise LabError(f"cannot start the lab's SSH targets: {reason} (or use --no-ssh)")
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.run_dir.chmod(0o700)
+        (self.run_dir / "logs").mkdir(exist_ok=True)
+        key, key_file = _load_key(self.run_dir)
+        state = LabState(run_dir=str(self.run_dir), scenario=self.scenario.name,
+                         inventory=str(self.inventory_path), started=time.time(), peers=[],
+                         netns=[], veths=[], faults=dict(self.scenario.faults))
+        try:
+            self._start(state, key)
+        except BaseException:
+            self._save(state)
+            self.down()
+            raise
+        self._save(state)
+        return state, key_file
+
+    def _save(self, state: LabState) -> None:
+        write_atomic(self.run_dir / STATE, json.dumps(state.to_json(), indent=2) + "\n")
+
+    def _start(self, state: LabState, key: bytes) -> None:
+        from medcloud.secrets import seal
+
+        scenario = self.scenario
+        bmc_password = pysecrets.token_urlsafe(12)
+        wrong_password = pysecrets.token_urlsafe(12)
+        auth_key = pysecrets.token_hex(16)
+        priv_key = pysecrets.token_hex(16)
+        client_private, client_public = hostlab.openssh_keypair()
+        ssh_servers = [s for s in scenario.servers if s.ssh and self.ssh]
+        slow = [s for s in scenario.switches if s.fault == "slow-agent"]
+        healthy = [s for s in scenario.switches if s.fault != "slow-agent"]
+
+        with machine_lock():
+            ports = free_udp_ports(len(scenario.servers) + len(scenario.switches))
+            links = hostlab.free_links(len(ssh_servers), hostlab.used_links()) if ssh_servers else []
+            bmc_ports = dict(zip((s.name for s in scenario.servers), ports, strict=False))
+            snmp_ports = dict(zip((s.name for s in scenario.switches), ports[len(scenario.servers):],
+                                  strict=True))
+            hosts = {
+                server.name: hostlab.HostInstance(
+                    name=server.name, recording=MODELS[server.model].host_recording,
+                    netns=f"mclab-{self.lab_id}-{i}", veth=f"mcl{self.lab_id}{i}h",
+                    link=link, directory=self.run_dir / "ssh" / server.name)
+                for i, (server, link) in enumerate(zip(ssh_servers, links, strict=True))
+            }
+            # Namespaces and links are claimed inside the lock, so a concurrent `up` sees them.
+            for instance in hosts.values():
+                state.netns.append(instance.netns)
+                state.veths.append(instance.veth)
+                instance.plumb()
+
+        known_hosts = []
+        for server in ssh_servers:
+            instance = hosts[server.name]
+            known_hosts.append(instance.prepare(client_public))
+            state.peers.append(self._spawn("ssh", server.name, instance.command(), instance.address, [22]))
+
+        for server in scenario.servers:
+            if server.fault == "dead-bmc":
+                state.absent.append(server.name)
+                continue
+            password = wrong_password if server.fault == "wrong-password" else bmc_password
+            state.peers.append(self._start_bmc(server.name, server.model, bmc_ports[server.name], password))
+
+        for group, members in (("agents", healthy), ("slow", slow)):
+            if members:
+                state.peers.append(self._start_snmp(group, members, snmp_ports, auth_key, priv_key))
+
+        self._wait_ready(state)
+        write_atomic(self.run_dir / "known_hosts", "\n".join(known_hosts) + "\n")
+        inventory = self._inventory(bmc_ports, snmp_ports, hosts, {
+            "bmc": seal(bmc_password, key), "auth": seal(auth_key, key), "priv": seal(priv_key, key),
+            "ssh": seal(client_private, key),
+        })
+        write_atomic(self.inventory_path, inventory)
+
+    def _spawn(self, kind: str, name: str, argv: list[str], address: str, ports: list[int],
+               serves: list[str] | None = None, env: dict[str, str] | None = None) -> Peer:
+        log = self.run_dir / "logs" / f"{kind}-{name}.log"
+        environment = dict(os.environ)
+        environment.update(env or {})
+        with open(log, "ab") as out:
+            process = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True, env=environment, cwd=self.run_dir)
+        _CHILDREN[process.pid] = process
+        return Peer(kind, name, process.pid, address, ports, str(log), serves or [name])
+
+    def _start_bmc(self, name: str, model: str, port: int, password: str) -> Peer:
+        directory = self.run_dir / "bmc" / name
+        (directory / "state").mkdir(parents=True, exist_ok=True)
+        instance = BMCInstance(name, port, BMC_USER, password, bmc_model(MODELS[model], name))
+        control = directory / "chassis-control"
+        # ipmi_sim runs this for chassis power get/set; the state file is the server's power.
+        control.write_text(
+            "#!/bin/sh\n"
+            "# medcloud lab chassis control: <device> get|set power [0|1]\n"
+            f'state="{directory}/power"\n'
+            'case "$2" in\n'
+            '  get) echo "power:$(cat "$state" 2>/dev/null || echo 1)" ;;\n'
+            '  set) [ "$3" = power ] && echo "$4" > "$state" ;;\n'
+            "esac\n"
+            "exit 0\n", encoding="utf-8")
+        control.chmod(0o755)
+        conf = directory / "lan.conf"
+        fd = os.open(conf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(instance.lan_conf(control))
+        (directory / "bmc.emu").write_text(instance.model.emu(), encoding="utf-8")
+        argv = ["ipmi_sim", "-n", "-c", str(conf), "-f", str(directory / "bmc.emu"),
+                "-s", str(directory / "state")]
+        return self._spawn("bmc", name, argv, "127.0.0.1", [port])
+
+    def _start_snmp(self, group: str, switches: list[Any], ports: dict[str, int],
+                    auth_key: str, priv_key: str) -> Peer:
+        directory = self.run_dir / "snmp" / group
+        data = directory / "data"
+        cache = directory / "cache"
+        data.mkdir(parents=True, exist_ok=True)
+        cache.mkdir(exist_ok=True)
+        for switch in switches:
+            neighbours = tuple(
+                Neighbour(cable.actual_port or cable.port, cable.server, cable.nic,
+                          mac_for(cable.server, cable.nic))
+                for cable in switch.cabling
+            )
+            recording = SwitchRecording(switch.recording, neighbours, switch.vlans,
+                                        delay_ms=SLOW_AGENT_MS if switch.fault == "slow-agent" else 0)
+            path = data / f"{switch.name}.snmprec"
+            text = recording.compose()
+            # Unchanged content keeps its mtime, so snmpsim reuses the index (fast re-up).
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                write_atomic(path, text)
+        args = [
+            f"--data-dir={data}", "--v3-only",
+            f"--v3-user={SNMP_USER}", f"--v3-auth-key={auth_key}", "--v3-auth-proto=SHA256",
+            f"--v3-priv-key={priv_key}", "--v3-priv-proto=AES",
+            *(f"--agent-udpv4-endpoint=127.0.0.1:{ports[s.name]}" for s in switches),
+        ]
+        # Keys go in a 0600 file, never on the command line (visible in ps).
+        args_file = directory / "args"
+        fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write("\n".join(args) + "\n")
+        responder = Path(sys.executable).with_name("snmpsim-command-responder")
+        # Logging and cache options only take effect on the command line (snmpsim reads them
+        # before the args file).  At info level snmpsim prints the USM keys: keep it at error.
+        argv = [str(responder) if responder.exists() else "snmpsim-command-responder",
+                "--logging-method=stderr", "--log-level=error", f"--cache-dir={cache}",
+                f"--args-from-file={args_file}"]
+        # snmpsim refuses root unless told; dropping to nobody fails when Python lives under /root.
+        return self._spawn("snmp", group, argv, "127.0.0.1", [ports[s.name] for s in switches],
+                           serves=[s.name for s in switches], env={"SNMPSIM_ALLOW_ROOT": "true"})
+
+    def _wait_ready(self, state: LabState) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        pending = list(state.peers)
+        for _ in range(int(START_TIMEOUT / 0.05) + 1):
+            still = []
+            for peer in pending:
+                if not peer.alive():
+                    tail = _tail(Path(peer.log))
+                    raise LabError(f"lab {peer.kind} {peer.name} exited while starting: {tail}")
+                if peer.kind == "ssh":
+                    ready = _tcp_open(peer.address, peer.ports[0])
+                else:
+                    ready = all(_udp_bound(p) for p in peer.ports)
+                if not ready:
+                    still.append(peer)
+            pending = still
+            if not pending or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        if pending:
+            names = ", ".join(f"{p.kind} {p.name}" for p in pending)
+            raise LabError(f"lab peers not ready within {START_TIMEOUT:g} s: {names} (see {self.run_dir}/logs)")
+
+    # --- the generated inventory ---------------------------------------------------
+
+    def _inventory(self, bmc_ports: dict[str, int], snmp_ports: dict[str, int],
+                   hosts: dict[str, hostlab.HostInstance], sealed: dict[str, str]) -> str:
+        scenario = self.scenario
+        location: dict[str, Any] = {"centre": scenario.centre, "room": scenario.room}
+        credentials: dict[str, Any] = {
+            "bmc-admin": {"kind": "ipmi", "username": BMC_USER, "password": sealed["bmc"]},
+            "snmp-lab": {"kind": "snmpv3", "username": SNMP_USER, "auth_protocol": "SHA256",
+                         "auth_key": sealed["auth"], "priv_protocol": "AES", "priv_key": sealed["priv"]},
+            "ssh-root": {"kind": "ssh", "username": SSH_USER, "private_key": sealed["ssh"]},
+        }
+        servers: list[dict[str, Any]] = []
+        for server in scenario.servers:
+            ssh_host = hosts.get(server.name)
+            servers.append({
+                "name": server.name, "profile": server.profile,
+                "location": {**location, "rack": server.rack, "unit": server.unit},
+                # Benchmark labs have no SSH targets; port 9 (discard) is never served.
+                "ssh": {"address": ssh_host.address if ssh_host else "127.0.0.1",
+                        "port": 22 if ssh_host else 9, "credential": "ssh-root"},
+                "bmc": {"address": "127.0.0.1", "port": bmc_ports[server.name], "credential": "bmc-admin"},
+            })
+        switches: list[dict[str, Any]] = []
+        for switch in scenario.switches:
+            switches.append({
+                "name": switch.name, "profile": switch.profile, "vendor": switch.vendor, "model": switch.model,
+                "location": {**location, "rack": switch.rack, "unit": switch.unit},
+                "management": {"address": "127.0.0.1", "port": snmp_ports[switch.name],
+                               "credential": "snmp-lab", "context": switch.name},
+                "cabling": [{"port": c.port, "remote_device": c.server, "remote_port": c.nic}
+                            for c in switch.cabling],
+                "vlans": [{"id": i, "name": n} for i, n in switch.vlans],
+            })
+        header = (
+            f"# Generated by `medcloud lab up` for the lab in {self.run_dir} (scenario {scenario.name}).\n"
+            "# Ports and keys are allocated at each `up`; credentials are sealed (medcloud.secrets).\n"
+            "# Injected faults:\n"
+            + "".join(f"#   {device}: {what}\n" for device, what in scenario.faults.items())
+        )
+        body = yaml.safe_dump({"credentials": credentials, "servers": servers, "switches": switches},
+                              sort_keys=False, allow_unicode=True, width=200)
+        return header + body
+
+    # --- down ----------------------------------------------------------------------
+
+    def down(self) -> list[str]:
+        """Stop every peer, remove namespaces and links; returns what was stopped."""
+        state = self.state()
+        if state is None:
+            return []
+        stopped = []
+        for peer in state.peers:
+            if peer.pid is not None and peer.alive():
+                _terminate(peer.pid)
+                stopped.append(f"{peer.kind} {peer.name} (pid {peer.pid})")
+        for netns, veth in zip(state.netns, state.veths, strict=False):
+            hostlab.run(["ip", "netns", "delete", netns], check=False)
+            hostlab.run(["ip", "link", "delete", veth], check=False)
+        Path(state.inventory).unlink(missing_ok=True)
+        (self.run_dir / STATE).unlink(missing_ok=True)
+        return stopped
+
+
+def _terminate(pid: int) -> None:
+    """SIGTERM the peer's process group, SIGKILL it if it lingers (bounded wait)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while time.monotonic() < deadline and _alive(pid):
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.05)
+    if _alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+    child = _CHILDREN.pop(pid, None)
+    if child is not None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=STOP_TIMEOUT)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _tail(path: Path, lines: int = 3) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return "(no log)"
+    return " | ".join(text[-lines:]) or "(empty log)"
+
+
+def _short_id(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+def default_run_dir() -> Path:
+    """``$MEDCLOUD_LAB_DIR``, else ``.lab`` in the checkout (``$MEDCLOUD_HOME``) or the current directory."""
+    explicit = os.environ.get("MEDCLOUD_LAB_DIR")
+    if explicit:
+        return Path(explicit)
+    home = os.environ.get("MEDCLOUD_HOME")
+    return Path(home or ".") / ".lab"

@@ -1,0 +1,99 @@
+"""``medcloud lab up|status|down``: the embedded acceptance lab (real IPMI, SNMP and SSH peers).
+
+``up`` starts BMCs (ipmi_sim), switches (snmpsim) and SSH targets (sshd in
+network namespaces) on this machine and writes an inventory pointing at
+them, by default ``inventories/lab.yaml``; then ``medcloud verify
+inventories/lab.yaml`` runs acceptance against them.  Exit 0 ok, 1 a peer is
+down (status), 2 bad input or the lab cannot start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "lab",
+        help="start/inspect/stop the embedded hardware lab (ipmi_sim, snmpsim, sshd)",
+        description="The embedded acceptance lab. Exit 0 ok, 1 a lab peer is down, 2 cannot start.",
+    )
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="lab run directory (default $MEDCLOUD_LAB_DIR or .lab in the checkout)")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    up = actions.add_parser("up", help="start the lab (idempotent) and write its inventory")
+    up.add_argument("--inventory", type=Path, default=None,
+                    help="where to write the inventory (default inventories/lab.yaml in the checkout)")
+    up.add_argument("--no-ssh", action="store_true", help="BMCs and switches only (no root needed)")
+    up.set_defaults(handler=handle_up)
+    status = actions.add_parser("status", help="show what runs")
+    status.set_defaults(handler=handle_status)
+    down = actions.add_parser("down", help="stop everything the lab started")
+    down.set_defaults(handler=handle_down)
+
+
+def _home() -> Path:
+    return Path(os.environ.get("MEDCLOUD_HOME") or ".")
+
+
+def _lab(args: argparse.Namespace, **kwargs: Any) -> Any:
+    from medcloud.hardware.lab.runner import Lab, default_run_dir
+
+    return Lab(args.dir or default_run_dir(), **kwargs)
+
+
+def handle_up(args: argparse.Namespace) -> int:
+    console = Console()
+    inventory = args.inventory or _home() / "inventories" / "lab.yaml"
+    lab = _lab(args, ssh=not args.no_ssh, inventory=inventory)
+    was_running = lab.running()
+    state, key_file = lab.up()
+    _print_state(console, state)
+    verb = "already running" if was_running else "started"
+    console.print(f"lab {verb}: {len(state.peers)} processes; inventory {state.inventory}")
+    if key_file:
+        console.print(f"no secret key was configured: created {key_file} (0600). "
+                      f"Run [bold]export MEDCLOUD_SECRET_KEY_FILE={key_file}[/] before `medcloud verify`.")
+    console.print(f"next: medcloud verify {state.inventory}")
+    return 0
+
+
+def handle_status(args: argparse.Namespace) -> int:
+    console = Console()
+    state = _lab(args).state()
+    if state is None:
+        console.print("no lab running (medcloud lab up starts one)")
+        return 0
+    _print_state(console, state)
+    down = [p for p in state.peers if not p.alive()]
+    if down:
+        console.print(f"[bold red]{len(down)} lab process(es) down[/]; `medcloud lab up` restarts the lab")
+        return 1
+    return 0
+
+
+def handle_down(args: argparse.Namespace) -> int:
+    lab = _lab(args)
+    stopped = lab.down()
+    Console().print(f"stopped {len(stopped)} lab process(es)" if stopped else "no lab was running")
+    return 0
+
+
+def _print_state(console: Console, state: Any) -> None:
+    table = Table(title=f"lab {state.scenario} in {state.run_dir}")
+    for column in ("peer", "serves", "pid", "listens", "state", "injected fault"):
+        table.add_column(column, overflow="fold")
+    for peer in state.peers:
+        faults = "; ".join(state.faults[d] for d in peer.serves if d in state.faults)
+        listens = ", ".join(f"{peer.address}:{p}" for p in peer.ports)
+        alive = "[green]running[/]" if peer.alive() else "[bold red]down[/]"
+        table.add_row(f"{peer.kind} {peer.name}", ", ".join(peer.serves), str(peer.pid), listens, alive, faults)
+    for name in state.absent:
+        table.add_row("bmc " + name, name, "-", "-", "[yellow]not started[/]", state.faults.get(name, ""))
+    console.print(table)

@@ -1,0 +1,134 @@
+"""``medcloud verify`` end to end over recorded captures (--replay): reports, exit codes, Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from medcloud.hardware.inventory import Inventory
+from medcloud.hardware.transports import fake
+from medcloud.hardware.transports.base import (
+    Command,
+    IPMICapture,
+    SSHCapture,
+    SSHTarget,
+    Timeouts,
+    Transports,
+)
+
+from medcloud.cli import main
+
+from .captures import FIXTURES, bmc, server_ssh
+from .conftest import inventory_yaml
+
+
+def replay_dir(tmp_path: Path, *, psu2_absent: bool = False) -> Path:
+    root = tmp_path / "captures"
+    (root / "ph-node-01").mkdir(parents=True)
+    (root / "leaf-01").mkdir()
+    (root / "ph-node-01/ssh.json").write_text(json.dumps(SSHCapture(server_ssh()).to_json()))
+    (root / "ph-node-01/ipmi.json").write_text(json.dumps(bmc(psu2_absent=psu2_absent).to_json()))
+    (root / "leaf-01/snmp.snmprec").write_bytes((FIXTURES / "snmp/h3c-e528-1.snmprec").read_bytes())
+    return root
+
+
+def prepare(tmp_path: Path, key: str, **capture: bool) -> list[str]:
+    inventory = tmp_path / "site.yaml"
+    inventory.write_text(inventory_yaml(key))
+    return [str(inventory), "--profiles", str(tmp_path / "profiles"), "--replay", str(replay_dir(tmp_path, **capture)),
+            "--out", str(tmp_path / "out")]
+
+
+def test_accepted_run_writes_signed_json_and_html(
+        tmp_path: Path, secret_key: str, profiles_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["verify", *prepare(tmp_path, secret_key)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "ACCEPTED" in out
+    [json_report] = (tmp_path / "out").glob("site-*.json")
+    [html_report] = (tmp_path / "out").glob("site-*.html")
+    document = json.loads(json_report.read_text())
+    assert document["format"] == "medcloud-verify/1"
+    assert document["complete"] and document["passed"]
+    assert document["evidence"]["digest_algorithm"].startswith("SM3")
+    html = html_report.read_text()
+    assert "ACCEPTED" in html and "medcloud-evidence" in html
+    # Self-contained: no external scripts, stylesheets, images or fonts.
+    assert "<script" not in html and "<link" not in html and "src=" not in html and "url(" not in html
+    audit = [json.loads(line) for line in Path(os.environ["MEDCLOUD_AUDIT_LOG"]).read_text().splitlines()]
+    assert audit[-1]["action"] == "verify"
+    assert audit[-1]["outcome"] == "ok"
+    assert set(audit[-1]["detail"]) == {"complete", "passed", "counts"}
+
+
+def test_failure_exit_1_json_output_and_failures_first_in_html(
+        tmp_path: Path, secret_key: str, profiles_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["verify", *prepare(tmp_path, secret_key, psu2_absent=True), "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1
+    statuses = {c["check"]: c["status"] for d in document["devices"] for c in d["checks"]}
+    assert statuses["power.psus"] == "fail"
+    assert statuses["bmc.health"] == "pass"  # an absent PSU is not "unhealthy" to IPMI; redundancy catches it
+    html = next((tmp_path / "out").glob("*.html")).read_text()
+    assert html.index("Needs attention") < html.index("By rack")
+    # The failing rack (a01, the server) comes before the passing one (a02, the switch).
+    assert html.index("rack a01") < html.index("rack a02")
+
+
+def test_bad_inventory_exit_2_one_line(tmp_path: Path, secret_key: str, profiles_dir: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    args = prepare(tmp_path, secret_key)
+    inventory = Path(args[0])
+    inventory.write_text(inventory.read_text().replace("kind: snmpv3", "kind: snmpv2c"))
+    code = main(["verify", *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "site.yaml:" in err and "credentials.snmp-ro" in err
+    assert "Traceback" not in err
+
+
+def test_missing_secret_key_exit_2(tmp_path: Path, secret_key: str, profiles_dir: Path,
+                                   monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    args = prepare(tmp_path, secret_key)
+    monkeypatch.delenv("MEDCLOUD_SECRET_KEY")
+    assert main(["verify", *args]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_sigint_writes_partial_report_marked_incomplete(
+        tmp_path: Path, secret_key: str, profiles_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    args = prepare(tmp_path, secret_key)
+    real_load = fake.load_replay
+
+    def hanging_server(directory: Path, inventory: Inventory) -> Transports:
+        loaded = real_load(directory, inventory)
+
+        class SigintWhenServerHangs(fake.FakeSSH):
+            async def run(self, target: SSHTarget, commands: Sequence[Command], timeouts: Timeouts) -> SSHCapture:
+                # Ctrl-C arrives while the server hangs, after the switch had time to finish.
+                asyncio.get_running_loop().call_later(0.3, os.kill, os.getpid(), signal.SIGINT)
+                await asyncio.sleep(30)
+                raise AssertionError("not cancelled")
+
+        return Transports(SigintWhenServerHangs({}), fake.FakeIPMI({"127.0.1.11": IPMICapture()}), loaded.snmp)
+
+    monkeypatch.setattr(fake, "load_replay", hanging_server)
+    code = main(["verify", *args])
+    captured = capsys.readouterr()
+    assert code == 130
+    assert "partial report written" in captured.err
+    assert "INCOMPLETE" in captured.out
+    [partial] = (tmp_path / "out").glob("site-*-incomplete.json")
+    document = json.loads(partial.read_text())
+    assert document["complete"] is False and document["passed"] is False
+    assert [d["name"] for d in document["devices"]] == ["leaf-01"]
+    assert document["not_run"] == ["ph-node-01"]
+    html = next((tmp_path / "out").glob("site-*-incomplete.html")).read_text()
+    assert "INCOMPLETE" in html

@@ -1,0 +1,179 @@
+"""``medcloud preview``: the real program under the SDK's mocks, byte-identical output,
+``pulumi preview --json`` shape, secrets hidden, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from medcloud.cli import main
+from medcloud.preview import preview, render
+from medcloud.preview.engine import PLACEHOLDER_SECRET, UNKNOWN
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def dev_json() -> dict[str, Any]:
+    text, _ = render(preview("dev", ROOT), "json")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+def test_output_is_byte_identical_across_runs() -> None:
+    first = preview("ref002", ROOT)
+    second = preview("ref002", ROOT)
+    assert render(first, "json") == render(second, "json")
+    assert render(first, "tree") == render(second, "tree")
+
+
+def test_output_does_not_depend_on_the_operators_cloud_environment(
+    monkeypatch: pytest.MonkeyPatch, dev_json: dict[str, Any],
+) -> None:
+    # Providers read defaults (region, endpoint type, profile) from these; the preview must not.
+    monkeypatch.setenv("OS_REGION_NAME", "SomewhereElse")
+    monkeypatch.setenv("OS_INSECURE", "true")
+    monkeypatch.setenv("ALICLOUD_PROFILE", "operator-laptop")
+    text, _ = render(preview("dev", ROOT), "json")
+    assert json.loads(text) == dev_json
+    import os
+
+    assert os.environ["OS_INSECURE"] == "true", "the environment is restored afterwards"
+
+
+def test_json_has_the_shape_of_pulumi_preview_json(dev_json: dict[str, Any]) -> None:
+    assert set(dev_json) == {"config", "steps", "diagnostics", "changeSummary", "policyViolations"}
+    assert dev_json["changeSummary"] == {"create": len(dev_json["steps"])}
+    assert dev_json["policyViolations"] == []
+    for step in dev_json["steps"]:
+        assert step["op"] == "create"
+        state = step["newState"]
+        assert state["urn"] == step["urn"]
+        assert {"type", "inputs", "custom"} <= set(state)
+        if state["type"] != "pulumi:pulumi:Stack":
+            assert state["parent"].startswith("urn:pulumi:dev::medcloud::")
+    types = {s["newState"]["type"] for s in dev_json["steps"]}
+    assert "openstack:networking/subnet:Subnet" in types and "alicloud:vpc/switch:Switch" in types
+
+
+def test_steps_come_parents_dependencies_and_providers_first(dev_json: dict[str, Any]) -> None:
+    seen: set[str] = set()
+    for step in dev_json["steps"]:
+        state = step["newState"]
+        for needed in [state.get("parent"), *state.get("dependencies", [])]:
+            assert needed is None or needed in seen, (step["urn"], needed)
+        if "provider" in state:
+            assert state["provider"].rsplit("::", 1)[0] in seen
+        seen.add(step["urn"])
+
+
+def test_ids_unknown_in_preview_and_inputs_kept(dev_json: dict[str, Any]) -> None:
+    subnets = [s["newState"]["inputs"] for s in dev_json["steps"]
+               if s["newState"]["type"] == "openstack:networking/subnet:Subnet"]
+    assert subnets and all(s["networkId"] == UNKNOWN for s in subnets)
+    assert all(s["ipVersion"] == 4 and isinstance(s["ipVersion"], int) for s in subnets)
+    # Known outputs flow on: the WORM rule names its bucket, as the real preview would show.
+    worm = next(s["newState"]["inputs"] for s in dev_json["steps"]
+                if s["newState"]["type"] == "alicloud:oss/bucketWorm:BucketWorm")
+    assert worm["bucket"] == "dev-cd-dr-archive"
+
+
+def test_secrets_never_appear(dev_json: dict[str, Any]) -> None:
+    text = json.dumps(dev_json)
+    assert PLACEHOLDER_SECRET not in text
+    assert dev_json["config"]["medcloud:ipsecPsk-gz-cd-unicom"] == "[secret]"
+    connections = [s["newState"]["inputs"] for s in dev_json["steps"]
+                   if s["newState"]["type"] == "alicloud:vpn/connection:Connection"]
+    # Only the key is hidden; the cipher choices stay reviewable (R-NET-04).
+    assert all(c["ikeConfig"]["psk"] == "[secret]" and c["ikeConfig"]["ikeEncAlg"] == "sm4"
+               for c in connections)
+
+
+def test_stack_outputs_sit_on_the_stack_step(dev_json: dict[str, Any]) -> None:
+    stack = next(s for s in dev_json["steps"] if s["newState"]["type"] == "pulumi:pulumi:Stack")
+    outputs = stack["newState"]["outputs"]
+    assert set(outputs["vpcIds"]) == {"gz-prod", "fs-aa", "cd-dr"}
+    assert outputs["cidrPlan"]["space"] == "10.64.0.0/12"
+    assert outputs["drLinkEndpoints"]["gz-cd-unicom"]["cd-dr"] == UNKNOWN
+
+
+def test_cli_tree_is_the_default(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, out, err = run(capsys, "preview", "dev")
+    assert (code, err) == (0, "")
+    assert out.startswith("Previewing stack medcloud/dev (offline, mock engine)\n")
+    assert "└─ + medcloud:region:Region  dev" in out
+    assert "+ alicloud:kms/key:Key  dev-cd-dr-storage-sm4-key  [keySpec=Aliyun_SM4 protectionLevel=HSM]" in out
+    assert "Policy violations: 0" in out
+
+
+def test_cli_writes_json_atomically_to_out(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                           dev_json: dict[str, Any]) -> None:
+    target = tmp_path / "nested" / "dev.json"
+    code, out, err = run(capsys, "preview", "dev", "--format", "json", "--out", str(target))
+    assert (code, out, err) == (0, "", "")
+    assert json.loads(target.read_text(encoding="utf-8")) == dev_json
+    assert [p.name for p in target.parent.iterdir()] == ["dev.json"]
+
+
+def test_cli_unknown_stack_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "preview", "nope")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "no stack named 'nope'" in err and "Traceback" not in err
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    (project / "stacks" / "regions").mkdir(parents=True)
+    shutil.copy(ROOT / "Pulumi.yaml", project / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", project / "__main__.py")
+    return project
+
+
+def test_cli_bad_region_names_file_line_and_field(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project_copy(tmp_path)
+    text = (ROOT / "stacks" / "regions" / "dev.yaml").read_text(encoding="utf-8")
+    (project / "stacks" / "regions" / "dev.yaml").write_text(
+        text.replace("address_space: 10.64.0.0/12", "address_space: 10.64.0.0/33"), encoding="utf-8",
+    )
+    (project / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  medcloud:region: regions/dev.yaml\n")
+    monkeypatch.setenv("MEDCLOUD_HOME", str(project))
+    code, out, err = run(capsys, "preview", "dev")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "dev.yaml:" in err and "address_space" in err
+
+
+def test_cli_too_small_address_space_is_an_input_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _project_copy(tmp_path)
+    text = (ROOT / "stacks" / "regions" / "dev.yaml").read_text(encoding="utf-8")
+    (project / "stacks" / "regions" / "dev.yaml").write_text(
+        text.replace("address_space: 10.64.0.0/12", "address_space: 10.64.0.0/20"), encoding="utf-8",
+    )
+    (project / "stacks" / "Pulumi.dev.yaml").write_text("config:\n  medcloud:region: regions/dev.yaml\n")
+    monkeypatch.setenv("MEDCLOUD_HOME", str(project))
+    code, _, err = run(capsys, "preview", "dev")
+    assert code == 2 and "address_space 10.64.0.0/20 is too small" in err and err.count("\n") == 1
+
+
+def test_secure_config_values_are_placeholders_shown_as_secret(tmp_path: Path) -> None:
+    project = _project_copy(tmp_path)
+    shutil.copy(ROOT / "stacks" / "regions" / "dev.yaml", project / "stacks" / "regions" / "dev.yaml")
+    (project / "stacks" / "Pulumi.dev.yaml").write_text(
+        "config:\n  medcloud:region: regions/dev.yaml\n"
+        "  medcloud:ipsecPsk-gz-cd-unicom:\n    secure: v1:Zm9vYmFyYmF6:cXV1eA==\n"
+    )
+    text, _ = render(preview("dev", project), "json")
+    assert "Zm9vYmFyYmF6" not in text and PLACEHOLDER_SECRET not in text
+    assert json.loads(text)["config"]["medcloud:ipsecPsk-gz-cd-unicom"] == "[secret]"
