@@ -134,11 +134,15 @@ def _logout(cmd: Any, target: IPMITarget, password: str) -> None:
     account (which then fails); dropping the entry makes every collect start
     from a clean login, as ipmitool does.
     """
-    from pyghmi.ipmi.private import session as ipmi_session
-
     # Already gone (the BMC dropped it, or the login never completed): nothing to close.
     with contextlib.suppress(Exception):
         cmd.ipmi_session.logout()
+    _forget(target, password)
+
+
+def _forget(target: IPMITarget, password: str) -> None:
+    from pyghmi.ipmi.private import session as ipmi_session
+
     ipmi_session.Session.initting_sessions.pop(
         (target.host, target.username, password, target.port, None), None)
 
@@ -156,6 +160,8 @@ def _collect_blocking(target: IPMITarget) -> IPMICapture:
             port=target.port, keepalive=False,
         )
     except Exception as exc:  # pyghmi raises bare IpmiException/socket errors on login
+        # A failed login stays cached too and would be handed to the next attempt.
+        _forget(target, password)
         raise _classify(where, exc) from None
     try:
         return _capture(cmd, where, ipmi_fru)

@@ -31,8 +31,9 @@ from medcloud.hardware.transports.base import (
 
 from medcloud.errors import DeviceAuthError, DeviceProtocolError, DeviceTimeout
 
-#: Rows per GETBULK; 25 keeps answers under a 1500-byte MTU for typical IF-MIB rows.
-MAX_REPETITIONS = 25
+#: Rows per GETBULK.  Answers above the path MTU are fragmented by UDP, which is
+#: fine on a management LAN; fewer round trips matter more (ENTITY-MIB has thousands of rows).
+MAX_REPETITIONS = 50
 #: Requests per root before we call the agent broken (a loop or an endless table).
 MAX_REQUESTS_PER_ROOT = 20_000
 
@@ -74,6 +75,12 @@ def engine() -> Any:
     if found is None:
         with _pysnmp_internals():
             found = hl.SnmpEngine()
+            # pysnmp builds its MIB view (and the pysmi compiler) lazily inside the first
+            # request; build it now, synchronously, where the warnings filter is in force.
+            from pysnmp.hlapi.varbinds import CommandGeneratorVarBinds
+
+            CommandGeneratorVarBinds().make_varbinds(
+                found.cache, (hl.ObjectType(hl.ObjectIdentity("1.3.6.1.2.1.1")),))
         _ENGINES[loop] = found
     return found
 

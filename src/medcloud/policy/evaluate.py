@@ -21,12 +21,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi_policy as pp
+from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
 from pulumi_policy.deserialize import deserialize_properties
-from pulumi_policy.proxy import unknown_checking_proxy
+from pulumi_policy.policy import _NotApplicableError
+from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from medcloud.policy.config import PackConfig
-from medcloud.policy.registry import REGISTRY, Enforcement, Kind, PolicySpec
+from medcloud.policy.registry import REGISTRY, Enforcement, Kind, PolicySpec, to_pulumi
 from medcloud.review.document import ResourceState, urn_name
+
+# (Importing this module imports the medcloud.policy package first, which registers every policy.)
 
 
 @dataclass(frozen=True)
@@ -127,13 +131,6 @@ def evaluate(resources: list[ResourceState], config: PackConfig | None = None,
     With ``memo`` (one per pack config), resource-policy results of resources
     identical to ones an earlier call saw are reused instead of recomputed.
     """
-    from pulumi_policy import PolicyResource, ResourceValidationArgs, StackValidationArgs
-    from pulumi_policy.policy import _NotApplicableError
-    from pulumi_policy.proxy import UnknownValueError
-
-    import medcloud.policy  # noqa: F401  (registers every policy module)
-    from medcloud.policy.registry import to_pulumi
-
     config = config or PackConfig()
     chosen = specs if specs is not None else list(REGISTRY)
     pulumi_policies = dict(zip((s.name for s in chosen), to_pulumi(chosen), strict=True))

@@ -12,6 +12,7 @@ recorded steps are the only resource graph the preview ever shows.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import runpy
@@ -183,6 +184,9 @@ def run_program(
             runpy.run_path(str(program), run_name="__main__")
 
     loop = asyncio.new_event_loop()
+    workers = int(os.environ.get("MEDCLOUD_PREVIEW_WORKERS", "0")) or None
+    if workers:
+        loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(max_workers=workers))
     previous = settings.ROOT.get()
     with _scrubbed_environment():
         try:

@@ -71,7 +71,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
 
 
 #: Tight transport timeouts keep the dead-BMC and slow-agent cases to seconds.
-LIMITS = Limits(concurrency=16, device_timeout=60.0, timeouts=Timeouts(connect=2.0, operation=10.0, retries=0))
+LIMITS = Limits(concurrency=16, device_timeout=60.0, timeouts=Timeouts(connect=2.0, operation=20.0, retries=0))
 
 
 @pytest.fixture(scope="session")

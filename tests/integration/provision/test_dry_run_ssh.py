@@ -11,6 +11,7 @@ is a dry run: applying belongs to the chroot test.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -85,7 +86,7 @@ def sshd(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
-            probe = subprocess.run(["ip", "netns", "exec", NS, "ss", "-Hltn", f"sport = :22"],
+            probe = subprocess.run(["ip", "netns", "exec", NS, "ss", "-Hltn", "sport = :22"],
                                    capture_output=True, text=True, timeout=5, check=False)
             if probe.stdout.strip():
                 break
@@ -99,6 +100,8 @@ def sshd(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
         if server is not None:
             server.terminate()
             server.wait(timeout=10)
+            if server.stderr is not None:
+                server.stderr.close()
         subprocess.run(["ip", "link", "del", f"{NS}h"], capture_output=True, timeout=15, check=False)
         subprocess.run(["ip", "netns", "del", NS], capture_output=True, timeout=15, check=False)
 
@@ -131,8 +134,6 @@ servers:
             "--known-hosts", str(known_hosts), "--format", "json"]
     assert main(argv) == 0, capsys.readouterr()
     out = capsys.readouterr().out
-    import json
-
     [host] = json.loads(out)["hosts"]
     assert host["host"] == "gz-kp-01" and host["error"] is None
     planned = {c["step"] for c in host["changes"]}

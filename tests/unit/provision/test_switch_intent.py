@@ -82,3 +82,15 @@ def test_placeholders_resolve_only_known_fields() -> None:
     assert resolve(text, lambda c, f: values[(c, f)]) == "local-user a password irreversible-cipher s3cret\n"
     with pytest.raises(UnresolvedSecretError, match=r"^secret net-admin/password: no such credential field"):
         resolve(text, lambda c, f: {}[(c, f)])
+
+
+def test_inventory_values_cannot_inject_configuration(dev_region: Region, dev_inventory: Inventory) -> None:
+    from medcloud.hardware.inventory import Vlan
+
+    leaf = _switch(dev_inventory, "gz-leaf-01")
+    vlans = tuple(Vlan(id=v.id, name="core-medical\nundo aaa" if v.id == 110 else v.name) for v in leaf.vlans)
+    with pytest.raises(IntentError, match=r"switches\[gz-leaf-01\]\.vlans\[0\]\.name: 'core-medical\\nundo aaa'"):
+        build_intents(dev_region, _with_switch(dev_inventory, "gz-leaf-01", vlans=vlans), "inv.yaml")
+    cabling = (leaf.cabling[0].model_copy(update={"port": "10GE1/0/1\n shutdown"}), *leaf.cabling[1:])
+    with pytest.raises(IntentError, match=r"cabling\[0\]\.port: .* is not a single configuration token"):
+        build_intents(dev_region, _with_switch(dev_inventory, "gz-leaf-01", cabling=cabling), "inv.yaml")

@@ -10,6 +10,7 @@ one-line :class:`IntentError`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -112,6 +113,13 @@ class SwitchIntent:
     admin: AdminIntent | None
 
 
+#: What may reach a configuration line from the inventory: one token, no spaces or control
+#: characters, so no value can end a command early or smuggle in another.
+_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./:-]{0,62}$")
+#: VLAN names: VRP and Comware both cap them at 31 characters.
+_VLAN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,30}$")
+
+
 def vendor_family(switch: Switch) -> VendorFamily | None:
     """The template set for a switch; None when medcloud has none for it."""
     if switch.vendor == "huawei" and switch.model.upper().startswith("CE"):
@@ -149,6 +157,13 @@ def _intent(
     def fail(field: str, reason: str) -> IntentError:
         return IntentError(source, switch.name, field, reason)
 
+    for field, value in (("model", switch.model), *((f"cabling[{i}].port", c.port)
+                                                    for i, c in enumerate(switch.cabling))):
+        if not _TOKEN.match(value):
+            raise fail(field, f"{value!r} is not a single configuration token")
+    for i, vlan in enumerate(switch.vlans):
+        if vlan.name and not _VLAN_NAME.match(vlan.name):
+            raise fail(f"vlans[{i}].name", f"{vlan.name!r}: letters, digits, '_', '.', '-', at most 31")
     family = vendor_family(switch)
     if family is None:
         raise fail("model", f"no template set for {switch.vendor} {switch.model} "
@@ -221,6 +236,8 @@ def _intent(
     cred = inventory.credentials.get(switch.management.credential)
     if not isinstance(cred, SNMPv3Credential):
         raise fail("management.credential", "needs an snmpv3 credential")
+    if not _TOKEN.match(cred.username):
+        raise fail("management.credential", f"SNMPv3 user name {cred.username!r} is not a single token")
     snmp = SnmpIntent(
         user=cred.username, auth_protocol=cred.auth_protocol, priv_protocol=cred.priv_protocol,
         auth_key=marker(switch.management.credential, "auth_key"),
@@ -231,6 +248,8 @@ def _intent(
         admin_cred = inventory.credentials.get(fabric.admin_credential)
         if not isinstance(admin_cred, SSHCredential) or admin_cred.password is None:
             raise fail("fabric.admin_credential", "needs an ssh credential with a sealed password")
+        if not _TOKEN.match(admin_cred.username):
+            raise fail("fabric.admin_credential", f"user name {admin_cred.username!r} is not a single token")
         admin = AdminIntent(admin_cred.username, marker(fabric.admin_credential, "password"))
 
     if not centre.ntp_servers:

@@ -1,0 +1,123 @@
+"""Lab bookkeeping: ports, generated inventory, key handling, state, CLI."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+
+import pytest
+
+from medcloud.cli import main
+from medcloud.hardware.inventory import load_inventory
+from medcloud.hardware.lab import host as hostlab
+from medcloud.hardware.lab import runner
+from medcloud.hardware.lab.catalogue import MODELS
+from medcloud.hardware.lab.runner import Lab, LabError, LabState, Peer, free_udp_ports
+from medcloud.hardware.lab.scenario import default, scaled
+from medcloud.hardware.specs import load_catalogue
+from medcloud.secrets import seal, unseal
+from medcloud.secrets.keys import parse_key
+
+KEY_HEX = "00112233445566778899aabbccddeeff"
+
+
+def test_free_ports_are_distinct_loopback_ports() -> None:
+    ports = free_udp_ports(50)
+    assert len(set(ports)) == 50 and all(1024 < p < 65536 for p in ports)
+
+
+def test_generated_inventory_validates_against_the_shipped_profiles(tmp_path: Path) -> None:
+    lab = Lab(tmp_path, default())
+    key = parse_key(KEY_HEX, "test")
+    scenario = default()
+    bmc_ports = {s.name: 40000 + i for i, s in enumerate(scenario.servers)}
+    snmp_ports = {s.name: 41000 + i for i, s in enumerate(scenario.switches)}
+    hosts = {
+        s.name: hostlab.HostInstance(s.name, MODELS[s.model].host_recording, f"ns{i}", f"v{i}h",
+                                     ipaddress.IPv4Network(f"10.213.0.{4 * i}/30"), tmp_path / s.name)
+        for i, s in enumerate(scenario.servers)
+    }
+    sealed = {name: seal(f"plain-{name}", key) for name in ("bmc", "auth", "priv", "ssh")}
+    text = lab._inventory(bmc_ports, snmp_ports, hosts, sealed)
+    assert "plain-" not in text
+    path = tmp_path / "lab.yaml"
+    path.write_text(text)
+    catalogue = load_catalogue()
+    inventory = load_inventory(path, known_profiles=frozenset(catalogue.names()))
+    assert {s.name for s in inventory.servers} == {s.name for s in scenario.servers}
+    leaf = next(s for s in inventory.switches if s.name == "leaf-01")
+    assert leaf.management.context == "leaf-01" and leaf.management.port == snmp_ports["leaf-01"]
+    assert unseal(inventory.credentials["bmc-admin"].password, key).reveal() == "plain-bmc"  # type: ignore[union-attr]
+
+
+def test_every_fault_is_declared_once() -> None:
+    scenario = default()
+    faults = [s.fault for s in scenario.servers if s.fault] + [s.fault for s in scenario.switches if s.fault]
+    assert sorted(faults) == sorted(["dead-bmc", "wrong-password", "below-spec", "slow-agent", "mis-cabled"])
+    assert len(scenario.faults) == 5
+    miscabled = [c for s in scenario.switches for c in s.cabling if c.actual_port]
+    assert len(miscabled) == 1
+
+
+def test_scaled_lab_has_no_faults_and_no_ssh() -> None:
+    scenario = scaled(200, 20)
+    assert len(scenario.servers) == 200 and len(scenario.switches) == 20
+    assert not any(s.ssh or s.fault for s in scenario.servers)
+    with pytest.raises(ValueError, match="1-1000"):
+        scaled(0, 1)
+
+
+def test_key_file_is_created_0600_when_no_key_is_configured(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("MEDCLOUD_SECRET_KEY", "MEDCLOUD_SECRET_KEY_FILE", "MEDCLOUD_KEYSTORE"):
+        monkeypatch.delenv(name, raising=False)
+    key, created = runner._load_key(tmp_path)
+    assert created == str(tmp_path / "secret.key")
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+    assert runner._load_key(tmp_path) == (key, created)
+
+
+def test_a_configured_but_broken_key_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from medcloud.errors import SecretError
+
+    monkeypatch.setenv("MEDCLOUD_SECRET_KEY", "not-hex")
+    with pytest.raises(SecretError):
+        runner._load_key(tmp_path)
+    assert not (tmp_path / "secret.key").exists()
+
+
+def test_state_round_trips_and_dead_peers_show(tmp_path: Path) -> None:
+    state = LabState(str(tmp_path), "s", str(tmp_path / "i.yaml"), 0.0,
+                     [Peer("bmc", "a", os.getpid(), "127.0.0.1", [1], "log"),
+                      Peer("bmc", "b", 2 ** 22 + 7, "127.0.0.1", [2], "log")], [], [], {})
+    back = LabState.from_json(state.to_json())
+    assert [p.alive() for p in back.peers] == [True, False]
+
+
+def test_unreadable_state_is_a_clear_input_error(tmp_path: Path) -> None:
+    (tmp_path / "state.json").write_text("{not json")
+    with pytest.raises(LabError, match="unreadable lab state"):
+        Lab(tmp_path).state()
+
+
+def test_missing_privileges_for_ssh_targets_stop_up_with_a_hint(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hostlab, "missing_requirements", lambda: "SSH targets need root")
+    with pytest.raises(LabError, match="--no-ssh"):
+        Lab(tmp_path / "lab").up()
+    assert not (tmp_path / "lab").exists()
+
+
+def test_cli_status_and_down_without_a_lab(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lab", "--dir", str(tmp_path), "status"]) == 0
+    assert "no lab running" in capsys.readouterr().out
+    assert main(["lab", "--dir", str(tmp_path), "down"]) == 0
+    assert "no lab was running" in capsys.readouterr().out
+
+
+def test_cli_reports_a_broken_state_file_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "state.json").write_text("[]")
+    assert main(["lab", "--dir", str(tmp_path), "status"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "state.json" in err

@@ -1,0 +1,170 @@
+"""The live transports' contracts that need no lab: chunked FRU reads, error mapping, value mapping.
+
+Against closed loopback ports the real libraries run (pysnmp, paramiko via
+pyinfra): nothing answers, and the transports must say so as DeviceTimeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+import pytest
+from pyghmi.exceptions import IpmiException
+
+from medcloud.errors import DeviceAuthError, DeviceProtocolError, DeviceTimeout
+from medcloud.hardware.lab.bmc import FRU
+from medcloud.hardware.transports import ipmi, snmp, ssh
+from medcloud.hardware.transports.base import Command, IPMITarget, SNMPTarget, SSHTarget, Timeouts
+
+RAW_FRU = FRU("Huawei", "TaiShan 200 (Model 2280)", "2280 V2", "SN1", "BC82AMDA", "BS1", "BC82-01",
+              "CH-1", "CS1").encode()
+
+
+class Secret:
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+
+class ChunkLimitedBMC:
+    """Answers Read FRU Data like OpenIPMI: at most ``limit`` bytes, else completion code C8h."""
+
+    def __init__(self, data: bytes, limit: int = 32, code: int = 0xC8) -> None:
+        self.data, self.limit, self.code = data, limit, code
+        self.requests: list[int] = []
+
+    def raw_command(self, netfn: int, command: int, data: Any = ()) -> dict[str, Any]:
+        if command == 0x10:
+            if data[0] != 0:
+                return {"code": 0xCB, "error": "not present", "data": b""}
+            return {"code": 0, "data": bytes([len(self.data) & 0xFF, len(self.data) >> 8, 0])}
+        offset, count = data[1] | (data[2] << 8), data[3]
+        self.requests.append(count)
+        if count > self.limit:
+            return {"code": self.code, "error": "Request data field length limit exceeded", "data": b""}
+        chunk = self.data[offset:offset + count]
+        return {"code": 0, "data": bytes([len(chunk)]) + chunk}
+
+
+@pytest.mark.parametrize("code", [0xC8, 0xC9, 0xCA])
+def test_fru_reader_backs_off_on_every_length_completion_code(code: int) -> None:
+    bmc = ChunkLimitedBMC(RAW_FRU, limit=32, code=code)
+    assert ipmi.read_fru(bmc, 0) == RAW_FRU
+    assert bmc.requests[:4] == [min(224, len(RAW_FRU)), 112, 56, 28][: len(bmc.requests[:4])]
+    assert max(c for c in bmc.requests if c <= 32) <= 32
+
+
+def test_fru_reader_gives_up_when_even_small_reads_are_refused() -> None:
+    with pytest.raises(DeviceProtocolError, match="refuses"):
+        ipmi.read_fru(ChunkLimitedBMC(RAW_FRU, limit=4), 0)
+
+
+def test_absent_fru_device_is_none() -> None:
+    assert ipmi.read_fru(ChunkLimitedBMC(RAW_FRU), 3) is None
+
+
+@pytest.mark.parametrize(("exc", "kind"), [
+    (IpmiException("Incorrect password provided"), DeviceAuthError),
+    (IpmiException("Unauthorized name"), DeviceAuthError),
+    (IpmiException(None), DeviceTimeout),
+    (IpmiException("timeout"), DeviceTimeout),
+    (IpmiException("Invalid data field in request"), DeviceProtocolError),
+])
+def test_pyghmi_errors_map_to_the_transport_contract(exc: Exception, kind: type) -> None:
+    assert isinstance(ipmi._classify("bmc:623", exc), kind)
+
+
+def _closed_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_ipmi_silent_bmc_is_a_timeout_within_the_budget() -> None:
+    target = IPMITarget("127.0.0.1", _closed_udp_port(), "admin", Secret("pw"))
+
+    async def collect() -> None:
+        transport = ipmi.PyghmiIPMI(workers=2)
+        try:
+            await transport.collect(target, Timeouts(connect=0.5, operation=0.5))
+        finally:
+            transport.close()
+
+    with pytest.raises(DeviceTimeout, match="within 1 s"):
+        asyncio.run(collect())
+
+
+def test_snmp_values_map_to_plain_python() -> None:
+    hl = snmp._hlapi()
+    from pysnmp.proto import rfc1902, rfc1905
+
+    assert snmp._varbind("1.2", rfc1902.OctetString(b"\x00\x01")).value == b"\x00\x01"
+    assert snmp._varbind("1.2", rfc1902.ObjectIdentifier("1.3.6.1.4.1.2011")).value == "1.3.6.1.4.1.2011"
+    assert snmp._varbind("1.2", rfc1902.IpAddress("10.0.0.1")).value == "10.0.0.1"
+    counter = snmp._varbind("1.2", rfc1902.Counter64(2 ** 40))
+    assert (counter.kind, counter.value) == ("Counter64", 2 ** 40)
+    assert snmp._varbind("1.2", rfc1902.Integer32(-3)).kind == "Integer32"
+    assert snmp._varbind("1.2", rfc1902.Gauge32(7)).kind == "Gauge32"
+    assert snmp._varbind("1.2", rfc1905.endOfMibView).kind == "endOfMibView"
+    assert hl.ObjectIdentity  # the API imported without warnings (pytest runs with -W error)
+
+
+def test_snmp_silent_agent_is_a_timeout() -> None:
+    target = SNMPTarget("127.0.0.1", _closed_udp_port(), "u", auth_key=Secret("a" * 12), priv_key=Secret("p" * 12))
+
+    async def walk() -> None:
+        try:
+            await snmp.PysnmpSNMP().walk(target, ["1.3.6.1.2.1.1"], Timeouts(connect=0.3, operation=2, retries=0))
+        finally:
+            snmp.close_engine()
+
+    with pytest.raises(DeviceTimeout):
+        asyncio.run(walk())
+
+
+def test_snmp_needs_both_keys_for_authpriv() -> None:
+    with pytest.raises(DeviceAuthError, match="authPriv"):
+        snmp._usm(SNMPTarget("127.0.0.1", 161, "u", auth_key=Secret("a" * 12)))
+
+
+def test_ssh_sudo_only_for_non_root() -> None:
+    command = Command("nvme-list", "nvme list -o json", sudo=True)
+    assert ssh.wrap(command, "root") == "nvme list -o json"
+    assert ssh.wrap(command, "accept") == "sudo -n sh -c 'nvme list -o json'"
+    assert ssh.wrap(Command("os", "cat /etc/os-release"), "accept") == "cat /etc/os-release"
+
+
+def test_ssh_rejects_a_key_it_cannot_read_without_echoing_it() -> None:
+    with pytest.raises(DeviceAuthError) as caught:
+        ssh._private_key("-----BEGIN NOT A KEY-----\nc2VjcmV0\n")
+    assert "c2VjcmV0" not in str(caught.value)
+
+
+def test_ssh_refused_connection_is_a_timeout_class_error() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    target = SSHTarget("127.0.0.1", port, "root", password=Secret("pw"))
+
+    async def run() -> None:
+        transport = ssh.PyinfraSSH(workers=1)
+        try:
+            await transport.run(target, [Command("t", "true")], Timeouts(connect=1, operation=1))
+        finally:
+            transport.close()
+
+    with pytest.raises(DeviceTimeout):
+        asyncio.run(run())
+
+
+@pytest.mark.parametrize(("message", "kind"), [
+    ("Authentication error (username=root)", DeviceAuthError),
+    ("Could not connect ([Errno 111] Connection refused)", DeviceTimeout),
+    ("SSH host key error", DeviceProtocolError),
+])
+def test_pyinfra_errors_map_to_the_transport_contract(message: str, kind: type) -> None:
+    assert isinstance(ssh._classify("h:22", RuntimeError(message)), kind)
