@@ -11,8 +11,14 @@ engine, step ordering, JSON rendering.
 The floor registers the *same number* of bare ``CustomResource``s directly
 with the SDK's mocks (``pulumi.runtime.set_mocks`` and the stock
 ``MockMonitor``) — the least any Pulumi program of that size costs under
-mocks.  Every measurement runs in a fresh subprocess, so peak RSS
+mocks.  The policy hook (:func:`medcloud.preview.policy_violations`, the
+policy pack's code) is timed apart, at ``--policy-sizes`` only, so its cost
+does not hide the preview's.  Every measurement runs in a fresh subprocess, so peak RSS
 (``ru_maxrss``) is that run's own; time excludes interpreter start and imports.
+
+A second reference, *flat*, registers the preview's own cloud resources (same
+types, names and recorded inputs) directly with the mocks, with no model,
+components or rendering: preview ÷ flat is the cost of the program itself.
 
 Targets: preview ÷ floor ≤ 1.5 at 10k resources; 10k time ÷ 1k time ≤ 12.
 Exit 1 when a target is missed.
@@ -129,12 +135,48 @@ def write_project(base: Path, systems: int) -> Path:
 PREVIEW_CHILD = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
-    from medcloud.preview import preview, render
+    from medcloud.preview import policy_violations, preview
     start = time.perf_counter()
     result = preview("bench", Path(sys.argv[1]))
-    text, _ = render(result, "json")
+    text = result.render_json([])
     elapsed = time.perf_counter() - start
+    policy = None
+    if sys.argv[3] == "policy":
+        document = result.to_json([])
+        del document["policyViolations"]
+        t = time.perf_counter()
+        policy_violations(document)
+        policy = time.perf_counter() - t
+    steps = [{"type": s.type, "name": s.name, "inputs": s.inputs} for s in result.steps if s.custom]
+    Path(sys.argv[2]).write_text(json.dumps(steps))
     print(json.dumps({"seconds": elapsed, "resources": len(result.steps), "bytes": len(text),
+                      "policy_seconds": policy,
+                      "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+""")
+
+FLAT_CHILD = textwrap.dedent("""
+    import json, resource, sys, time
+    from pathlib import Path
+    import pulumi
+    from pulumi.runtime import mocks, stack, sync_await
+
+    class Echo(mocks.Mocks):
+        def new_resource(self, args):
+            return "", args.inputs
+        def call(self, args):
+            return {}, None
+
+    steps = json.loads(Path(sys.argv[1]).read_text())
+    start = time.perf_counter()
+    mocks.set_mocks(Echo(), project="medcloud", stack="flat", preview=True)
+
+    def program():
+        for step in steps:
+            pulumi.CustomResource(step["type"], step["name"], step["inputs"])
+
+    sync_await._sync_await(stack.run_pulumi_func(program))
+    elapsed = time.perf_counter() - start
+    print(json.dumps({"seconds": elapsed, "resources": len(steps),
                       "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """)
 
@@ -164,8 +206,8 @@ FLOOR_CHILD = textwrap.dedent("""
 """)
 
 
-def child(code: str, arg: str, timeout: float) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-c", code, arg], capture_output=True, text=True, timeout=timeout,
+def child(code: str, timeout: float, *argv: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=timeout,
                           check=False)
     if done.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{done.stderr[-2000:]}")
@@ -177,28 +219,35 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     parser.add_argument("--timeout", type=float, default=600.0, help="per child process, seconds")
+    parser.add_argument("--policy-sizes", type=int, nargs="*", default=[1000],
+                        help="sizes at which to also time the policy hook (medcloud.preview.policy_violations)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="medcloud-bench-") as tmp:
         base = Path(tmp)
         # Calibrate: resources are affine in the number of systems.
-        lo, hi = (child(PREVIEW_CHILD, str(write_project(base, n)), args.timeout)["resources"]
+        steps_file = str(base / "steps.json")
+        lo, hi = (child(PREVIEW_CHILD, args.timeout, str(write_project(base, n)), steps_file, "-")["resources"]
                   for n in CALIBRATION_SYSTEMS)
         per_system = (hi - lo) / (CALIBRATION_SYSTEMS[1] - CALIBRATION_SYSTEMS[0])
         fixed = lo - per_system * CALIBRATION_SYSTEMS[0]
         print(f"synthetic region: {fixed:.0f} fixed resources + {per_system:.2f} per business system")
         print(f"{'target':>7} {'resources':>9} {'preview s':>9} {'floor s':>8} {'ratio':>6} "
-              f"{'preview MiB':>11} {'floor MiB':>9} {'mem ratio':>9}")
+              f"{'preview MiB':>11} {'floor MiB':>9} {'mem ratio':>9} {'flat s':>7} {'flat ratio':>10}")
         rows = []
         for size in args.sizes:
             systems = max(1, round((size - fixed) / per_system))
-            got = child(PREVIEW_CHILD, str(write_project(base, systems)), args.timeout)
-            floor = child(FLOOR_CHILD, str(got["resources"]), args.timeout)
+            policy = "policy" if size in args.policy_sizes else "-"
+            got = child(PREVIEW_CHILD, args.timeout, str(write_project(base, systems)), steps_file, policy)
+            floor = child(FLOOR_CHILD, args.timeout, str(got["resources"]))
+            flat = child(FLAT_CHILD, args.timeout, steps_file)
             ratio = got["seconds"] / floor["seconds"]
             mem_ratio = got["maxrss_kib"] / floor["maxrss_kib"]
             rows.append((size, got, floor, ratio))
             print(f"{size:>7} {got['resources']:>9} {got['seconds']:>9.2f} {floor['seconds']:>8.2f} "
                   f"{ratio:>6.2f} {got['maxrss_kib'] / 1024:>11.1f} {floor['maxrss_kib'] / 1024:>9.1f} "
-                  f"{mem_ratio:>9.2f}", flush=True)
+                  f"{mem_ratio:>9.2f} {flat['seconds']:>7.2f} {got['seconds'] / flat['seconds']:>10.2f}"
+                  + (f"   policy hook {got['policy_seconds']:.2f} s" if got["policy_seconds"] is not None else ""),
+                  flush=True)
     failed = False
     largest = rows[-1]
     print(f"ratio to floor at {largest[1]['resources']} resources: {largest[3]:.2f} "

@@ -102,8 +102,11 @@ def main() -> int:
     for key in ("fake_delay", "fake_delay_jitter"):
         FakeConnector.data_meta[key] = DataMeta(key, default=0.0)
     nodes = ["gz-kp-01", "gz-kp-02", "gz-hg-01", "gz-ft-01", "gz-ls-01"]
+    # A booted systemd host, so the runtime steps are planned too.
+    booted = {"/run/systemd/system": "user=root group=root mode=drwxr-xr-x atime=0 mtime=0 ctime=0 size=40 "
+                                     "/run/systemd/system"}
     targets = [Target(f"h{i:03d}", f"@fake/h{i:03d}", partial(plan_baseline, region, nodes[i % len(nodes)]),
-                      list(OsFamily)[i % 3]) for i in range(args.hosts)]
+                      list(OsFamily)[i % 3], data={"fake_responses": booted}) for i in range(args.hosts)]
     t5 = time.perf_counter()
     results = run(targets, dry_run=True)
     t6 = time.perf_counter()

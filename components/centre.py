@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pulumi
 from medcloud.components.backends import Backend, StorageHandles
-from medcloud.components.backends.alicloud import AliCloudBackend, CenRegistry, alicloud
-from medcloud.components.backends.openstack import OpenStackBackend, openstack
+from medcloud.components.backends.alicloud import AliCloudBackend, CenRegistry
+from medcloud.components.backends.openstack import OpenStackBackend
 from medcloud.components.derive import storage_args, vpc_args
 from medcloud.components.storage import StoragePolicy
 from medcloud.components.vpc import Vpc
@@ -16,14 +16,10 @@ from medcloud.model import Cloud, Region
 
 
 def backend_for(name: str, centre: CentreModel, parent: pulumi.Resource, cen: CenRegistry) -> Backend:
-    """The centre's explicit provider and backend, chosen by its ``cloud`` field."""
-    opts = pulumi.ResourceOptions(parent=parent)
+    """The centre's backend (and its explicit provider), chosen by the ``cloud`` field."""
     if centre.cloud == Cloud.OPENSTACK:
-        # Each private cloud has its own Keystone: a clouds.yaml entry named after the centre.
-        provider = openstack.Provider(f"{name}-provider", cloud=centre.name, region=centre.cloud_region, opts=opts)
-        return OpenStackBackend(provider, centre.cloud_region)
-    ali = alicloud.Provider(f"{name}-provider", region=centre.cloud_region, opts=opts)
-    return AliCloudBackend(ali, centre.cloud_region, cen)
+        return OpenStackBackend.for_centre(name, centre.name, centre.cloud_region, parent)
+    return AliCloudBackend.for_centre(name, centre.cloud_region, cen, parent)
 
 
 class Centre(pulumi.ComponentResource):

@@ -91,6 +91,15 @@ class AliCloudBackend:
         self.region = cloud_region
         self.cen = cen
 
+    @classmethod
+    def for_centre(cls, name: str, cloud_region: str, cen: CenRegistry, parent: pulumi.Resource,
+                   ) -> AliCloudBackend:
+        """One provider per centre pins its region; credentials come from the environment/profile."""
+        provider = alicloud.Provider(
+            f"{name}-provider", region=cloud_region, opts=pulumi.ResourceOptions(parent=parent),
+        )
+        return cls(provider, cloud_region, cen)
+
     def _opts(self, parent: pulumi.Resource, *, depends_on: list[pulumi.Resource] | None = None,
               ) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=parent, provider=self.provider, depends_on=depends_on)

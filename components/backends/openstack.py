@@ -51,6 +51,14 @@ class OpenStackBackend:
         self.provider = provider
         self.region = cloud_region
 
+    @classmethod
+    def for_centre(cls, name: str, centre: str, cloud_region: str, parent: pulumi.Resource) -> OpenStackBackend:
+        """Each private cloud has its own Keystone: a ``clouds.yaml`` entry named after the centre."""
+        provider = openstack.Provider(
+            f"{name}-provider", cloud=centre, region=cloud_region, opts=pulumi.ResourceOptions(parent=parent),
+        )
+        return cls(provider, cloud_region)
+
     def _opts(self, parent: pulumi.Resource, *, depends_on: list[pulumi.Resource] | None = None,
               ) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=parent, provider=self.provider, depends_on=depends_on)

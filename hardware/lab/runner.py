@@ -146,14 +146,18 @@ def free_udp_ports(count: int) -> list[int]:
             sock.close()
 
 
-def _udp_bound(port: int) -> bool:
-    """Whether something listens on 127.0.0.1:``port``/udp (kernel's socket table)."""
-    wanted = f"0100007F:{port:04X}"
+def _udp_bound() -> set[int]:
+    """The UDP ports something listens on at 127.0.0.1 (the kernel's socket table)."""
+    bound = set()
     try:
         with open("/proc/net/udp") as handle:
-            return any(line.split()[1] == wanted for line in handle.readlines()[1:] if line.strip())
+            for line in handle.readlines()[1:]:
+                local = line.split()[1] if line.strip() else ""
+                if local.startswith("0100007F:"):
+                    bound.add(int(local.split(":")[1], 16))
     except OSError:
-        return False
+        pass
+    return bound
 
 
 def _tcp_open(address: str, port: int) -> bool:
@@ -379,6 +383,7 @@ class Lab:
         pending = list(state.peers)
         for _ in range(int(START_TIMEOUT / 0.05) + 1):
             still = []
+            bound = _udp_bound()
             for peer in pending:
                 if not peer.alive():
                     tail = _tail(Path(peer.log))
@@ -386,7 +391,7 @@ class Lab:
                 if peer.kind == "ssh":
                     ready = _tcp_open(peer.address, peer.ports[0])
                 else:
-                    ready = all(_udp_bound(p) for p in peer.ports)
+                    ready = all(p in bound for p in peer.ports)
                 if not ready:
                     still.append(peer)
             pending = still

@@ -22,6 +22,7 @@ has 657,000 rows, a 336 MB index and takes ~6 s to load even when indexed.
 from __future__ import annotations
 
 import bz2
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,12 @@ def _under(oid: str, roots: Sequence[str]) -> bool:
 
 def read_recording(name: str, roots: Sequence[str] = SERVED_ROOTS) -> list[str]:
     """The recorded lines of ``name`` (e.g. ``network/switch/huawei-s12704``) under ``roots``."""
+    return list(_read_recording(name, tuple(roots)))
+
+
+@functools.lru_cache(maxsize=8)
+def _read_recording(name: str, roots: tuple[str, ...]) -> tuple[str, ...]:
+    # Decompressing a recording takes ~1 s; a lab with twenty copies of one switch reads it once.
     path = recordings_root() / f"{name}.snmprec.bz2"
     if not path.exists():
         path = recordings_root() / f"{name}.snmprec"
@@ -79,7 +86,7 @@ def read_recording(name: str, roots: Sequence[str] = SERVED_ROOTS) -> list[str]:
             line = raw.rstrip("\r\n")
             if line and not line.startswith("#") and _under(line.split("|", 1)[0], roots):
                 lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def _hex(value: bytes) -> str:

@@ -6,7 +6,10 @@ The tree, so callers can catch exactly what they mean::
     ├── InputError                   the user's input is wrong; CLI exit 2, no traceback
     │   ├── SourceError              a file's content is wrong at a known place (file:line:col field)
     │   ├── StackNotFoundError       a STACK argument names no stack or region file
-    │   └── SecretError              a secret cannot be opened (missing or wrong key)
+    │   ├── SecretError              a secret cannot be opened (missing or wrong key)
+    │   ├── IpamError                (medcloud.ipam) the address space cannot hold the plan
+    │   ├── PlacementError           (medcloud.components.derive) a system cannot be placed per its class
+    │   └── PreviewProgramError      (medcloud.preview.engine) the program rejected its stack config
     └── DeviceError                  a device answered badly or not at all (reported per device)
         ├── DeviceTimeout
         ├── DeviceAuthError

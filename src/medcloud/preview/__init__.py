@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pulumi.config import ConfigMissingError
 
 from medcloud.errors import InputError, SourceError
 from medcloud.preview.document import Preview
@@ -83,11 +84,7 @@ def preview(stack_arg: str, root: Path | None = None) -> Preview:
             base / PROGRAM, project=_project_name(base), stack_name=ref.name, config=config,
             secret_keys=secret_keys,
         )
-    except InputError:
-        raise
-    except Exception as exc:
-        if type(exc).__name__ == "ConfigMissingError":
-            raise PreviewProgramError(f"{ref.stack_file}: {exc}") from None
-        raise
+    except ConfigMissingError as exc:
+        raise PreviewProgramError(f"{ref.stack_file}: {exc}") from None
     shown = {k: (SECRET if k in secret_keys else v) for k, v in sorted(config.items())}
     return Preview.from_run(run, shown)

@@ -141,13 +141,13 @@ def add_baseline(state: State, deploy: HostDeploy) -> HostDeploy:
     sshd = put("sshd: hardening", src=StringIO(plan.sshd_conf()), dest=bl.FILE_SSHD, mode="600")
     runtime("sshd: validate and reload",
             ["sshd -t", f"systemctl reload {profile.ssh_service}"], sshd)
-    runtime("sshd: reload for include", [f"systemctl reload {profile.ssh_service}"], include)
+    runtime("sshd: validate and reload for include", ["sshd -t", f"systemctl reload {profile.ssh_service}"], include)
 
     tls = "TLS 1.3 only" if plan.tls13_only else "distribution default"
     if profile.tls is TlsMechanism.CRYPTO_POLICIES:
-        put("crypto policy module MEDCLOUD-TLS13", src=StringIO(plan.crypto_policy_module()),
-            dest=bl.FILE_CRYPTO_MODULE, mode="644")
-        step(f"crypto policy: {tls}", crypto_policy, tls13_only=plan.tls13_only)
+        module = put("crypto policy module MEDCLOUD-TLS13", src=StringIO(plan.crypto_policy_module()),
+                     dest=bl.FILE_CRYPTO_MODULE, mode="644")
+        step(f"crypto policy: {tls}", crypto_policy, tls13_only=plan.tls13_only, module=module.meta)
     else:
         step(f"openssl: {tls}", edit, path="/etc/ssl/openssl.cnf",
              editor=partial(openssl_tls_floor, tls13_only=plan.tls13_only), mode="644")

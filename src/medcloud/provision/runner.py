@@ -176,13 +176,15 @@ def run(targets: Sequence[Target], *, dry_run: bool) -> list[HostResult]:
                 for deploy in deploys:
                     _plan(state, deploy, results[by_connect[deploy.host.name].name])
             else:
-                try:
+                # run_ops raises once every host has failed; failures are read per step below.
+                with suppress(PyinfraError):
                     run_ops(state)
-                except PyinfraError as exc:
-                    for deploy in deploys:
-                        results[by_connect[deploy.host.name].name].error = str(exc)
+                still_active = {h.name for h in state.inventory.get_active_hosts()}
                 for deploy in deploys:
-                    _collect(deploy, results[by_connect[deploy.host.name].name])
+                    result = results[by_connect[deploy.host.name].name]
+                    _collect(deploy, result, errors.reason(deploy.host.name))
+                    if deploy.host.name not in still_active and result.error is None:
+                        result.error = f"failed: {errors.reason(deploy.host.name) or 'see the log above'}"
         finally:
             disconnect_all(state)
     return [results[t.name] for t in targets]
@@ -218,13 +220,15 @@ def _plan(state: State, deploy: HostDeploy, result: HostResult) -> None:
             result.unchanged += 1
 
 
-def _collect(deploy: HostDeploy, result: HostResult) -> None:
+def _collect(deploy: HostDeploy, result: HostResult, reason: str | None) -> None:
     for step in deploy.steps:
         meta = step.meta
         if not meta.is_complete():
             continue
         if not meta.did_succeed(_raise_if_not_complete=False):
-            result.error = result.error or f"{step.label}: failed: {meta.stderr or 'no output'}"
+            # The command's own complaint says more than pyinfra's summary.
+            why = next((line.strip() for line in reversed(meta.stderr_lines) if line.strip()), reason)
+            result.error = result.error or f"{step.label}: failed" + (f": {why[:300]}" if why else "")
         elif meta.did_change():
             result.changes.append(Change(step.label, (), step.after.label if step.after else None))
         elif step.after is None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from medcloud.hardware.inventory import Inventory, load_inventory
 from medcloud.hardware.lab import host as hostlab
 from medcloud.hardware.lab.runner import Lab, LabState
@@ -25,6 +24,7 @@ from medcloud.hardware.specs import load_catalogue
 from medcloud.hardware.transports.base import Timeouts, real_transports
 from medcloud.hardware.verify.engine import Limits, Verification
 from medcloud.hardware.verify.results import Report
+
 from medcloud.secrets import new_key_hex, unseal
 from medcloud.secrets.keys import parse_key
 

@@ -12,14 +12,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from medcloud.errors import DeviceAuthError, DeviceTimeout
 from medcloud.hardware.lab.scenario import default
 from medcloud.hardware.transports.base import IPMITarget, SNMPTarget, SSHTarget, Timeouts
 from medcloud.hardware.transports.ipmi import PyghmiIPMI
 from medcloud.hardware.transports.snmp import PysnmpSNMP, close_engine
 from medcloud.hardware.transports.ssh import PyinfraSSH
 from medcloud.hardware.verify.results import Report, Status
+
+from medcloud.errors import DeviceAuthError, DeviceTimeout
 from medcloud.secrets import unseal
 
 from .conftest import RunningLab

@@ -155,3 +155,12 @@ def test_cli_dry_run_lists_changes_and_touches_nothing(target_root: Path, capsys
     assert out.startswith("gz-kp-01: would change 8, unchanged 2\n")
     assert "  ~ openssl: TLS 1.3 only\n      upload /etc/ssl/openssl.cnf" in out
     assert _tree_digest(target_root) == before
+
+
+def test_cli_apply_twice(target_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["provision", str(ROOT / "inventories" / "dev-fabric.yaml"), "--limit", "gz-kp-01",
+            "--via", f"gz-kp-01=@chroot{target_root}"]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.startswith("gz-kp-01: changed 8, unchanged 2\n")
+    assert main(argv) == 0
+    assert capsys.readouterr().out == "gz-kp-01: changed 0, unchanged 10\n"

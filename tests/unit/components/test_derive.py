@@ -40,6 +40,7 @@ def test_declared_a_class_placements_are_kept_as_declared(dev: Region) -> None:
 
 
 def test_a_class_without_a_remote_copy_gets_one_in_a_same_domain_pool_r_bc_01(dev: Region) -> None:
+    """R-BC-01."""
     region = _with_system(dev, "his", placements=[
         Placement(centre="gz-prod", pool="core-gold"), Placement(centre="fs-aa", pool="core-gold"),
     ])
@@ -49,6 +50,7 @@ def test_a_class_without_a_remote_copy_gets_one_in_a_same_domain_pool_r_bc_01(de
 
 
 def test_b_class_needs_same_city_but_not_remote_r_bc_01(dev: Region) -> None:
+    """R-BC-01."""
     region = _with_system(dev, "pacs", placements=[Placement(centre="gz-prod", pool="imaging-gold")])
     pacs = next(s for s in region.systems if s.name == "pacs")
     got = replicas(region, pacs)
@@ -72,6 +74,7 @@ def test_a_required_copy_with_no_matching_pool_is_an_input_error(dev: Region) ->
 
 
 def test_encryption_follows_the_data_level_r_dc_01(dev: Region) -> None:
+    """R-DC-01."""
     gz = dev.centre("gz-prod")
     assert gz is not None
     enc = centre_encryption(dev, gz)
@@ -103,6 +106,7 @@ def test_bucket_names_stay_dns_safe_and_unique() -> None:
 
 
 def test_no_any_to_any_between_security_domains_r_net_02(dev: Region) -> None:
+    """R-NET-02."""
     addresses = plan(dev)
     for centre in dev.centres:
         rules = centre_rules(dev, centre, addresses)

@@ -146,6 +146,7 @@ def test_cloud_resources_use_their_centres_provider(graph: Graph) -> None:
 
 
 def test_no_overlapping_cidrs_across_centres_and_clouds_r_net_01(graph: Graph) -> None:
+    """R-NET-01."""
     subnets = [(s.urn, IPv4Network(s.inputs["cidr"])) for s in graph.of_type(OS + "networking/subnet:Subnet")]
     subnets += [(s.urn, IPv4Network(s.inputs["cidrBlock"])) for s in graph.of_type(ALI + "vpc/switch:Switch")]
     assert len(subnets) == sum(len(subnet_keys(graph.region, c.name)) for c in graph.region.centres)
@@ -167,6 +168,7 @@ def _volumes(graph: Graph) -> list[tuple[str, dict[str, str]]]:
 
 
 def test_a_class_systems_have_same_city_and_remote_replicas_r_bc_01(graph: Graph) -> None:
+    """R-BC-01."""
     placements = {s.inputs["system"]: s for s in graph.of_type("medcloud:placement:SystemPlacement")}
     a_class = [s for s in graph.region.systems if s.business_class == BusinessClass.A]
     assert a_class, "the reference stacks carry A-class systems"
@@ -185,6 +187,7 @@ def test_a_class_systems_have_same_city_and_remote_replicas_r_bc_01(graph: Graph
 
 
 def test_snapshot_schedule_00_06_12_18_kept_7_days_r_bc_03(graph: Graph) -> None:
+    """R-BC-03."""
     hours = [str(int(t.split(":")[0])) for t in SNAPSHOT_TIMES]
     for policy in graph.inputs(ALI + "ecs/autoSnapshotPolicy:AutoSnapshotPolicy"):
         assert policy["timePoints"] == hours
@@ -199,6 +202,7 @@ def test_snapshot_schedule_00_06_12_18_kept_7_days_r_bc_03(graph: Graph) -> None
 
 
 def test_sm4_encryption_where_the_data_level_requires_it_r_dc_01(graph: Graph) -> None:
+    """R-DC-01."""
     needing = {
         r.centre for s in graph.region.systems if encryption_required(s) for r in replicas(graph.region, s)
     }
@@ -228,6 +232,7 @@ def test_sm4_encryption_where_the_data_level_requires_it_r_dc_01(graph: Graph) -
 
 
 def test_block_redundancy_and_qos_r_st_01(graph: Graph) -> None:
+    """R-ST-01."""
     profile = graph.region.storage.block
     for vt in graph.inputs(OS + "blockstorage/volumeTypeV3:VolumeTypeV3"):
         assert vt["extraSpecs"]["medcloud:replicas"] == str(profile.replicas)
@@ -237,6 +242,7 @@ def test_block_redundancy_and_qos_r_st_01(graph: Graph) -> None:
 
 
 def test_worm_archives_kept_30_years_r_dc_02(graph: Graph) -> None:
+    """R-DC-02."""
     for worm in graph.inputs(ALI + "oss/bucketWorm:BucketWorm"):
         assert worm["status"] == "Locked"
         assert worm["retentionPeriodInDays"] >= ARCHIVE_RETENTION_MIN_DAYS
@@ -248,6 +254,7 @@ def test_worm_archives_kept_30_years_r_dc_02(graph: Graph) -> None:
 
 
 def test_objects_replicate_to_the_remote_dr_centre_r_bc_02(graph: Graph) -> None:
+    """R-BC-02."""
     for centre in graph.region.centres:
         target = replication_target(graph.region, centre)
         if centre.role in (CentreRole.PRODUCTION, CentreRole.SAME_CITY):
@@ -266,6 +273,7 @@ def test_objects_replicate_to_the_remote_dr_centre_r_bc_02(graph: Graph) -> None
 
 
 def test_security_groups_never_open_any_to_any_between_domains_r_net_02(graph: Graph) -> None:
+    """R-NET-02."""
     domain_of = {}
     for centre in graph.region.centres:
         for pool in centre.pools:
@@ -290,6 +298,7 @@ def test_security_groups_never_open_any_to_any_between_domains_r_net_02(graph: G
 
 
 def test_pool_labels_reach_the_resources_r_top_07(graph: Graph) -> None:
+    """R-TOP-07."""
     for step in graph.of_type(ALI + "ecs/securityGroup:SecurityGroup"):
         tags = step.inputs["tags"]
         for key in ("medcloud-tier", "medcloud-security-domain", "medcloud-dr-domain", "medcloud-cost-tag",
@@ -302,6 +311,7 @@ def test_pool_labels_reach_the_resources_r_top_07(graph: Graph) -> None:
 
 
 def test_encrypted_links_are_sm_suite_ipsec_r_net_04(graph: Graph) -> None:
+    """R-NET-04."""
     for link in inter_centre_links(graph.region):
         if link.encryption is None or link.encryption.protocol != "ipsec":
             continue

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from medcloud.hardware.lab.bmc import PSU_PRESENT, BMCInstance
+from medcloud.hardware.lab.catalogue import MODELS, bmc_model
 from pyghmi.ipmi import fru as ipmi_fru
 from pyghmi.ipmi import sdr as ipmi_sdr
 from pyghmi.ipmi.private import constants
-
-from medcloud.hardware.lab.bmc import PSU_PRESENT, BMCInstance
-from medcloud.hardware.lab.catalogue import MODELS, bmc_model
 
 
 @pytest.mark.parametrize("key", sorted(MODELS))

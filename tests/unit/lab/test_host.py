@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from medcloud.hardware.lab import host as hostlab
 from medcloud.hardware.lab.catalogue import MODELS
 

@@ -7,8 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-
-from medcloud.cli import main
 from medcloud.hardware.inventory import load_inventory
 from medcloud.hardware.lab import host as hostlab
 from medcloud.hardware.lab import runner
@@ -16,6 +14,8 @@ from medcloud.hardware.lab.catalogue import MODELS
 from medcloud.hardware.lab.runner import Lab, LabError, LabState, Peer, free_udp_ports
 from medcloud.hardware.lab.scenario import default, scaled
 from medcloud.hardware.specs import load_catalogue
+
+from medcloud.cli import main
 from medcloud.secrets import seal, unseal
 from medcloud.secrets.keys import parse_key
 

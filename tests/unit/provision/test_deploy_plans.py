@@ -9,6 +9,7 @@ integration root cannot run (R-HW-04, R-NET-04).
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,13 @@ from .conftest import FIXTURES
 CASES = sorted((FIXTURES / "fake").glob("*.json"))
 
 
+def _responses(raw: dict[str, Any]) -> dict[str | re.Pattern[str], Any]:
+    """Fixture keys are substrings of a command, or ``re:`` + a regular expression."""
+    return {re.compile(k[3:]) if k.startswith("re:") else k: v for k, v in raw.items()}
+
+
 def _target(region: Region, case: dict[str, Any]) -> Target:
-    data = {"fake_delay": 0, "fake_delay_jitter": 0, "fake_responses": case["responses"]}
+    data = {"fake_delay": 0, "fake_delay_jitter": 0, "fake_responses": _responses(case["responses"])}
     return Target(case["node"], f"@fake/{case['node']}", partial(plan_baseline, region, case["node"]),
                   OsFamily(case["family"]), runtime=True, data=data)
 
@@ -71,3 +77,16 @@ def test_unreachable_host_is_reported_not_raised(dev_region: Region) -> None:
     assert result.error == ("unreachable (127.0.0.1): Could not connect "
                             "([Errno None] Unable to connect to port 1 on 127.0.0.1)")
     assert result.changes == []
+
+
+def test_failed_step_is_reported_with_the_reason(dev_region: Region) -> None:
+    case = json.loads((FIXTURES / "fake" / "openeuler-fresh.json").read_text())
+    case["responses"] = {"dnf install": {"success": False, "stderr": ["Error: Unable to find a match: nvme-cli"]},
+                         **case["responses"]}
+    [result] = run([_target(dev_region, case)], dry_run=False)
+    assert result.error is not None
+    assert result.error == "baseline packages: failed: Error: Unable to find a match: nvme-cli"
+    # Steps after the failure did not run: the repository file was written, chrony was not.
+    labels = [c.label for c in result.changes]
+    assert "package sources (openeuler)" in labels
+    assert "chrony: 10.64.0.10, 10.64.0.11" not in labels

@@ -138,3 +138,15 @@ def test_render_writes_each_switch_atomically(tmp_path: Path) -> None:
     paths = write_all(intents, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{i.name}.cfg" for i in intents)
     assert all(p.read_text() == render(i) for p, i in zip(paths, intents, strict=True))
+
+
+@pytest.mark.parametrize(("ids", "text"), [
+    ([110, 120, 130], "110 120 130"),
+    ([110, 111, 112, 120], "110 to 112 120"),
+    ([5, 3, 4, 9, 10], "3 to 5 9 to 10"),
+    ([7], "7"),
+])
+def test_vlan_lists_in_device_form(ids: list[int], text: str) -> None:
+    from medcloud.provision.switch.render import id_ranges
+
+    assert id_ranges(ids) == text

@@ -7,7 +7,7 @@ from io import StringIO
 from typing import Any
 
 from pyinfra.api.command import StringCommand
-from pyinfra.api.operation import operation
+from pyinfra.api.operation import OperationMeta, operation
 from pyinfra.context import host
 from pyinfra.facts.files import FileContents
 from pyinfra.operations import files
@@ -39,15 +39,22 @@ def edit(path: str, editor: Callable[[str], str], mode: str = "644") -> Generato
 
 
 @operation()
-def crypto_policy(tls13_only: bool) -> Generator[Any, None, None]:
+def crypto_policy(tls13_only: bool, module: OperationMeta | None = None) -> Generator[Any, None, None]:
     """Set the system crypto policy of an RPM-family host (R-NET-04).
 
-    The ``MEDCLOUD-TLS13`` module must already be uploaded; this switches the
-    policy to ``DEFAULT:MEDCLOUD-TLS13`` (TLS 1.3 only) or back to ``DEFAULT``.
+    The ``MEDCLOUD-TLS13`` module must already be uploaded (``module`` is that
+    upload): this switches the policy to ``DEFAULT:MEDCLOUD-TLS13`` (TLS 1.3
+    only) or back to ``DEFAULT``, and re-applies it when the module changed,
+    since the generated back-end configurations only follow a module on ``--set``.
     """
     wanted = TLS13_POLICY if tls13_only else DEFAULT_POLICY
     current = host.get_fact(CryptoPolicy)
-    if current == wanted:
+    if current == wanted and not (tls13_only and module is not None and _changed(module)):
         host.noop(f"crypto policy is already {wanted}")
         return
     yield StringCommand("update-crypto-policies", "--set", wanted)
+
+
+def _changed(meta: OperationMeta) -> bool:
+    # Planning sees the predicted change; execution the actual one.
+    return meta.did_change() if meta.is_complete() else meta.will_change

@@ -20,9 +20,28 @@ from medcloud.provision.switch.parser import ConfigNode
 from medcloud.yamlio import write_atomic
 
 
+def id_ranges(ids: list[int]) -> str:
+    """VLAN lists the way VRP and Comware print them: runs as ``A to B``, e.g. ``110 to 112 120``.
+
+    Rendering the device's own form keeps a saved running configuration
+    line-for-line comparable with the intent.
+    """
+    out: list[str] = []
+    ordered = sorted(set(ids))
+    start = prev = ordered[0] if ordered else 0
+    for value in [*ordered[1:], None]:
+        if value is not None and value == prev + 1:
+            prev = value
+            continue
+        out.append(str(start) if start == prev else f"{start} to {prev}")
+        if value is not None:
+            start = prev = value
+    return " ".join(out) if ordered else ""
+
+
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("medcloud.provision.switch", "templates"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -30,6 +49,8 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # device configuration, not HTML
     )
+    env.filters["id_ranges"] = id_ranges
+    return env
 
 
 def render(intent: SwitchIntent) -> str:

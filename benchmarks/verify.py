@@ -1,0 +1,211 @@
+"""Acceptance acquisition at scale on the embedded lab: 200 BMCs + 20 switches.
+
+Prints, in one run on this machine:
+
+1. the cost of the lab itself: ``lab up`` time, resident memory and CPU of
+   the ipmi_sim processes (one per BMC) and of snmpsim;
+2. the wall time of the live transports reading every device concurrently
+   (pyghmi: power, FRU, sensors, firmware, SEL; pysnmp: the seven subtrees
+   ``medcloud verify`` walks), target <= 10 s (cf. R-POOL-02: 100 new nodes
+   discovered within 10 s);
+3. the same queries done the classic way, a sequential shell loop of
+   ``ipmitool`` (power status, fru print 0, sdr elist, mc info, sel list) and
+   ``snmpbulkwalk`` (the same seven roots), and the ratio, target >= 10x.
+
+Usage (root, from the checkout; takes a few minutes, mostly the baseline)::
+
+    .venv/bin/python benchmarks/verify.py [--bmcs 200] [--switches 20] [--baseline-sample N]
+
+``--baseline-sample N`` times the sequential loop on the first N BMCs and
+switches only and scales it linearly (printed as "extrapolated").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from medcloud.hardware.facts.switch import WALK_ROOTS
+from medcloud.hardware.inventory import IPMICredential, SNMPv3Credential, load_inventory
+from medcloud.hardware.lab.runner import Lab
+from medcloud.hardware.lab.scenario import scaled
+from medcloud.hardware.transports.base import IPMITarget, SNMPTarget, Timeouts
+from medcloud.hardware.transports.ipmi import PyghmiIPMI
+from medcloud.hardware.transports.snmp import PysnmpSNMP, close_engine
+
+from medcloud.secrets import new_key_hex, unseal
+from medcloud.secrets.keys import parse_key
+
+WALL_TARGET_S = 10.0
+RATIO_TARGET = 10.0
+TICKS = os.sysconf("SC_CLK_TCK")
+IPMITOOL_QUERIES = (("power", "status"), ("fru", "print", "0"), ("sdr", "elist"), ("mc", "info"), ("sel", "list"))
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _measure(pids: list[int]) -> tuple[float, float]:
+    """Total RSS (MiB) and CPU seconds so far of ``pids``."""
+    return sum(_rss_kib(p) for p in pids) / 1024, sum(_cpu_s(p) for p in pids)
+
+
+async def _acquire(bmcs: list[IPMITarget], switches: list[SNMPTarget]) -> tuple[float, int, int]:
+    ipmi = PyghmiIPMI(workers=64)
+    snmp = PysnmpSNMP()
+    timeouts = Timeouts(connect=5.0, operation=20.0, retries=1)
+    errors = 0
+    varbinds = 0
+
+    async def bmc(target: IPMITarget) -> None:
+        nonlocal errors
+        capture = await ipmi.collect(target, timeouts)
+        errors += bool(capture.errors)
+
+    async def switch(target: SNMPTarget) -> None:
+        nonlocal varbinds
+        capture = await snmp.walk(target, WALK_ROOTS, timeouts)
+        varbinds += len(capture.varbinds)
+
+    start = time.perf_counter()
+    try:
+        results = await asyncio.gather(*(bmc(t) for t in bmcs), *(switch(t) for t in switches),
+                                       return_exceptions=True)
+    finally:
+        ipmi.close()
+        close_engine()
+    wall = time.perf_counter() - start
+    failed = [r for r in results if isinstance(r, BaseException)]
+    for problem in failed[:5]:
+        print(f"  device failed: {type(problem).__name__}: {problem}")
+    return wall, errors + len(failed), varbinds
+
+
+def _baseline(bmcs: list[IPMITarget], switches: list[SNMPTarget], scratch: Path) -> float:
+    """Sequential ipmitool/snmpbulkwalk loop; credentials via env and a 0600 snmp.conf, not argv."""
+    conf = scratch / "snmp.conf"
+    if switches:
+        first = switches[0]
+        assert first.auth_key is not None and first.priv_key is not None
+        conf.write_text(
+            f"defSecurityName {first.username}\ndefSecurityLevel authPriv\n"
+            f"defAuthType SHA-256\ndefAuthPassphrase {first.auth_key.reveal()}\n"
+            f"defPrivType AES\ndefPrivPassphrase {first.priv_key.reveal()}\n")
+        conf.chmod(0o600)
+    env = {**os.environ, "SNMPCONFPATH": str(scratch)}
+    start = time.perf_counter()
+    for target in bmcs:
+        env["IPMI_PASSWORD"] = target.password.reveal()
+        for query in IPMITOOL_QUERIES:
+            # -C 3: ipmi_sim lacks Get Channel Cipher Suites; without it ipmitool waits 10 s per call.
+            subprocess.run(["ipmitool", "-I", "lanplus", "-C", "3", "-H", target.host, "-p", str(target.port),
+                            "-U", target.username, "-E", *query],
+                           env=env, capture_output=True, timeout=30, check=True)
+    for target in switches:
+        for root in WALK_ROOTS:
+            subprocess.run(["snmpbulkwalk", "-On", "-Cr50", "-n", target.context,
+                            f"{target.host}:{target.port}", root],
+                           env=env, capture_output=True, timeout=60, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bmcs", type=int, default=200)
+    parser.add_argument("--switches", type=int, default=20)
+    parser.add_argument("--baseline-sample", type=int, default=0, metavar="N",
+                        help="time the sequential loop on N BMCs and N switches only, then scale")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the sequential loop (no ratio)")
+    args = parser.parse_args()
+    for tool in ("ipmi_sim", "ipmitool", "snmpbulkwalk"):
+        if shutil.which(tool) is None:
+            print(f"benchmark needs {tool} (Debian packages openipmi, ipmitool, snmp)")
+            return 2
+    os.environ["MEDCLOUD_SECRET_KEY"] = key_hex = new_key_hex()
+    key = parse_key(key_hex, "benchmark key")
+    with tempfile.TemporaryDirectory(prefix="medcloud-bench-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        lab = Lab(scratch / "lab", scaled(args.bmcs, args.switches), ssh=False, inventory=scratch / "inv.yaml")
+        start = time.perf_counter()
+        state, _ = lab.up()
+        up_s = time.perf_counter() - start
+        try:
+            bmc_pids = [p.pid for p in state.peers if p.kind == "bmc" and p.pid]
+            snmp_pids = [p.pid for p in state.peers if p.kind == "snmp" and p.pid]
+            bmc_rss, bmc_cpu_up = _measure(bmc_pids)
+            snmp_rss, snmp_cpu_up = _measure(snmp_pids)
+            time.sleep(3.0)
+            _, bmc_cpu_idle = _measure(bmc_pids)
+            print(f"lab up: {up_s:.2f} s for {len(bmc_pids)} ipmi_sim + {len(snmp_pids)} snmpsim "
+                  f"({args.switches} switch endpoints)")
+            print(f"ipmi_sim: {bmc_rss:.0f} MiB RSS total, {bmc_rss / max(1, len(bmc_pids)) * 1024:.0f} KiB each; "
+                  f"CPU {bmc_cpu_up:.2f} s to start, {bmc_cpu_idle - bmc_cpu_up:.2f} s over 3 s idle")
+            print(f"snmpsim: {snmp_rss:.0f} MiB RSS, CPU {snmp_cpu_up:.2f} s to load {args.switches} recordings")
+
+            inventory = load_inventory(Path(state.inventory))
+            bmc_cred = inventory.credentials["bmc-admin"]
+            snmp_cred = inventory.credentials["snmp-lab"]
+            assert isinstance(bmc_cred, IPMICredential) and isinstance(snmp_cred, SNMPv3Credential)
+            password = unseal(bmc_cred.password, key)
+            bmcs = [IPMITarget(str(s.bmc.address), s.bmc.port or 623, bmc_cred.username, password)
+                    for s in inventory.servers]
+            switches = [SNMPTarget(str(s.management.address), s.management.port or 161, snmp_cred.username,
+                                   snmp_cred.auth_protocol, unseal(snmp_cred.auth_key, key), snmp_cred.priv_protocol,
+                                   unseal(snmp_cred.priv_key, key), context=s.management.context)
+                        for s in inventory.switches]
+
+            before = _measure(bmc_pids)[1] + _measure(snmp_pids)[1]
+            cpu_self = time.process_time()
+            wall, errors, varbinds = asyncio.run(_acquire(bmcs, switches))
+            cpu_self = time.process_time() - cpu_self
+            peers_cpu = _measure(bmc_pids)[1] + _measure(snmp_pids)[1] - before
+            print(f"medcloud transports: {wall:.2f} s wall for {len(bmcs)} BMCs + {len(switches)} switches "
+                  f"({varbinds} varbinds, {errors} device(s) with errors); CPU {cpu_self:.2f} s here, "
+                  f"{peers_cpu:.2f} s in the peers")
+
+            if args.no_baseline:
+                return 0 if errors == 0 else 1
+            sample = args.baseline_sample
+            b_bmcs = bmcs[:sample] if sample else bmcs
+            b_switches = switches[:sample] if sample else switches
+            measured = _baseline(b_bmcs, b_switches, scratch)
+            scale = 1.0
+            if sample:
+                # Scale the two parts separately: a BMC and a switch cost different amounts.
+                bmc_part = _baseline(b_bmcs, [], scratch)
+                switch_part = measured - bmc_part
+                sequential = (bmc_part * len(bmcs) / max(1, len(b_bmcs))
+                              + switch_part * len(switches) / max(1, len(b_switches)))
+                scale = sequential / measured if measured else 1.0
+            else:
+                sequential = measured
+            label = f"extrapolated x{scale:.1f} from a sample of {sample}" if sample else "measured"
+            print(f"sequential ipmitool/snmpbulkwalk loop: {sequential:.2f} s ({label}; "
+                  f"{len(IPMITOOL_QUERIES)} ipmitool calls per BMC, {len(WALK_ROOTS)} walks per switch)")
+            ratio = sequential / wall
+            print(f"wall time target <= {WALL_TARGET_S:g} s: {wall:.2f} s "
+                  f"{'OK' if wall <= WALL_TARGET_S else 'MISSED'}")
+            print(f"speed-up target >= {RATIO_TARGET:g}x: {ratio:.1f}x {'OK' if ratio >= RATIO_TARGET else 'MISSED'}")
+            return 0 if errors == 0 else 1
+        finally:
+            lab.down()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
