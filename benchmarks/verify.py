@@ -67,7 +67,7 @@ def _measure(pids: list[int]) -> tuple[float, float]:
 
 
 async def _acquire(bmcs: list[IPMITarget], switches: list[SNMPTarget]) -> tuple[float, int, int]:
-    ipmi = PyghmiIPMI(workers=64)
+    ipmi = PyghmiIPMI(workers=min(256, max(1, len(bmcs))))
     snmp = PysnmpSNMP()
     timeouts = Timeouts(connect=5.0, operation=20.0, retries=1)
     errors = 0

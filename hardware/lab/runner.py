@@ -53,6 +53,8 @@ INVENTORY = "inventory.yaml"
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 5.0
 SNMP_USER = "medcloud-lab"
+#: Switches one snmpsim process serves.
+SWITCHES_PER_AGENT = 5
 BMC_USER = "admin"
 SSH_USER = "root"
 
@@ -288,7 +290,11 @@ class Lab:
             password = wrong_password if server.fault == "wrong-password" else bmc_password
             state.peers.append(self._start_bmc(server.name, server.model, bmc_ports[server.name], password))
 
-        for group, members in (("agents", healthy), ("slow", slow)):
+        # snmpsim is one single-threaded Python process; a few switches each spread a big lab
+        # over the cores.  The slow agent blocks its whole process, so it gets one of its own.
+        groups = [(f"agents-{i // SWITCHES_PER_AGENT + 1}", healthy[i:i + SWITCHES_PER_AGENT])
+                  for i in range(0, len(healthy), SWITCHES_PER_AGENT)]
+        for group, members in [*groups, ("slow", slow)]:
             if members:
                 state.peers.append(self._start_snmp(group, members, snmp_ports, auth_key, priv_key))
 

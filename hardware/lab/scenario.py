@@ -94,6 +94,7 @@ class Scenario:
 
 _H3C = "network/switch/h3c-comware-7-1-075"
 _RUIJIE = "network/switch/ruijie-s5750-24gt12sfp"
+_H3C_ACCESS = "network/switch/h3c-e528-1"
 _TEN_GE = "Ten-GigabitEthernet1/0/0/{}"
 #: The design's VLANs (R-NET-02: one per business system).
 DESIGN_VLANS = ((110, "his"), (120, "pacs"), (130, "emr"))
@@ -144,8 +145,9 @@ def scaled(bmcs: int, switches: int) -> Scenario:
                   f"r{i // 20:03d}", 1 + (i % 20) * 2, ("eth0", "eth1"), ssh=False)
         for i in range(bmcs)
     )
+    # A 28-port H3C access switch (1,980 rows under the walked roots): what a rack row has.
     leaves = tuple(
-        LabSwitch(f"bench-sw-{j:03d}", _H3C, "h3c", "SR8808-X", "h3c-comware", f"r{j:03d}", 42,
+        LabSwitch(f"bench-sw-{j:03d}", _H3C_ACCESS, "h3c", "E528", "h3c-comware", f"r{j:03d}", 42,
                   vlans=DESIGN_VLANS)
         for j in range(switches)
     )

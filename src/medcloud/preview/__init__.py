@@ -85,6 +85,8 @@ def preview(stack_arg: str, root: Path | None = None) -> Preview:
             secret_keys=secret_keys,
         )
     except ConfigMissingError as exc:
-        raise PreviewProgramError(f"{ref.stack_file}: {exc}") from None
+        raise PreviewProgramError(
+            f"{ref.stack_file}: config.{exc.key}: missing (the program requires it; add it under config:)"
+        ) from None
     shown = {k: (SECRET if k in secret_keys else v) for k, v in sorted(config.items())}
     return Preview.from_run(run, shown)
