@@ -3,6 +3,8 @@
 Its inputs carry the validated model (``model``) and the address plan
 (``addressPlan``), so a policy pack can rebuild the model from the preview
 or the engine and run :mod:`medcloud.checks` on exactly what was deployed.
+The model is registered as an output too: under ``pulumi preview
+--policy-pack`` stack policies see only a component's registered outputs.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ class Region(pulumi.ComponentResource):
     def __init__(self, name: str, region: RegionModel, psk: PskSource,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         plan = ipam.plan(region)
+        model = region.model_dump(mode="json")
         super().__init__("medcloud:region:Region", name, {
-            "model": region.model_dump(mode="json"),
+            "model": model,
             "addressPlan": plan.to_json(),
         }, opts)
         self.model = region
@@ -57,6 +60,7 @@ class Region(pulumi.ComponentResource):
             for system in region.systems
         }
         self.register_outputs({
+            "model": model,
             "vpcIds": self.vpc_ids(),
             "linkEndpoints": {k: v.endpoints for k, v in self.links.items()},
         })

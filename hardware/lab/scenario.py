@@ -84,6 +84,8 @@ class Scenario:
     centre: str = "lab"
     room: str = "r101"
     faults: dict[str, str] = field(default_factory=dict)
+    #: Which peer of the device carries its fault: "bmc", "ssh" or "snmp".
+    fault_peers: dict[str, str] = field(default_factory=dict)
 
     def server(self, name: str) -> LabServer:
         for server in self.servers:
@@ -130,7 +132,8 @@ def default() -> Scenario:
         "oob-01": f"slow SNMP agent (sysDescr answered after {SLOW_AGENT_MS // 1000} s)",
         "leaf-01": "ls-node-01 cabled to Ten-GigabitEthernet1/0/0/8 instead of 1/0/0/4",
         "hg-node-01": "8-core Hygon C86 3250 below the 64-core profile (R-HW-02)",
-    })
+    }, fault_peers={"ls-node-01": "bmc", "ft-node-01": "bmc", "oob-01": "snmp", "leaf-01": "snmp",
+                    "hg-node-01": "ssh"})
 
 
 def scaled(bmcs: int, switches: int) -> Scenario:

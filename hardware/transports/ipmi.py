@@ -1,9 +1,9 @@
 """IPMI over LAN (RMCP+) with pyghmi: power, FRU inventory, sensors, health, firmware, SEL.
 
-pyghmi is blocking, so each BMC is read by one worker of a bounded thread
-pool while the event loop waits with a deadline.  pyghmi's own retry timers
-bound a worker (a silent BMC gives up after about five seconds), so an
-abandoned worker ends on its own; the pool's size bounds how many can pile up.
+pyghmi is blocking, so each BMC is read in a bounded set of daemon threads
+while the event loop waits with a deadline (see :class:`PyghmiIPMI` for why
+not an executor).  pyghmi's own retry timers bound a thread (a silent BMC
+gives up after about five seconds).
 
 FRU data is read by :func:`read_fru` rather than pyghmi's ``get_inventory``:
 pyghmi asks for 224 bytes at a time and backs off only on completion codes
@@ -15,10 +15,10 @@ three and hand the bytes to pyghmi's FRU parser.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import struct
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -172,6 +172,13 @@ def _collect_blocking(target: IPMITarget) -> IPMICapture:
 def _capture(cmd: Any, where: str, ipmi_fru: Any) -> IPMICapture:
     errors: dict[str, str] = {}
     sections: dict[str, Any] = {}
+    identity: dict[str, Any] = {}
+
+    def device_id() -> dict[str, Any]:
+        # Inventory and firmware both report Get Device ID; ask the BMC once.
+        if not identity:
+            identity.update(_device_id(cmd))
+        return dict(identity)
 
     def section(name: str, fetch: Callable[[], Any]) -> None:
         try:
@@ -183,7 +190,7 @@ def _capture(cmd: Any, where: str, ipmi_fru: Any) -> IPMICapture:
             errors[name] = str(error)
 
     def inventory() -> dict[str, Any]:
-        system: dict[str, Any] = _device_id(cmd)
+        system = device_id()
         raw = read_fru(cmd, 0)
         if raw is not None:
             system.update(ipmi_fru.FRU(rawdata=raw).info or {})
@@ -208,8 +215,7 @@ def _capture(cmd: Any, where: str, ipmi_fru: Any) -> IPMICapture:
         return {"health": worst, "badreadings": bad}
 
     def firmware() -> dict[str, Any]:
-        ident = _device_id(cmd)
-        return {"BMC Version": {"version": ident["firmware_version"]}}
+        return {"BMC Version": {"version": device_id()["firmware_version"]}}
 
     section("power", cmd.get_power)
     section("inventory", inventory)
@@ -244,47 +250,67 @@ def _capture(cmd: Any, where: str, ipmi_fru: Any) -> IPMICapture:
 class PyghmiIPMI:
     """:class:`~medcloud.hardware.transports.base.IPMITransport` on pyghmi.
 
-    ``workers`` bounds the concurrent RMCP+ sessions (and threads); a BMC
-    that does not finish within ``connect + operation`` seconds is reported
-    as :class:`DeviceTimeout` while its worker winds down on pyghmi's timers.
+    pyghmi is blocking, so each BMC is read in a thread while the event loop
+    waits with a deadline.  The threads are bounded (``workers`` slots) and
+    are daemon threads started per collect, not a ``ThreadPoolExecutor``:
+    pyghmi 1.6 is not safe with many threads (its sessions handle each
+    other's packets under two global locks taken in opposite orders, and at
+    ~200 concurrent threads ``benchmarks/verify.py`` caught it deadlocked), and
+    an executor's worker stuck that way would hang interpreter exit.  A slot
+    is released only when its thread really ends, so stuck threads can never
+    exceed ``workers``; a BMC that does not finish within ``connect +
+    operation`` seconds (waiting for a slot included) is a :class:`DeviceTimeout`.
     """
 
-    def __init__(self, workers: int = 32) -> None:
-        if not 1 <= workers <= 256:
-            raise ValueError("workers must be between 1 and 256")
-        self._workers = workers
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = concurrent.futures.ThreadPoolExecutor(
-                    max_workers=self._workers, thread_name_prefix="medcloud-ipmi")
-            return self._pool
+    def __init__(self, workers: int = 16) -> None:
+        if not 1 <= workers <= 64:
+            raise ValueError("workers must be between 1 and 64")
+        self._slots = threading.BoundedSemaphore(workers)
 
     async def collect(self, target: IPMITarget, timeouts: Timeouts) -> IPMICapture:
         where = f"{target.host}:{target.port}"
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor(), _collect_blocking, target)
+        budget = timeouts.connect + timeouts.operation
+        deadline = time.monotonic() + budget
+        result: asyncio.Future[IPMICapture] = loop.create_future()
+
+        def deliver(outcome: IPMICapture | BaseException) -> None:
+            if result.done():
+                return
+            if isinstance(outcome, BaseException):
+                result.set_exception(outcome)
+            else:
+                result.set_result(outcome)
+
+        def work() -> None:
+            try:
+                outcome: IPMICapture | BaseException = _collect_blocking(target)
+            except BaseException as exc:  # handed to the waiting coroutine, never lost
+                outcome = exc
+            finally:
+                self._slots.release()
+            with contextlib.suppress(RuntimeError):  # the loop may be closed by now
+                loop.call_soon_threadsafe(deliver, outcome)
+
+        # Waiting for a slot counts against the budget, without blocking the event loop.
+        while not self._slots.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise DeviceTimeout(f"{where}: no free IPMI worker within {budget:g} s")
+            await asyncio.sleep(0.02)
+        threading.Thread(target=work, name=f"medcloud-ipmi-{where}", daemon=True).start()
         try:
-            return await asyncio.wait_for(future, timeout=timeouts.connect + timeouts.operation)
+            return await asyncio.wait_for(result, timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
-            raise DeviceTimeout(
-                f"{where}: no complete answer within {timeouts.connect + timeouts.operation:g} s") from None
+            raise DeviceTimeout(f"{where}: no complete answer within {budget:g} s") from None
 
     def close(self) -> None:
-        """Stop the workers (each session was closed by the collect that opened it)."""
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        """Nothing to stop: each collect's thread ends with pyghmi's own timers."""
 
     async def __aenter__(self) -> PyghmiIPMI:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await asyncio.get_running_loop().run_in_executor(None, self.close)
+        self.close()
 
 
 #: The class ``real_transports`` instantiates.

@@ -31,9 +31,9 @@ from medcloud.hardware.transports.base import (
 
 from medcloud.errors import DeviceAuthError, DeviceProtocolError, DeviceTimeout
 
-#: Rows per GETBULK.  Answers above the path MTU are fragmented by UDP, which is
+#: Rows asked per GETBULK (agents may answer fewer).  Answers above the path MTU are fragmented, which is
 #: fine on a management LAN; fewer round trips matter more (ENTITY-MIB has thousands of rows).
-MAX_REPETITIONS = 50
+MAX_REPETITIONS = 100
 #: Requests per root before we call the agent broken (a loop or an endless table).
 MAX_REQUESTS_PER_ROOT = 20_000
 

@@ -90,7 +90,8 @@ def _print_state(console: Console, state: Any) -> None:
     for column in ("peer", "serves", "pid", "listens", "state", "injected fault"):
         table.add_column(column, overflow="fold")
     for peer in state.peers:
-        faults = "; ".join(state.faults[d] for d in peer.serves if d in state.faults)
+        faults = "; ".join(state.faults[d] for d in peer.serves
+                           if d in state.faults and state.fault_peers.get(d, peer.kind) == peer.kind)
         listens = ", ".join(f"{peer.address}:{p}" for p in peer.ports)
         alive = "[green]running[/]" if peer.alive() else "[bold red]down[/]"
         table.add_row(f"{peer.kind} {peer.name}", ", ".join(peer.serves), str(peer.pid), listens, alive, faults)

@@ -26,6 +26,7 @@ from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from medcloud.gcpause import gc_paused
 from medcloud.policy.config import PackConfig
 from medcloud.policy.registry import REGISTRY, Enforcement, Kind, PolicySpec, to_pulumi
 from medcloud.review.document import ResourceState, urn_name
@@ -131,6 +132,14 @@ def evaluate(resources: list[ResourceState], config: PackConfig | None = None,
     With ``memo`` (one per pack config), resource-policy results of resources
     identical to ones an earlier call saw are reused instead of recomputed.
     """
+    # Proxies of every resource's props, on top of a preview's heap, made the collector's
+    # full passes the super-linear part of an evaluation (medcloud.gcpause).
+    with gc_paused():
+        return _evaluate(resources, config, specs, stack_tags, memo)
+
+
+def _evaluate(resources: list[ResourceState], config: PackConfig | None, specs: list[PolicySpec] | None,
+              stack_tags: Mapping[str, str] | None, memo: Memo | None) -> Evaluation:
     config = config or PackConfig()
     chosen = specs if specs is not None else list(REGISTRY)
     pulumi_policies = dict(zip((s.name for s in chosen), to_pulumi(chosen), strict=True))
@@ -267,7 +276,8 @@ def evaluate_document(document: Mapping[str, Any], config: PackConfig | None = N
     """Evaluate a preview document given as parsed JSON (what ``medcloud preview`` calls)."""
     from medcloud.review.document import parse_document
 
-    return evaluate(parse_document(document, source).resources(), config)
+    with gc_paused():
+        return evaluate(parse_document(document, source).resources(), config)
 
 
 def attach_violations(document: dict[str, Any], config: PackConfig | None = None) -> dict[str, Any]:

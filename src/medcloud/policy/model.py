@@ -17,24 +17,46 @@ import json
 import re
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from medcloud.checks import REGISTRY as CHECKS
 from medcloud.checks import ComplianceReport, Severity, run_checks
+from medcloud.checks.findings import Finding
 from medcloud.model import CipherSuite, Region
 from medcloud.model import standards as std
 from medcloud.model.systems import Algorithm
 from medcloud.policy.registry import Enforcement, Report, resource_policy
 from medcloud.policy.rules import plain, tls_version
+from medcloud.yamlio import describe_loc
 
 REGION_TYPE = re.compile(r"^medcloud:[A-Za-z0-9_./-]+:Region$")
 
 #: Parsed models and their reports, by content hash: every per-requirement policy
 #: sees the same Region resource, and parsing plus checking it once is enough.
-_CACHE: OrderedDict[str, tuple[Region | str, ComplianceReport | None]] = OrderedDict()
+_CACHE: OrderedDict[str, RegionReport] = OrderedDict()
+#: The same, by the identity of the props proxy: an evaluation hands every policy the same
+#: (read-only) proxy, and hashing a 10k-resource model per policy was most of their cost.
+#: The entry holds the proxy itself, so its id cannot be reused while cached.  Plain
+#: dicts are never cached by identity: a caller may mutate one between calls.
+_BY_ID: OrderedDict[int, tuple[object, RegionReport]] = OrderedDict()
 _CACHE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class RegionReport:
+    """A rebuilt region (or why it does not validate), its check report, and its JSON form."""
+
+    region: Region | str
+    report: ComplianceReport | None
+    #: ``region.model_dump(mode="json")``, dumped once: finding paths name list items from it.
+    data: Any = None
+
+    def path(self, finding: Finding) -> str:
+        """``Finding.path(region)`` without dumping the whole model once per finding (R-TOP-… reports)."""
+        return describe_loc(finding.loc, self.data) if self.data is not None else finding.path()
 
 
 def _looks_like_region(value: Any) -> bool:
@@ -42,7 +64,12 @@ def _looks_like_region(value: Any) -> bool:
 
 
 def find_model(props: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The region model among a Region component's inputs: the inputs themselves or one input."""
+    """The region model among a Region component's props: the props themselves or one of them.
+
+    Offline the props are the component's inputs; under ``pulumi preview
+    --policy-pack`` a stack policy sees only a component's registered outputs,
+    which is why the Region component registers ``model`` as an output too.
+    """
     if _looks_like_region(props):
         return props
     for key in props:
@@ -52,26 +79,37 @@ def find_model(props: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return None
 
 
-def region_report(model: Mapping[str, Any]) -> tuple[Region | str, ComplianceReport | None]:
+def region_report(model: Mapping[str, Any]) -> RegionReport:
     """Rebuild the Region and run the checks; a model that fails validation gives its error text."""
+    by_identity = not isinstance(model, dict)
+    hit = _BY_ID.get(id(model)) if by_identity else None
+    if hit is not None and hit[0] is model:
+        _BY_ID.move_to_end(id(model))
+        return hit[1]
     data = plain(model)
     key = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
     if key in _CACHE:
         _CACHE.move_to_end(key)
-        return _CACHE[key]
-    try:
-        region = Region.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        result: tuple[Region | str, ComplianceReport | None] = (
-            f"the region model input does not validate: {where}: {first['msg']}", None)
+        result = _CACHE[key]
     else:
-        result = (region, run_checks(region))
-    _CACHE[key] = result
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+        try:
+            region = Region.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            result = RegionReport(f"the region model input does not validate: {where}: {first['msg']}", None)
+        else:
+            result = RegionReport(region, run_checks(region), region.model_dump(mode="json"))
+        _remember(_CACHE, key, result)
+    if by_identity:
+        _remember(_BY_ID, id(model), (model, result))
     return result
+
+
+def _remember(cache: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    cache[key] = value
+    if len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
 
 
 def _region_of(args: Any, report: Report) -> Region | None:
@@ -82,7 +120,7 @@ def _region_of(args: Any, report: Report) -> Region | None:
     if model is None:
         report("the Region component carries no region model input (model_dump of medcloud.model.Region)")
         return None
-    region, _ = region_report(model)
+    region = region_report(model).region
     if isinstance(region, str):
         report(region)
         return None
@@ -97,13 +135,13 @@ def _check_policy(requirement: str, title: str) -> None:
         if model is None:
             report("the Region component carries no region model input (model_dump of medcloud.model.Region)")
             return
-        region, result = region_report(model)
-        if result is None or isinstance(region, str):
-            report(str(region))
+        built = region_report(model)
+        if built.report is None or isinstance(built.region, str):
+            report(str(built.region))
             return
-        for finding in result.for_requirement(requirement):
+        for finding in built.report.for_requirement(requirement):
             if finding.severity == Severity.ERROR and not finding.waived:
-                report(f"{requirement}: {finding.message} [{finding.path(region)}]")
+                report(f"{requirement}: {finding.message} [{built.path(finding)}]")
 
     resource_policy(
         f"{requirement.lower()}-region-model", requirement,
@@ -196,6 +234,6 @@ def region_algorithms(args: Any, report: Report) -> None:
 
 
 __all__ = [
-    "REGION_TYPE", "Enforcement", "algorithm_problems", "find_model", "link_crypto_problems", "region_report",
-    "system_tls_problems",
+    "REGION_TYPE", "Enforcement", "RegionReport", "algorithm_problems", "find_model", "link_crypto_problems",
+    "region_report", "system_tls_problems",
 ]

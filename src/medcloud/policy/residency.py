@@ -33,7 +33,7 @@ def _region_model(resources: Any) -> Region | None:
         if REGION_TYPE.match(str(res.resource_type)):
             model = find_model(res.props)
             if model is not None:
-                region, _ = region_report(model)
+                region = region_report(model).region
                 return region if isinstance(region, Region) else None
     return None
 

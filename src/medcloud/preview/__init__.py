@@ -16,6 +16,7 @@ import yaml
 from pulumi.config import ConfigMissingError
 
 from medcloud.errors import InputError, SourceError
+from medcloud.gcpause import gc_paused
 from medcloud.preview.document import Preview
 from medcloud.preview.engine import SECRET, PreviewProgramError, run_program, stack_config
 from medcloud.stacks import project_root, resolve
@@ -44,9 +45,10 @@ def policy_violations(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def render(result: Preview, fmt: str) -> tuple[str, list[dict[str, Any]]]:
     """The preview as ``json`` or ``tree`` text, and the policy violations found on it."""
-    document = result.to_json([])
-    violations = policy_violations({k: v for k, v in document.items() if k != "policyViolations"})
-    text = result.render_json(violations) if fmt == "json" else result.render_tree(violations)
+    with gc_paused():
+        document = result.to_json([])
+        violations = policy_violations({k: v for k, v in document.items() if k != "policyViolations"})
+        text = result.render_json(violations) if fmt == "json" else result.render_tree(violations)
     return text, violations
 
 
@@ -63,6 +65,12 @@ def _project_name(root: Path) -> str:
 
 def preview(stack_arg: str, root: Path | None = None) -> Preview:
     """Preview STACK (a stack name or stack file) offline."""
+    # Loading, running and ordering build the whole graph at once (medcloud.gcpause).
+    with gc_paused():
+        return _preview(stack_arg, root)
+
+
+def _preview(stack_arg: str, root: Path | None) -> Preview:
     base = root or project_root()
     ref = resolve(stack_arg, base)
     if ref.stack_file is None or ref.name is None:

@@ -28,6 +28,7 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.proto import resource_pb2
 
 from medcloud.errors import InputError, SourceError
+from medcloud.gcpause import gc_paused
 
 #: The SDK's (and the engine's JSON) marker for a value not known until apply.
 UNKNOWN = rpc.UNKNOWN
@@ -155,18 +156,65 @@ def stack_config(stack_file: Path, data: Mapping[str, Any]) -> tuple[dict[str, s
     return values, secret_keys
 
 
-def run_program(
-    program: Path,
+#: Upper bound on settle rounds; each round waits for real work, so a program needs a handful.
+SETTLE_ROUNDS = 1000
+
+
+async def settle() -> None:
+    """Wait until the RPCs and outputs the program has started so far are all done.
+
+    The SDK's own wait (``wait_for_rpcs``, after the program returns) waits for
+    outputs with ``asyncio.wait(FIRST_COMPLETED)`` in a loop: every round hooks
+    and unhooks a callback on *every* pending output and ends as soon as one
+    resolves, so with tens of thousands of outputs it is quadratic (profiled:
+    1.26 M callback hooks, over half of a 4k-resource preview).  Gathering the
+    pending set waits for all of it with one callback each; outputs created
+    meanwhile are picked up by the next round.  Nothing is skipped or answered
+    on the SDK's behalf: failures stay on their tasks, and the SDK's own wait
+    still runs afterwards, re-raising them and finishing the stack.
+    """
+    manager = settings._get_rpc_manager()
+    for _ in range(SETTLE_ROUNDS):
+        with settings.SETTINGS.lock:
+            pending: list[Any] = [task for task in settings.SETTINGS.outputs if not task.done()]
+        # The RPC manager keeps its calls as futures (``ensure_future``), never bare coroutines.
+        pending += [rpc for rpc in manager.rpcs if isinstance(rpc, asyncio.Future) and not rpc.done()]
+        if not pending:
+            return
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _close_worker_loop() -> None:
+    """Close the event loop the SDK's stock monitor leaves in its worker thread.
+
+    ``MockMonitor.RegisterResource`` serialises through ``_sync_await``, which
+    creates a loop for the executor thread and never closes it.
+    """
+    policy = asyncio.get_event_loop_policy()
+    try:
+        loop = policy.get_event_loop()
+    except RuntimeError:  # this thread never had one (our RecordingMonitor needs none)
+        return
+    if not loop.is_running():
+        loop.close()
+    policy.set_event_loop(None)
+
+
+def run_with_monitor(
+    monitor: mocks.MockMonitor,
+    body: Callable[[], Any],
     *,
     project: str,
     stack_name: str,
-    config: Mapping[str, str],
-    secret_keys: list[str],
-    body: Callable[[], Any] | None = None,
-) -> RunResult:
-    """Execute ``program`` (or ``body``, for benchmarks) under mocks as a preview."""
-    result = RunResult(project, stack_name)
-    monitor = RecordingMonitor(result)
+    config: Mapping[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+) -> None:
+    """Run ``body`` inside a stack as a preview against ``monitor`` (the SDK's mock monitor or ours).
+
+    The one place the event loop, its executor and the runtime settings are set
+    up, so the benchmark's floor runs bare resources under exactly the
+    conditions the program runs under.
+    """
     # The SDK's mock classes are untyped; go through Any rather than silence each call.
     sdk_mocks: Any = mocks
     features: Any = monitor.GetDeploymentInfo
@@ -177,11 +225,9 @@ def run_program(
         organization="organization", callbacks=None,
     )
 
-    def main() -> None:
-        if body is not None:
-            body()
-        else:
-            runpy.run_path(str(program), run_name="__main__")
+    async def main() -> None:
+        body()
+        await settle()
 
     loop = asyncio.new_event_loop()
     # The SDK hands each monitor call to the loop's default executor.  The mock monitor is
@@ -190,17 +236,35 @@ def run_program(
     executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="mock-monitor")
     loop.set_default_executor(executor)
     previous = settings.ROOT.get()
-    with _scrubbed_environment():
+    with _scrubbed_environment(), gc_paused():
         try:
             asyncio.set_event_loop(loop)
             settings.ROOT.set(None)
             settings.configure(mock_settings)
-            set_all_config(dict(config), list(secret_keys))
+            set_all_config(dict(config or {}), list(secret_keys or []))
             loop.run_until_complete(stack.run_in_stack(main))
         finally:
             settings.ROOT.set(previous)
             loop.run_until_complete(loop.shutdown_asyncgens())
+            # Before loop.close(), which shuts the executor down.
+            executor.submit(_close_worker_loop).result()
             asyncio.set_event_loop(None)
             loop.close()
             executor.shutdown(wait=True)
+
+
+def run_program(
+    program: Path,
+    *,
+    project: str,
+    stack_name: str,
+    config: Mapping[str, str],
+    secret_keys: list[str],
+) -> RunResult:
+    """Execute ``program`` under mocks as a preview and return what it registered."""
+    result = RunResult(project, stack_name)
+    run_with_monitor(
+        RecordingMonitor(result), lambda: runpy.run_path(str(program), run_name="__main__"),
+        project=project, stack_name=stack_name, config=config, secret_keys=secret_keys,
+    )
     return result

@@ -56,6 +56,7 @@ def test_every_fault_is_declared_once() -> None:
     faults = [s.fault for s in scenario.servers if s.fault] + [s.fault for s in scenario.switches if s.fault]
     assert sorted(faults) == sorted(["dead-bmc", "wrong-password", "below-spec", "slow-agent", "mis-cabled"])
     assert len(scenario.faults) == 5
+    assert set(scenario.fault_peers) == set(scenario.faults)
     miscabled = [c for s in scenario.switches for c in s.cabling if c.actual_port]
     assert len(miscabled) == 1
 

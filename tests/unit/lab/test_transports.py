@@ -89,14 +89,28 @@ def test_ipmi_silent_bmc_is_a_timeout_within_the_budget() -> None:
     target = IPMITarget("127.0.0.1", _closed_udp_port(), "admin", Secret("pw"))
 
     async def collect() -> None:
-        transport = ipmi.PyghmiIPMI(workers=2)
-        try:
+        async with ipmi.PyghmiIPMI(workers=2) as transport:
             await transport.collect(target, Timeouts(connect=0.5, operation=0.5))
-        finally:
-            transport.close()
 
     with pytest.raises(DeviceTimeout, match="within 1 s"):
         asyncio.run(collect())
+
+
+def test_ipmi_threads_are_bounded_even_when_a_bmc_hangs() -> None:
+    """A BMC stuck in pyghmi's retries keeps its slot; the next one times out instead of piling up."""
+    silent = IPMITarget("127.0.0.1", _closed_udp_port(), "admin", Secret("pw"))
+
+    async def two() -> tuple[BaseException | None, BaseException | None]:
+        transport = ipmi.PyghmiIPMI(workers=1)
+        first = asyncio.create_task(transport.collect(silent, Timeouts(connect=0.2, operation=0.2)))
+        await asyncio.sleep(0.05)
+        second = asyncio.create_task(transport.collect(silent, Timeouts(connect=0.2, operation=0.2)))
+        results = await asyncio.gather(first, second, return_exceptions=True)
+        return results[0], results[1]  # type: ignore[return-value]
+
+    first, second = asyncio.run(two())
+    assert isinstance(first, DeviceTimeout) and "no complete answer" in str(first)
+    assert isinstance(second, DeviceTimeout) and "no free IPMI worker" in str(second)
 
 
 def test_snmp_values_map_to_plain_python() -> None:

@@ -1,0 +1,103 @@
+"""The preview engine's run conditions: the settle step and the collector pause keep every
+registration and every failure, whatever order outputs resolve in."""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.runtime import mocks
+
+from medcloud.gcpause import gc_paused
+from medcloud.preview.engine import RecordingMonitor, RunResult, run_with_monitor
+
+
+class _Echo(mocks.Mocks):
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[Any, Any]]:
+        return "", args.inputs
+
+    def call(self, args: mocks.MockCallArgs) -> tuple[dict[Any, Any], None]:
+        return {}, None
+
+
+def _run(body: Any) -> RunResult:
+    result = RunResult("medcloud", "settle")
+    run_with_monitor(RecordingMonitor(result), body, project="medcloud", stack_name="settle")
+    return result
+
+
+def test_resources_created_inside_applies_are_all_registered() -> None:
+    """Outputs that only exist once earlier ones resolve (chains of applies) are waited for too."""
+    depth = 5
+
+    def body() -> None:
+        def chain(level: int, parent_name: pulumi.Output[str]) -> None:
+            res = pulumi.CustomResource("medcloud:test:Link", f"link-{level}", {"after": parent_name})
+            if level < depth:
+                res.urn.apply(lambda _urn: chain(level + 1, res.urn))
+
+        root = pulumi.CustomResource("medcloud:test:Link", "root", {"n": 0})
+        root.urn.apply(lambda _urn: chain(1, root.urn))
+
+    result = _run(body)
+    names = sorted(r.name for r in result.registrations.values() if r.type == "medcloud:test:Link")
+    assert names == ["link-1", "link-2", "link-3", "link-4", "link-5", "root"]
+    # Each link's input is its predecessor's URN: the values flowed, nothing was answered for the SDK.
+    link3 = next(r for r in result.registrations.values() if r.name == "link-3")
+    assert link3.inputs["after"].endswith("::link-2")
+
+
+def test_a_failing_apply_still_fails_the_run() -> None:
+    """settle() gathers with return_exceptions, so the SDK's own wait must still re-raise the failure."""
+
+    def explode(_: Any) -> None:
+        raise RuntimeError("boom in apply")
+
+    def body() -> None:
+        res = pulumi.CustomResource("medcloud:test:Bare", "bare", {"n": 1})
+        res.urn.apply(explode)
+
+    with pytest.raises(RuntimeError, match="boom in apply"):
+        _run(body)
+
+
+def test_the_floor_runs_under_the_same_conditions_with_the_stock_monitor() -> None:
+    """The benchmark's floor: the SDK's own MockMonitor through the same entry point."""
+    seen: list[str] = []
+
+    class Counting(_Echo):
+        def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str, dict[Any, Any]]:
+            seen.append(args.name)
+            return super().new_resource(args)
+
+    def body() -> None:
+        for i in range(20):
+            pulumi.CustomResource("medcloud:bench:Bare", f"bare-{i}", {"index": i})
+
+    run_with_monitor(mocks.MockMonitor(Counting()), body, project="medcloud", stack_name="floor")
+    assert sorted(seen) == sorted(f"bare-{i}" for i in range(20))
+
+
+def test_gc_pause_is_restored_and_nests() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # only the outermost pause re-enables
+    assert gc.isenabled()
+    with pytest.raises(ValueError, match="restored"), gc_paused():
+        raise ValueError("restored on errors too")
+    assert gc.isenabled()
+
+
+def test_gc_pause_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
