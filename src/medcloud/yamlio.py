@@ -9,6 +9,7 @@ item, keyed by the same ``loc`` tuples pydantic reports.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -80,14 +81,28 @@ def _construct(node: yaml.Node, loc: Loc, positions: dict[Loc, tuple[int, int]],
 _SCALARS = yaml.SafeLoader("")
 
 
-def load_document(path: Path) -> Document:
-    """Read and compose ``path``; raise :class:`SourceError` on unreadable or malformed YAML."""
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a user's file; a missing or unreadable file is a :class:`SourceError`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise SourceError(path, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(path, f"cannot read file: {exc}") from None
+
+
+def load_json(path: Path) -> Any:
+    """Parse a user's JSON file; errors name the file, line and column."""
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+
+
+def load_document(path: Path) -> Document:
+    """Read and compose ``path``; raise :class:`SourceError` on unreadable or malformed YAML."""
+    text = read_text(path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

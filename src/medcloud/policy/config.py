@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from medcloud.errors import SourceError
 from medcloud.policy.registry import REGISTRY, Enforcement, PolicySpec
+from medcloud.yamlio import load_json
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "array": (list,), "string": (str,), "boolean": (bool,), "number": (int, float), "integer": (int,),
@@ -73,15 +73,7 @@ class PackConfig:
 
     @classmethod
     def load(cls, path: Path) -> PackConfig:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SourceError(path, "file not found") from None
-        except json.JSONDecodeError as exc:
-            raise SourceError(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SourceError(path, f"cannot read file: {exc}") from None
-        return cls.from_mapping(data, str(path))
+        return cls.from_mapping(load_json(path), str(path))
 
 
 def _level(value: Any, source: str, where: str) -> Enforcement:

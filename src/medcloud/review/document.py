@@ -12,13 +12,13 @@ deleted one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from medcloud.errors import SourceError
+from medcloud.yamlio import load_json
 
 #: Ops whose newState is the resource the program wants (display.StepOp labels).
 LIVE_OPS = frozenset({
@@ -203,14 +203,4 @@ def _with_urn(state: ResourceState | None, urn: str) -> ResourceState | None:
 
 def load_document(path: Path) -> PreviewDocument:
     """Read a preview JSON file (``-`` is not accepted: reviews name their inputs)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError(path, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(path, f"cannot read file: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
-    return parse_document(data, str(path))
+    return parse_document(load_json(path), str(path))
