@@ -14,8 +14,8 @@ preview runs in (:func:`medcloud.preview.engine.run_with_monitor`: the same
 event loop, executor, settle step and collector pause, in a process of its
 own) — the least any Pulumi program of that size costs there.  For
 reference, *sdk floor* is the same bare program under the SDK's stock
-harness (``set_mocks`` + ``_sync_await(run_pulumi_func)``), which is what the
-engine's own improvements are measured against.
+harness (``set_mocks`` + ``_sync_await(run_pulumi_func)``): the floor this
+benchmark used before the engine's run conditions were shared with it.
 
 A second reference, *flat*, registers the preview's own cloud resources (same
 types, names and recorded inputs) as plain ``CustomResource``s under the
@@ -30,14 +30,17 @@ subprocess, so peak RSS (``ru_maxrss``) is that run's own; time excludes
 interpreter start and imports.
 
 Targets: preview ÷ floor ≤ 1.5 at the largest size; largest ÷ smallest
-preview time ≤ 12 (for 10x the resources); policy hook ≤ 0.5 × preview time
-at the largest size, and near-linear: its time grows at most 1.2x as fast as
-its input, the preview document (bytes).  The document, not the resource
-count, is the hook's input: the synthetic region is 605 fixed resources plus
-3.25 per system, and the region-model policies' work (and the findings they
-report) goes with the systems, so between ~1k and ~10k resources the
-document grows about twice as fast as the resource count.  Every target prints PASS or MISS; the exit status is 1 on a
-miss only with ``--strict``, so a loaded machine reports, never breaks a run.
+preview time ≤ 12 for 10x the resources (1.2x linear, scaled for other
+size pairs); policy hook ≤ 0.5 × preview time at the largest size, and
+near-linear: between the two largest sizes its time grows at most 1.2x as
+fast as the resource count.  The two largest, because the synthetic region
+is 605 fixed resources plus 3.25 per system while the region-model
+policies' work and findings go with the systems: from ~1k to ~10k resources
+the systems grow x23 for x10 resources, from ~5k to ~10k both about double,
+so only there does a ratio above 1 mean a super-linear term.  The policy
+package is imported before the hook is timed.  Every target prints PASS or
+MISS; the exit status is 1 on a miss only with ``--strict``, so a loaded
+machine reports, never breaks a run.
 """
 
 from __future__ import annotations
@@ -55,10 +58,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 RATIO_TARGET = 1.5
+#: Largest ÷ smallest preview time for 10x the resources (scaled for other size pairs).
 GROWTH_TARGET = 12.0
 #: Policy hook time as a share of the preview's, at the largest size.
 POLICY_SHARE_TARGET = 0.5
-#: Policy time growth ÷ document size growth, smallest to largest size (1.0 = linear).
+#: Policy time growth ÷ resource growth between the two largest sizes (1.0 = linear).
 POLICY_LINEARITY_TARGET = 1.2
 #: Resources a synthetic region registers besides its systems, and per system (calibrated below).
 CALIBRATION_SYSTEMS = (20, 60)
@@ -156,6 +160,7 @@ PREVIEW_CHILD = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
     from medcloud.preview import policy_violations, preview
+    import medcloud.policy.evaluate  # noqa: F401  (imports are not the hook's time)
     start = time.perf_counter()
     result = preview("bench", Path(sys.argv[1]))
     text = result.render_json([])
@@ -308,17 +313,20 @@ def main() -> int:
     if len(rows) > 1:
         scale = last[1]["resources"] / first[1]["resources"]
         growth = last[1]["seconds"] / first[1]["seconds"]
-        ok = growth <= GROWTH_TARGET
+        # The target is stated for 10x the resources; other size pairs get the same 1.2x-of-linear slack.
+        growth_target = GROWTH_TARGET * scale / 10
+        ok = growth <= growth_target
         print(f"preview time growth {first[1]['resources']} -> {last[1]['resources']} resources "
-              f"(x{scale:.1f}): x{growth:.2f} (target <= {GROWTH_TARGET}) {verdict(ok)}")
+              f"(x{scale:.1f}): x{growth:.2f} (target <= {growth_target:.1f}) {verdict(ok)}")
         missed += [] if ok else ["preview growth"]
-        policy_growth = last[1]["policy_seconds"] / first[1]["policy_seconds"]
-        input_growth = last[1]["bytes"] / first[1]["bytes"]
-        linearity = policy_growth / input_growth
+        before = rows[-2]
+        pair_scale = last[1]["resources"] / before[1]["resources"]
+        policy_growth = last[1]["policy_seconds"] / before[1]["policy_seconds"]
+        linearity = policy_growth / pair_scale
         ok = linearity <= POLICY_LINEARITY_TARGET
-        print(f"policy hook growth: x{policy_growth:.2f} for x{input_growth:.1f} document bytes "
-              f"(x{scale:.1f} resources) = {linearity:.2f} of linear (target <= {POLICY_LINEARITY_TARGET}) "
-              f"{verdict(ok)}")
+        print(f"policy hook growth {before[1]['resources']} -> {last[1]['resources']} resources "
+              f"(x{pair_scale:.1f}): x{policy_growth:.2f} = {linearity:.2f} of linear "
+              f"(target <= {POLICY_LINEARITY_TARGET}) {verdict(ok)}")
         missed += [] if ok else ["policy growth"]
     print(f"targets missed: {', '.join(missed)}" if missed else "all targets met")
     return 1 if missed and args.strict else 0

@@ -1,0 +1,85 @@
+"""The pyghmi lost-wake-up fix: an answer already queued for a BMC ends the wait at once.
+
+pyghmi's I/O thread is not involved: the tests put a packet in a session
+queue the way its ``_io_graball`` does and call the replaced ``_io_wait``
+from a thread, bounded by ``join`` timeouts.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from medcloud.hardware.transports import ipmi
+from pyghmi.ipmi.private import session as ipmi_session
+
+ADDR = ("127.0.0.1", 1, 0, 0)  # a sockaddr no real session uses
+#: Longer than any test waits: a wait that ends did so because of the queue, not its timer.
+LONG = 1000.0
+
+
+class QueuedSession:
+    def __init__(self) -> None:
+        self.pktqueue: collections.deque[Any] = collections.deque()
+
+
+@pytest.fixture
+def session() -> Iterator[QueuedSession]:
+    assert ipmi.install_wakeup_fix()
+    fake = QueuedSession()
+    ipmi_session.Session.bmc_handlers[ADDR] = {40000: fake}
+    try:
+        yield fake
+    finally:
+        ipmi_session.Session.bmc_handlers.pop(ADDR, None)
+        for item in [item for item in ipmi_session.ioqueue if item[2] == ADDR]:
+            item[1].set()
+            ipmi_session.ioqueue.remove(item)
+
+
+def _wait_in_thread(evq: list[threading.Event] | None = None) -> threading.Thread:
+    thread = threading.Thread(target=ipmi_session._io_wait, args=(LONG, ADDR, evq), daemon=True)
+    thread.start()
+    return thread
+
+
+def _release() -> None:
+    for item in list(ipmi_session.ioqueue):
+        if item[2] == ADDR:
+            item[1].set()
+
+
+def test_install_is_idempotent_and_replaces_io_wait() -> None:
+    assert ipmi.install_wakeup_fix() and ipmi.install_wakeup_fix()
+    assert ipmi_session._io_wait.__module__ == ipmi.__name__
+
+
+def test_an_answer_already_queued_ends_the_wait(session: QueuedSession) -> None:
+    session.pktqueue.append((b"\x06\x00\xff\x07", ADDR))
+    thread = _wait_in_thread()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_no_answer_still_waits_for_the_io_thread(session: QueuedSession) -> None:
+    thread = _wait_in_thread()
+    thread.join(timeout=0.2)
+    assert thread.is_alive()
+    _release()  # what pyghmi's I/O thread does when the answer comes
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_command_waits_keep_pyghmi_behaviour(session: QueuedSession) -> None:
+    """``_cmdwait`` (with ``evq``) does not drain the queue, so it must not take the shortcut."""
+    session.pktqueue.append((b"\x06\x00\xff\x07", ADDR))
+    events: list[threading.Event] = []
+    thread = _wait_in_thread(events)
+    thread.join(timeout=0.2)
+    assert thread.is_alive() and len(events) == 1
+    events[0].set()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
