@@ -79,6 +79,9 @@ def _construct(node: yaml.Node, loc: Loc, positions: dict[Loc, tuple[int, int]],
 
 
 _SCALARS = yaml.SafeLoader("")
+#: libyaml's composer when PyYAML was built with it: several times faster on large
+#: regions and inventories, with the same nodes, tags and marks.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_text(path: Path) -> str:
@@ -104,7 +107,7 @@ def load_document(path: Path) -> Document:
     """Read and compose ``path``; raise :class:`SourceError` on unreadable or malformed YAML."""
     text = read_text(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = f"invalid YAML: {exc.problem or exc.context}"
