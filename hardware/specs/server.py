@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from medcloud.hardware.specs.nvme import NvmeSpec
 from pydantic import Field, field_validator, model_validator
 
 from medcloud.model import standards
-from medcloud.model.base import Model
+from medcloud.model.base import Model, Regex
 
 CpuFamily = Literal["kunpeng", "phytium", "hygon", "zhaoxin", "loongson"]
 
@@ -17,18 +16,9 @@ CpuFamily = Literal["kunpeng", "phytium", "hygon", "zhaoxin", "loongson"]
 class CpuSpec(Model):
     family: CpuFamily
     #: Regular expression the CPU model name must match (case-insensitive), e.g. ``Kunpeng.?920``.
-    model_pattern: str
+    model_pattern: Regex
     min_physical_cores: int = standards.NODE_MIN_PHYSICAL_CORES
     sockets: int | None = Field(default=None, ge=1, le=8)
-
-    @field_validator("model_pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from None
-        return value
 
     @field_validator("min_physical_cores")
     @classmethod

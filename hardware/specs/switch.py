@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from medcloud.model import standards
-from medcloud.model.base import Model
+from medcloud.model.base import Model, Regex
 
 
 class PortGroup(Model):
@@ -25,9 +24,9 @@ class SwitchProfile(Model):
     #: IANA enterprise numbers allowed in sysObjectID (R-HW-06 domestic vendors).
     enterprises: tuple[int, ...] = Field(min_length=1)
     #: Regular expression sysDescr must match (model family), case-insensitive.
-    model_pattern: str = ".*"
+    model_pattern: Regex = ".*"
     #: Regular expression with one group capturing the OS version from sysDescr.
-    version_pattern: str
+    version_pattern: Regex
     min_os_version: str
     ports: tuple[PortGroup, ...] = ()
     lldp: bool = True
@@ -42,15 +41,6 @@ class SwitchProfile(Model):
         foreign = [v for v in value if v not in standards.DOMESTIC_SWITCH_ENTERPRISES]
         if foreign:
             raise ValueError(f"R-HW-06: not a domestic switch vendor: {foreign}")
-        return value
-
-    @field_validator("model_pattern", "version_pattern")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from None
         return value
 
     @field_validator("lldp")
