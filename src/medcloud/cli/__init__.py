@@ -23,16 +23,19 @@ EXIT_INTERRUPTED = 130
 
 #: Sub-command modules, in the order --help lists them.
 COMMANDS = [
+    # infrastructure teams and reviewers
     "validate",
+    "preview",
+    "review",
+    # hardware acceptance and provisioning
+    "lab",
+    "verify",
+    "provision",
+    "switch",
+    # secrets and evidence
     "secret",
     "audit",
     "report",
-    "review",
-    "provision",
-    "switch",
-    "verify",
-    "lab",
-    "preview",
 ]
 
 Handler = Callable[[argparse.Namespace], int]
