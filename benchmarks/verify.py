@@ -141,7 +141,7 @@ def main() -> int:
                         help="exit 1 if a target is missed or a device failed (default: always 0)")
     parser.add_argument("--settle", type=float, default=20.0, metavar="S",
                         help="seconds the freshly started peers get before timing (real BMCs have been up "
-                             "for days; pyghmi sees retransmits against ipmi_sim's first ~20 s)")
+                             "for days; the start-up CPU of 200 ipmi_sim and snmpsim stays out of the figures)")
     args = parser.parse_args()
     for tool in ("ipmi_sim", "ipmitool", "snmpbulkwalk"):
         if shutil.which(tool) is None:

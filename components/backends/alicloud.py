@@ -21,6 +21,8 @@ from medcloud.components.args import (
 )
 from medcloud.components.backends import GatewayHandles, StorageHandles, VpcHandles, slug
 
+from medcloud.model.standards import retention_days
+
 with warnings.catch_warnings():
     # The package warns on import about resources it deprecates (StarRocksInstance…),
     # in every program that imports it; we use none of them.
@@ -198,7 +200,7 @@ class AliCloudBackend:
             # R-DC-02: compliance retention, locked so nobody can shorten it.
             alicloud.oss.BucketWorm(
                 f"{name}-archive-worm", bucket=archive.bucket,
-                retention_period_in_days=args.archive_retention_years * 365, status="Locked",
+                retention_period_in_days=retention_days(args.archive_retention_years), status="Locked",
                 opts=self._opts(parent),
             )
         target = args.replicate_to

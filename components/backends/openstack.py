@@ -22,6 +22,8 @@ from medcloud.components.args import (
 )
 from medcloud.components.backends import GatewayHandles, StorageHandles, VpcHandles, slug
 
+from medcloud.model.standards import retention_days
+
 with warnings.catch_warnings():
     # The package warns on import about resources it renamed (BgpvpnNetworkAssociateV2…),
     # in every program that imports it; we use none of them.
@@ -200,7 +202,7 @@ class OpenStackBackend:
                 f"{name}-archive", name=args.archive_bucket, storage_policy=redundancy, versioning=True,
                 metadata=dict(meta, **{
                     "medcloud-worm": "true",
-                    "medcloud-retention-days": str(args.archive_retention_years * 365),
+                    "medcloud-retention-days": str(retention_days(args.archive_retention_years)),
                 }),
                 region=self.region, opts=self._opts(parent),
             )

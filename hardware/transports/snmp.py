@@ -75,13 +75,9 @@ def engine() -> Any:
     found = _ENGINES.get(loop)
     if found is None:
         with _pysnmp_internals():
+            # No MIB view: walks send and read numeric OIDs through the native command
+            # generator (:func:`_bulk`), which never resolves names.
             found = hl.SnmpEngine()
-            # pysnmp builds its MIB view (and the pysmi compiler) lazily inside the first
-            # request; build it now, synchronously, where the warnings filter is in force.
-            from pysnmp.hlapi.varbinds import CommandGeneratorVarBinds
-
-            CommandGeneratorVarBinds().make_varbinds(
-                found.cache, (hl.ObjectType(hl.ObjectIdentity("1.3.6.1.2.1.1")),))
         _ENGINES[loop] = found
     return found
 

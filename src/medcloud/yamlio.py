@@ -213,8 +213,13 @@ def load_model(model: type[M], path: Path, *, context: dict[str, Any] | None = N
     return validate(model, load_document(path), context=context)
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` so readers see the old file or the new one, never half."""
+def write_atomic(path: Path, content: str | bytes, *, exclusive: bool = False) -> None:
+    """Write ``content`` to ``path`` so readers see the old file or the new one, never half.
+
+    The file is created mode 0600 (``mkstemp``).  ``exclusive`` refuses to replace an
+    existing file (``FileExistsError``) without a check-then-write race: the finished
+    temporary file is hard-linked into place, which fails if the name is taken.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -223,7 +228,11 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)
+            Path(tmp).unlink()
+        else:
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

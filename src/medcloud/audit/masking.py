@@ -19,6 +19,7 @@ from typing import Any
 from medcloud.crypto import sm3
 from medcloud.secrets import SEALED_PATTERN, Secret
 from medcloud.secrets.scan import SENSITIVE_NAME
+from medcloud.yamlio import write_atomic
 
 _PAIR = re.compile(
     r"(?i)\b(?P<name>pass(?:word|wd|phrase)?|pwd|secret|token|community|api[_-]?key|"
@@ -44,10 +45,8 @@ class Tokeniser:
             pass
         salt = os.urandom(32)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(salt)
+            # Atomic and exclusive: a concurrent reader never sees an empty, half-written salt.
+            write_atomic(path, salt, exclusive=True)
         except FileExistsError:
             # Another process created it between our read and our create: use theirs.
             return cls(path.read_bytes())

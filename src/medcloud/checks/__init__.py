@@ -8,7 +8,7 @@ Each check is registered under the requirement ID it enforces (see
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from medcloud.checks import continuity, topology  # noqa: F401  (registers the checks)
@@ -21,6 +21,12 @@ class ComplianceReport:
     region: Region
     checks: tuple[Check, ...]
     findings: tuple[Finding, ...]
+    #: ``region.model_dump(mode="json")``, dumped once: waivers and finding paths name list items from it.
+    data: Any = field(default=None, compare=False, repr=False)
+
+    def path(self, finding: Finding) -> str:
+        """The finding's model path, e.g. ``centres[2](dr-xian).location``."""
+        return finding.path(self.data)
 
     @property
     def violations(self) -> list[Finding]:
@@ -33,16 +39,24 @@ class ComplianceReport:
     def for_requirement(self, requirement: str) -> list[Finding]:
         return [f for f in self.findings if f.requirement == requirement]
 
+    def status(self, requirement: str) -> str:
+        """``violated``, ``skipped`` (could not be checked), ``waived`` or ``compliant``."""
+        found = self.for_requirement(requirement)
+        if any(f.severity == Severity.ERROR and not f.waived for f in found):
+            return "violated"
+        if any(f.severity == Severity.SKIPPED for f in found):
+            return "skipped"
+        return "waived" if any(f.waived for f in found) else "compliant"
+
     def to_json(self) -> dict[str, Any]:
         requirements = []
         for chk in self.checks:
             found = self.for_requirement(chk.requirement)
-            errors = [f for f in found if f.severity == Severity.ERROR and not f.waived]
             requirements.append({
                 "requirement": chk.requirement,
                 "title": chk.title,
-                "status": "violated" if errors else ("waived" if any(f.waived for f in found) else "compliant"),
-                "findings": [f.to_json(self.region) for f in found],
+                "status": self.status(chk.requirement),
+                "findings": [f.to_json(self.data) for f in found],
             })
         return {
             "region": self.region.name,
@@ -52,6 +66,7 @@ class ComplianceReport:
                 "violations": len(self.violations),
                 "warnings": sum(1 for f in self.findings if f.severity == Severity.WARNING),
                 "waived": sum(1 for f in self.findings if f.waived),
+                "skipped": sum(1 for f in self.findings if f.severity == Severity.SKIPPED),
             },
             "requirements": requirements,
         }
@@ -62,7 +77,8 @@ def run_checks(region: Region, *, today: dt.date | None = None) -> ComplianceRep
     findings: list[Finding] = []
     for chk in REGISTRY:
         findings.extend(chk.fn(region))
-    return ComplianceReport(region, tuple(REGISTRY), tuple(apply_waivers(region, findings, today)))
+    data = region.model_dump(mode="json")
+    return ComplianceReport(region, tuple(REGISTRY), tuple(apply_waivers(region, findings, today, data)), data)
 
 
 __all__ = ["REGISTRY", "Check", "ComplianceReport", "Finding", "Severity", "run_checks"]

@@ -36,6 +36,20 @@ def object_redundancy_ok(replicas: int | None, ec_data: int | None, ec_parity: i
     return replicas in std.OBJECT_REPLICA_CHOICES
 
 
+def object_storage_gaps(
+    replicas: int | None, ec_data: int | None, ec_parity: int | None, rack_spread: int,
+) -> list[str]:
+    """R-ST-02: what an object-storage profile lacks; shared by the model check and the component policy."""
+    if not object_redundancy_ok(replicas, ec_data, ec_parity):
+        shown = f"EC {ec_data}+{ec_parity}" if ec_data or ec_parity else f"{replicas} replicas"
+        choices = "EC " + ", ".join(f"{d}+{p}" for d, p in std.OBJECT_EC_CHOICES)
+        allowed = " or ".join(str(r) for r in std.OBJECT_REPLICA_CHOICES)
+        return [f"object storage uses {shown} (allowed: {allowed} replicas, {choices})"]
+    if ec_data is None and replicas == 3 and rack_spread < std.OBJECT_3_REPLICA_MIN_RACKS:
+        return [f"3-replica object storage spans {rack_spread} racks (needs {std.OBJECT_3_REPLICA_MIN_RACKS})"]
+    return []
+
+
 # --- checks --------------------------------------------------------------------
 
 
@@ -158,10 +172,6 @@ def block_storage(region: Region) -> Iterator[Finding]:
 @check("R-ST-02", "object storage: 3/4 replicas or EC 2+2, 4+2, 8+3; 3 replicas over 3 racks")
 def object_storage(region: Region) -> Iterator[Finding]:
     obj = region.storage.object
-    if not object_redundancy_ok(obj.replicas, obj.ec_data, obj.ec_parity):
-        shown = f"EC {obj.ec_data}+{obj.ec_parity}" if obj.ec_data or obj.ec_parity else f"{obj.replicas} replicas"
-        yield error("R-ST-02", f"object storage uses {shown} (allowed: 3 or 4 replicas, EC 2+2, 4+2, 8+3)",
-                    "storage", "object")
-    elif obj.ec_data is None and obj.replicas == 3 and obj.rack_spread < 3:
-        yield error("R-ST-02", f"3-replica object storage spans {obj.rack_spread} racks (needs 3)",
-                    "storage", "object", "rack_spread")
+    for gap in object_storage_gaps(obj.replicas, obj.ec_data, obj.ec_parity, obj.rack_spread):
+        where = ("rack_spread",) if object_redundancy_ok(obj.replicas, obj.ec_data, obj.ec_parity) else ()
+        yield error("R-ST-02", gap, "storage", "object", *where)

@@ -21,6 +21,8 @@ Loc = tuple[str | int, ...]
 class Severity(StrEnum):
     ERROR = "error"  # a violation: the region is not compliant
     WARNING = "warning"  # compliant, but act soon (e.g. scale out a link)
+    #: The check could not run (e.g. no remote DR centre to measure); says why instead of passing silently.
+    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -32,19 +34,22 @@ class Finding:
     #: Set when a region waiver covers the finding: its reason and expiry.
     waived: str | None = None
 
-    def path(self, region: Region | None = None) -> str:
-        """``centres[2](dr-xian).location`` — the model path, indices named when possible."""
+    def path(self, data: Any = None) -> str:
+        """``centres[2](dr-xian).location`` — the model path, list items named from ``data``.
+
+        ``data`` is the region's ``model_dump(mode="json")``; callers dump it once per
+        report (see ``ComplianceReport.data``), not once per finding.
+        """
         from medcloud.yamlio import describe_loc
 
-        data: Any = region.model_dump(mode="json") if region is not None else None
         return describe_loc(self.loc, data) if data is not None else _plain(self.loc)
 
-    def to_json(self, region: Region | None = None) -> dict[str, Any]:
+    def to_json(self, data: Any = None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "requirement": self.requirement,
             "severity": self.severity.value,
             "message": self.message,
-            "path": self.path(region),
+            "path": self.path(data),
         }
         if self.waived:
             out["waived"] = self.waived
@@ -86,10 +91,20 @@ def warning(requirement: str, message: str, *loc: str | int) -> Finding:
     return Finding(requirement, Severity.WARNING, message, tuple(loc))
 
 
-def apply_waivers(region: Region, findings: Iterable[Finding], today: dt.date | None = None) -> list[Finding]:
-    """Mark findings covered by an unexpired waiver; expired waivers cover nothing."""
+def skipped(requirement: str, reason: str, *loc: str | int) -> Finding:
+    return Finding(requirement, Severity.SKIPPED, reason, tuple(loc))
+
+
+def apply_waivers(
+    region: Region, findings: Iterable[Finding], today: dt.date | None = None, data: Any = None,
+) -> list[Finding]:
+    """Mark findings covered by an unexpired waiver; expired waivers cover nothing.
+
+    ``data``: the region's JSON dump when the caller already has it.
+    """
     today = today or dt.date.today()
-    data = region.model_dump(mode="json")
+    if data is None:
+        data = region.model_dump(mode="json")
     from medcloud.yamlio import describe_loc
 
     out: list[Finding] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from medcloud.checks.findings import Finding, check, error, warning
+from medcloud.checks.findings import Finding, check, error, skipped, warning
 from medcloud.model import Centre, CentreRole, Link, LinkKind, Location, Region, great_circle_km
 from medcloud.model import standards as std
 
@@ -50,6 +50,12 @@ def _one(region: Region, role: CentreRole) -> Centre | None:
     return centres[0] if len(centres) == 1 else None
 
 
+def _not_checkable(requirement: str, *roles: CentreRole) -> Finding:
+    """R-TOP-01 reports the role problem itself; here the dependent check says it could not run."""
+    wanted = " and ".join(f"one {r.value} centre" for r in roles)
+    return skipped(requirement, f"needs exactly {wanted} (R-TOP-01)", "centres")
+
+
 def _centre_index(region: Region, centre: Centre) -> int:
     return region.centres.index(centre)
 
@@ -78,6 +84,7 @@ def centre_roles(region: Region) -> Iterator[Finding]:
 def same_city_pair(region: Region) -> Iterator[Finding]:
     prod, twin = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.SAME_CITY)
     if prod is None or twin is None:
+        yield _not_checkable("R-TOP-02", CentreRole.PRODUCTION, CentreRole.SAME_CITY)
         return
     km = great_circle_km(prod.location, twin.location)
     if not same_city_distance_ok(km):
@@ -105,6 +112,7 @@ def same_city_pair(region: Region) -> Iterator[Finding]:
 def remote_dr_site(region: Region) -> Iterator[Finding]:
     prod, dr = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.REMOTE_DR)
     if prod is None or dr is None:
+        yield _not_checkable("R-TOP-03", CentreRole.PRODUCTION, CentreRole.REMOTE_DR)
         return
     di = _centre_index(region, dr)
     km = great_circle_km(prod.location, dr.location)
@@ -151,6 +159,7 @@ def remote_dr_site(region: Region) -> Iterator[Finding]:
 def same_city_links(region: Region) -> Iterator[Finding]:
     prod, twin = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.SAME_CITY)
     if prod is None or twin is None:
+        yield _not_checkable("R-TOP-04", CentreRole.PRODUCTION, CentreRole.SAME_CITY)
         return
     wdm = [k for k in region.links_between(prod.name, twin.name) if k.kind == LinkKind.WDM]
     for link in wdm:
@@ -173,6 +182,7 @@ def same_city_links(region: Region) -> Iterator[Finding]:
 def remote_links(region: Region) -> Iterator[Finding]:
     prod, dr = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.REMOTE_DR)
     if prod is None or dr is None:
+        yield _not_checkable("R-TOP-05", CentreRole.PRODUCTION, CentreRole.REMOTE_DR)
         return
     links = region.links_between(prod.name, dr.name)
     carriers = {k.carrier for k in links}
@@ -205,6 +215,7 @@ def remote_links(region: Region) -> Iterator[Finding]:
 def dr_capacity(region: Region) -> Iterator[Finding]:
     prod, dr = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.REMOTE_DR)
     if prod is None or dr is None:
+        yield _not_checkable("R-TOP-06", CentreRole.PRODUCTION, CentreRole.REMOTE_DR)
         return
     di = _centre_index(region, dr)
     for field, ratio in (

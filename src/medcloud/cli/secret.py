@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -106,16 +105,15 @@ def handle_keygen(args: argparse.Namespace) -> int:
         print(f"{out}: SM2 signing key {public_key_id(public)}\npublic key: {public}")
         return 0
     from medcloud.secrets import key_id, new_key_hex
+    from medcloud.yamlio import write_atomic
 
     key_hex = new_key_hex()
     try:
-        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_atomic(out, key_hex + "\n", exclusive=True)
     except FileExistsError:
         raise InputError(f"{out}: file exists; refusing to overwrite a key") from None
     except OSError as exc:
         raise InputError(f"{out}: cannot create key file: {exc.strerror}") from None
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key_hex + "\n")
     kid = key_id(bytes.fromhex(key_hex))
     args.audit_detail = {"kind": "sm4-data", "key_id": kid}
     print(f"{out}: SM4 data key {kid}")

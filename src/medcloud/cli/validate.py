@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from medcloud.checks import ComplianceReport, Severity, run_checks
+from medcloud.checks import ComplianceReport, run_checks
 from medcloud.stacks import LoadedRegion, load
 
-STATUS_STYLE = {"compliant": "green", "violated": "bold red", "waived": "yellow"}
-SEVERITY_STYLE = {"error": "red", "warning": "yellow", "waived": "yellow"}
+STATUS_STYLE = {"compliant": "green", "violated": "bold red", "waived": "yellow", "skipped": "magenta"}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "waived": "yellow", "skipped": "magenta"}
 
 
 def register(sub: Any) -> None:
@@ -52,8 +52,7 @@ def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Consol
     table.add_column("source", overflow="fold", style="cyan")
     for chk in sorted(report.checks, key=lambda c: c.requirement):
         found = report.for_requirement(chk.requirement)
-        errors = [f for f in found if f.severity == Severity.ERROR and not f.waived]
-        status = "violated" if errors else ("waived" if any(f.waived for f in found) else "compliant")
+        status = report.status(chk.requirement)
         if not found:
             table.add_row(chk.requirement, Text(status, style=STATUS_STYLE[status]), Text(chk.title, style="dim"), "")
             continue
@@ -61,7 +60,7 @@ def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Consol
             label = finding.severity.value if not finding.waived else "waived"
             message = Text(f"{label}: ", style=SEVERITY_STYLE[label])
             message.append(finding.message, style="default")
-            message.append(f"\n{finding.path(region)}", style="dim")
+            message.append(f"\n{report.path(finding)}", style="dim")
             if finding.waived:
                 message.append(f"\nwaiver: {finding.waived}", style="yellow")
             table.add_row(

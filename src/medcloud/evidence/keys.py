@@ -111,6 +111,8 @@ def generate_signing_key(path: Path, data_key: bytes | None = None,
         f"public_key: {public}\n"
         f"private_key: {sealed}\n"
     )
-    write_atomic(path, text)
-    path.chmod(0o600)
+    try:
+        write_atomic(path, text, exclusive=True)
+    except FileExistsError:
+        raise SourceError(path, "file exists; refusing to overwrite a signing key") from None
     return public

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from medcloud.model.base import Model, Name
+from medcloud.model.standards import DOMESTIC_CPU_FAMILIES
 
 
 class Tier(StrEnum):
@@ -36,23 +37,12 @@ class CpuFamily(StrEnum):
 
     @property
     def arch(self) -> CpuArch:
-        return _FAMILY_ARCH[self]
+        # The domestic families' architectures are the standard's table (R-HW-01); the rest are x86-64.
+        return CpuArch(DOMESTIC_CPU_FAMILIES.get(self.value, CpuArch.X86_64))
 
     @property
     def domestic(self) -> bool:
-        return self not in (CpuFamily.INTEL, CpuFamily.AMD)
-
-
-_FAMILY_ARCH = {
-    CpuFamily.KUNPENG: CpuArch.AARCH64,
-    CpuFamily.PHYTIUM: CpuArch.AARCH64,
-    # Hygon C86 and Zhaoxin are x86-64 compatible domestic CPUs.
-    CpuFamily.HYGON: CpuArch.X86_64,
-    CpuFamily.ZHAOXIN: CpuArch.X86_64,
-    CpuFamily.LOONGSON: CpuArch.LOONGARCH64,
-    CpuFamily.INTEL: CpuArch.X86_64,
-    CpuFamily.AMD: CpuArch.X86_64,
-}
+        return self.value in DOMESTIC_CPU_FAMILIES
 
 
 class Node(Model):

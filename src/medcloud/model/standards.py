@@ -153,6 +153,8 @@ BLOCK_MIN_REPLICAS = 3
 #: R-ST-02 [003]
 OBJECT_REPLICA_CHOICES = (3, 4)
 OBJECT_EC_CHOICES = ((2, 2), (4, 2), (8, 3))
+#: R-ST-02 [003]: the 3-replica mode spreads over 3 racks (or 3 access-switch pairs).
+OBJECT_3_REPLICA_MIN_RACKS = 3
 
 # --- Domestic hardware -----------------------------------------------------
 #: R-HW-02 [014 6.1.1 c]
@@ -192,8 +194,19 @@ TLS_MIN_VERSION = (1, 3)
 SM_ALGORITHMS = frozenset({"sm2", "sm3", "sm4"})
 #: R-SEC-01 [014 7.2.1 c]: international algorithms allowed only where interop needs them.
 INTEROP_ALGORITHMS = frozenset({"aes256", "rsa2048"})
+
+
+def retention_days(years: int) -> int:
+    """``years`` as the day count object stores take, never lapsing early.
+
+    A lock of ``years * 365`` days ends up to a week short of the calendar years
+    (30 years hold 7 or 8 leap days), so every leap day the span can hold is added.
+    """
+    return years * 365 + -(-years // 4)
+
+
 #: R-DC-02 [014 C.3 e]: 30 years of WORM retention, in days as object stores count it.
-ARCHIVE_RETENTION_MIN_DAYS = ARCHIVE_RETENTION_MIN_YEARS * 365
+ARCHIVE_RETENTION_MIN_DAYS = retention_days(ARCHIVE_RETENTION_MIN_YEARS)
 
 # --- Hardware acceptance (medcloud.hardware) ----------------------------------
 #: R-HW-01 [013 5.2.1 a; 003; 014 7.5.1 c]: the CPU architectures a region may mix, as

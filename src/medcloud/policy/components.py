@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from medcloud.model import SnapshotPolicy
 from medcloud.model import standards as std
 from medcloud.policy.registry import Report, resource_policy
-from medcloud.policy.rules import any_to_any, object_redundancy_ok, plain, snapshot_gaps, tls_version
+from medcloud.policy.rules import any_to_any, object_storage_gaps, plain, snapshot_gaps, tls_version
 
 COMPONENT_PREFIX = "medcloud:"
 
@@ -98,11 +98,8 @@ def object_redundancy(args: Any, report: Report) -> None:
     if props is None:
         return
     replicas, data, parity = props.get("object_replicas"), props.get("object_ec_data"), props.get("object_ec_parity")
-    if not object_redundancy_ok(replicas, data, parity):
-        shown = f"EC {data}+{parity}" if data or parity else f"{replicas} replicas"
-        report(f"R-ST-02: object storage uses {shown} (allowed: 3 or 4 replicas, EC 2+2, 4+2, 8+3)")
-    elif data is None and replicas == 3 and int(props["object_rack_spread"]) < 3:
-        report(f"R-ST-02: 3-replica object storage spans {props['object_rack_spread']} racks (needs 3)")
+    for gap in object_storage_gaps(replicas, data, parity, int(props["object_rack_spread"])):
+        report(f"R-ST-02: {gap}")
 
 
 @resource_policy(

@@ -24,13 +24,11 @@ from pydantic import ValidationError
 
 from medcloud.checks import REGISTRY as CHECKS
 from medcloud.checks import ComplianceReport, Severity, run_checks
-from medcloud.checks.findings import Finding
 from medcloud.model import CipherSuite, Region
 from medcloud.model import standards as std
 from medcloud.model.systems import Algorithm
 from medcloud.policy.registry import Enforcement, Report, resource_policy
 from medcloud.policy.rules import plain, tls_version
-from medcloud.yamlio import describe_loc
 
 REGION_TYPE = re.compile(r"^medcloud:[A-Za-z0-9_./-]+:Region$")
 
@@ -51,12 +49,6 @@ class RegionReport:
 
     region: Region | str
     report: ComplianceReport | None
-    #: ``region.model_dump(mode="json")``, dumped once: finding paths name list items from it.
-    data: Any = None
-
-    def path(self, finding: Finding) -> str:
-        """``Finding.path(region)`` without dumping the whole model once per finding (R-TOP-… reports)."""
-        return describe_loc(finding.loc, self.data) if self.data is not None else finding.path()
 
 
 def _looks_like_region(value: Any) -> bool:
@@ -99,7 +91,7 @@ def region_report(model: Mapping[str, Any]) -> RegionReport:
             where = ".".join(str(p) for p in first["loc"])
             result = RegionReport(f"the region model input does not validate: {where}: {first['msg']}", None)
         else:
-            result = RegionReport(region, run_checks(region), region.model_dump(mode="json"))
+            result = RegionReport(region, run_checks(region))
         _remember(_CACHE, key, result)
     if by_identity:
         _remember(_BY_ID, id(model), (model, result))
@@ -141,7 +133,7 @@ def _check_policy(requirement: str, title: str) -> None:
             return
         for finding in built.report.for_requirement(requirement):
             if finding.severity == Severity.ERROR and not finding.waived:
-                report(f"{requirement}: {finding.message} [{built.path(finding)}]")
+                report(f"{requirement}: {finding.message} [{built.report.path(finding)}]")
 
     resource_policy(
         f"{requirement.lower()}-region-model", requirement,

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from medcloud.checks.continuity import object_redundancy_ok, snapshot_gaps
+from medcloud.checks.continuity import object_redundancy_ok, object_storage_gaps, snapshot_gaps
 from medcloud.model import standards as std
 
 __all__ = [
-    "AddressBlock", "algorithm_family", "any_to_any", "cidr_overlaps", "object_redundancy_ok", "plain",
-    "snapshot_gaps", "tls_version", "tls_versions_ok",
+    "AddressBlock", "algorithm_family", "any_to_any", "cidr_overlaps", "object_redundancy_ok", "object_storage_gaps",
+    "plain", "snapshot_gaps", "tls_version", "tls_versions_ok",
 ]
 
 

@@ -18,7 +18,7 @@ from pulumi.config import ConfigMissingError
 from medcloud.errors import InputError, SourceError
 from medcloud.gcpause import gc_paused
 from medcloud.preview.document import Preview
-from medcloud.preview.engine import SECRET, PreviewProgramError, run_program, stack_config
+from medcloud.preview.engine import PLACEHOLDER_SECRET, SECRET, PreviewProgramError, run_program, stack_config
 from medcloud.stacks import project_root, resolve
 from medcloud.yamlio import load_document
 
@@ -85,7 +85,7 @@ def _preview(stack_arg: str, root: Path | None) -> Preview:
 
     for key in required_secrets(region):
         if key not in config:
-            config[key] = "offline-preview-placeholder"
+            config[key] = PLACEHOLDER_SECRET
             secret_keys.append(key)
     try:
         run = run_program(

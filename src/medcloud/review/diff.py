@@ -14,12 +14,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from medcloud.secrets.scan import SENSITIVE_NAME
+
 SECRET = "[secret]"
 #: The envelope Pulumi's wire format puts around secrets (sdk/go/common/resource/sig).
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-_SECRET_KEY = re.compile(r"pass(word|wd|phrase)?$|secret|token|private_?key|psk|pre_?shared|credential|"
-                         r"access_?key|auth_?key", re.IGNORECASE)
+#: Provider inputs named ``credential…`` hold the secret itself; inventories use the word for a
+#: reference to a named credential, so the shared pattern (SENSITIVE_NAME) leaves it out.
+_CREDENTIAL_KEY = re.compile(r"credential", re.IGNORECASE)
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_SHOWN = 120
 
@@ -109,7 +112,7 @@ def diff_values(old: Any, new: Any, path: str = "", secret: bool = False) -> Ite
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         for key in sorted(set(old) | set(new), key=str):
             sub = join(path, str(key))
-            key_secret = bool(_SECRET_KEY.search(str(key)))
+            key_secret = bool(SENSITIVE_NAME.search(str(key)) or _CREDENTIAL_KEY.search(str(key)))
             if key not in new:
                 yield PropertyChange(sub, "delete", None if key_secret else old[key], secret=key_secret)
             elif key not in old:

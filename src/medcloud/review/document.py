@@ -44,12 +44,6 @@ def urn_name(urn: str) -> str:
     return parts[3] if len(parts) == 4 else urn
 
 
-def urn_type(urn: str) -> str:
-    """The resource's own type token (the last ``$``-separated qualified type)."""
-    parts = urn.split("::", 3)
-    return parts[2].rsplit("$", 1)[-1] if len(parts) == 4 else ""
-
-
 @dataclass(frozen=True)
 class ResourceState:
     """One resource as a step's newState or oldState describes it."""

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from medcloud.errors import SecretError
+from medcloud.errors import InputError, SecretError
 from medcloud.secrets.keys import key_id
 from medcloud.secrets.sealing import SEALED_PATTERN, seal, unseal
 from medcloud.yamlio import write_atomic
@@ -97,13 +97,28 @@ def plan(paths: Iterable[Path], old_key: bytes, new_key: bytes) -> list[FilePlan
 
 
 def apply(plans: Iterable[FilePlan]) -> list[Path]:
-    """Write the changed files atomically, keeping each file's permission bits."""
-    written = []
-    for item in plans:
-        if not item.changed:
-            continue
-        mode = item.path.stat().st_mode & 0o7777
-        write_atomic(item.path, item.rotated)
-        os.chmod(item.path, mode)
-        written.append(item.path)
-    return written
+    """Write the changed files atomically, keeping each file's permission bits.
+
+    All or nothing across files too: if one write fails, the files already written
+    get their original bytes back.  A half-rotated tree would hold values sealed
+    under two keys, and ``rotate`` refuses a tree with a foreign key in it.
+    """
+    done: list[tuple[FilePlan, int]] = []
+    current: Path | None = None
+    try:
+        for item in plans:
+            if not item.changed:
+                continue
+            current = item.path
+            mode = item.path.stat().st_mode & 0o7777
+            write_atomic(item.path, item.rotated)
+            os.chmod(item.path, mode)
+            done.append((item, mode))
+    except BaseException as exc:
+        for item, mode in reversed(done):
+            write_atomic(item.path, item.original)
+            os.chmod(item.path, mode)
+        if isinstance(exc, OSError):
+            raise InputError(f"{current}: cannot write: {exc.strerror or exc}; no file was rotated") from None
+        raise
+    return [item.path for item, _ in done]

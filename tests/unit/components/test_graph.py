@@ -345,6 +345,7 @@ def test_region_inputs_carry_the_validated_model(graph: Graph) -> None:
 
 
 def test_stack_outputs(graph: Graph) -> None:
+    """R-NET-01: the stack publishes the CIDR plan reviewers check for overlaps."""
     (stack,) = graph.of_type("pulumi:pulumi:Stack")
     outputs = graph.result.run.outputs[stack.urn]
     assert set(outputs) == {"vpcIds", "cidrPlan", "drLinkEndpoints"}

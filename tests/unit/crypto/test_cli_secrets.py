@@ -157,6 +157,32 @@ def test_rotate_with_a_foreign_secret_changes_nothing(
     assert record["outcome"] == "error"
 
 
+def test_r_sec_03_rotate_failing_midway_restores_the_files_already_written(
+    data_key: bytes, key_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """R-SEC-03: a write failure on the second file leaves every file on the old key, exit 2, one line."""
+    from medcloud.secrets import rotation
+
+    path, before = write_inventory(tmp_path, data_key)
+    first = tmp_path / "tree" / "a-first.yaml"
+    first.write_text(f"pw: {seal('x', data_key)}\n")
+    first_before = first.read_bytes()
+    real_write = rotation.write_atomic
+
+    def full_disk(target: Path, content: str | bytes, **kwargs: bool) -> None:
+        if target == path and content != before:
+            raise OSError(28, "No space left on device")
+        real_write(target, content, **kwargs)
+
+    monkeypatch.setattr(rotation, "write_atomic", full_disk)
+    code, out, err = run(["secret", "rotate", str(tmp_path / "tree"), "--to", str(key_file)], capsys)
+    assert code == 2 and out == ""
+    assert err.strip().endswith("lab.yaml: cannot write: No space left on device; no file was rotated")
+    assert first.read_bytes() == first_before and path.read_bytes() == before
+    assert_no_plaintext(err)
+
+
 def test_rotate_dry_run_writes_nothing(
     data_key: bytes, key_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

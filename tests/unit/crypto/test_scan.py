@@ -17,11 +17,27 @@ from .conftest import PLAINTEXT, assert_no_plaintext
     ("name", "secret"),
     [("password", True), ("bmcPassword", True), ("auth_key", True), ("priv_key", True), ("community", True),
      ("api_key", True), ("key", True), ("secret_access_key", True),
+     ("medcloud:ipsecPsk-gz-fs", True), ("pre_shared_key", True), ("medcloud:containerSyncKey", True),
      ("auth_protocol", False), ("priv_protocol", False), ("private_key_path", False), ("credential", False),
      ("username", False), ("keyboard", False), ("password_id", False)],
 )
 def test_secret_names(name: str, secret: bool) -> None:
     assert is_secret_name(name) is secret
+
+
+def test_stack_config_secrets_set_without_secret_are_found(tmp_path: Path) -> None:
+    """R-NET-04, R-SEC-06: an IPsec PSK or sync key set with plain `pulumi config set` is a finding."""
+    stack = tmp_path / "Pulumi.dev.yaml"
+    stack.write_text(
+        "config:\n"
+        "  medcloud:region: regions/dev.yaml\n"
+        f"  medcloud:ipsecPsk-gz-fs: {PLAINTEXT}\n"
+        "  medcloud:containerSyncKey:\n"
+        "    secure: AAABAKx3dGVzdA==\n"
+    )
+    findings = [str(f) for f in scan([tmp_path])]
+    assert len(findings) == 1 and ":3:" in findings[0] and "ipsecPsk-gz-fs" in findings[0]
+    assert_no_plaintext(*findings)
 
 
 def test_scan_reports_position_and_field_never_the_value(tmp_path: Path, data_key: bytes) -> None:

@@ -65,6 +65,7 @@ def test_inventory_loads_and_resolves_ports(tmp_path: Path, secret_key: str, pro
 
 
 def test_plain_password_is_rejected_and_never_echoed(tmp_path: Path, secret_key: str) -> None:
+    """R-SEC-03, R-SEC-06: credentials are stored sealed only, and a plain one is never echoed back."""
     text = inventory_yaml(secret_key)
     start = text.index('password: "sm4gcm')
     end = text.index('"', start + len('password: "'))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import ValidationError
-
 from medcloud.hardware.specs.server import CpuSpec
+from pydantic import ValidationError
 
 
 def test_regex_fields_are_checked_when_loaded() -> None:

@@ -302,3 +302,18 @@ def test_reference_build_002_is_expressible_and_compliant(root: Path) -> None:
     assert report.compliant
     # The 2x10G same-city fibre falls short of 013-2025's WDM figure: waived, not hidden.
     assert [f.requirement for f in report.findings if f.waived] == ["R-TOP-04"]
+
+
+def test_r_top_01_missing_dr_centre_marks_dependent_checks_skipped_not_compliant(dev_data: Data) -> None:
+    """R-TOP-01 violated: R-TOP-03/05/06 cannot measure anything and say so instead of passing."""
+
+    def second_production(data: Data) -> None:
+        centre(data, "remote_dr")["role"] = "production"
+
+    report = run_checks(region_after(dev_data, second_production))
+    assert report.status("R-TOP-01") == "violated"
+    for requirement in ("R-TOP-02", "R-TOP-03", "R-TOP-04", "R-TOP-05", "R-TOP-06"):
+        assert report.status(requirement) == "skipped", requirement
+        [finding] = report.for_requirement(requirement)
+        assert finding.severity == Severity.SKIPPED and "R-TOP-01" in finding.message
+    assert report.to_json()["summary"]["skipped"] == 5

@@ -78,6 +78,7 @@ def test_stack_policy(name: str, verdict: str, resources: list[dict[str, Any]], 
 
 
 def test_cidr_overlap_names_both_blocks() -> None:
+    """R-NET-01: overlapping subnets are reported with both blocks named."""
     reports = call_stack(spec("r-net-01-no-cidr-overlap"), STACKS["r-net-01-no-cidr-overlap"]["violating"][1])
     assert len(reports) == 1
     message, urn = reports[0]
@@ -116,6 +117,7 @@ def test_dr_centre_150_km_away_is_r_top_03(dev_model: dict[str, Any]) -> None:
 
 
 def test_interop_exception_comes_from_policy_config(dev_model: dict[str, Any]) -> None:
+    """R-SEC-01: international ciphers only on links the policy config lists as interop exceptions."""
     model = copy.deepcopy(dev_model)
     edit(model, "links.3.encryption.suite", "international")
     item = spec("r-sec-01-region-algorithms")

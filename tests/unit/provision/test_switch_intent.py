@@ -39,12 +39,14 @@ def test_r_net_02_missing_security_domain_vlan(dev_region: Region, dev_inventory
 
 
 def test_mlag_peers_must_name_each_other(dev_region: Region, dev_inventory: Inventory) -> None:
+    """R-NET-03: an M-LAG pair is declared on both sides."""
     inventory = _with_switch(dev_inventory, "gz-leaf-02", fabric={"mlag_peer": None})
     with pytest.raises(IntentError, match=r"gz-leaf-02 does not name gz-leaf-01 as its M-LAG peer"):
         build_intents(dev_region, inventory, "inv.yaml")
 
 
 def test_mlag_peers_share_the_vtep(dev_region: Region, dev_inventory: Inventory) -> None:
+    """R-NET-03: M-LAG peers present one VXLAN tunnel endpoint."""
     from ipaddress import IPv4Address
 
     inventory = _with_switch(dev_inventory, "gz-leaf-02", fabric={"vtep": IPv4Address("10.64.254.102")})

@@ -9,7 +9,7 @@ how the TLS floor is enforced — is looked up here, so the deploy itself has no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -64,29 +64,26 @@ class FamilyProfile:
 _RPM_NETWORK = ("/etc/sysconfig/network-scripts", "/etc/NetworkManager", "/etc/hosts", "/etc/sysconfig/nftables.conf")
 _DEB_NETWORK = ("/etc/network", "/etc/NetworkManager", "/etc/hosts", "/etc/nftables.conf")
 
+#: openEuler and Kylin V10 share the RHEL layout; they differ only in their repository and IDs.
+_OPENEULER = FamilyProfile(
+    package_manager=PackageManager.DNF,
+    tls=TlsMechanism.CRYPTO_POLICIES,
+    packages=("chrony", "audit", "openssh-server", "nvme-cli", "crypto-policies"),
+    chrony_conf="/etc/chrony.conf",
+    chrony_service="chronyd",
+    ssh_service="sshd",
+    repo_file="/etc/yum.repos.d/medcloud-openeuler.repo",
+    repo=RepoDefault("https://repo.openeuler.org", "openEuler-22.03-LTS-SP3"),
+    network_paths=_RPM_NETWORK,
+    os_ids=("openEuler",),
+)
+
 _PROFILES: dict[OsFamily, FamilyProfile] = {
-    OsFamily.OPENEULER: FamilyProfile(
-        package_manager=PackageManager.DNF,
-        tls=TlsMechanism.CRYPTO_POLICIES,
-        packages=("chrony", "audit", "openssh-server", "nvme-cli", "crypto-policies"),
-        chrony_conf="/etc/chrony.conf",
-        chrony_service="chronyd",
-        ssh_service="sshd",
-        repo_file="/etc/yum.repos.d/medcloud-openeuler.repo",
-        repo=RepoDefault("https://repo.openeuler.org", "openEuler-22.03-LTS-SP3"),
-        network_paths=_RPM_NETWORK,
-        os_ids=("openEuler",),
-    ),
-    OsFamily.KYLIN: FamilyProfile(
-        package_manager=PackageManager.DNF,
-        tls=TlsMechanism.CRYPTO_POLICIES,
-        packages=("chrony", "audit", "openssh-server", "nvme-cli", "crypto-policies"),
-        chrony_conf="/etc/chrony.conf",
-        chrony_service="chronyd",
-        ssh_service="sshd",
+    OsFamily.OPENEULER: _OPENEULER,
+    OsFamily.KYLIN: replace(
+        _OPENEULER,
         repo_file="/etc/yum.repos.d/medcloud-kylin.repo",
         repo=RepoDefault("https://update.cs2c.com.cn/NS/V10", "V10SP3"),
-        network_paths=_RPM_NETWORK,
         os_ids=("kylin",),
     ),
     OsFamily.UOS: FamilyProfile(

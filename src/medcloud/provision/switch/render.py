@@ -8,7 +8,6 @@ template text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -79,9 +78,6 @@ class Summary:
     vni_vlan: dict[int, int]
     mlag_peer_keepalive: str | None
     peer_link: bool
-
-
-_INT = re.compile(r"\d+")
 
 
 def summarise(tree: ConfigNode, family: VendorFamily) -> Summary:
