@@ -100,6 +100,22 @@ class Endpoint(Model):
     credential: str
 
 
+class SSHEndpoint(Endpoint):
+    #: The host's public key (``ssh-ed25519 AAAA…``), pinned at delivery: the session is
+    #: refused when the host presents another.  Unpinned hosts are trusted on first use,
+    #: for that run only.
+    host_key: str | None = Field(
+        default=None, pattern=r"^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,2}$",
+    )
+
+    def known_hosts_line(self, port: int) -> str | None:
+        """The OpenSSH known_hosts line for this endpoint, or None when the key is not pinned."""
+        if self.host_key is None:
+            return None
+        where = str(self.address) if port == 22 else f"[{self.address}]:{port}"
+        return f"{where} {self.host_key}"
+
+
 class SNMPEndpoint(Endpoint):
     #: SNMPv3 context name (snmpsim picks a recording by it; most switches use "").
     context: str = ""
@@ -109,7 +125,7 @@ class Server(Model):
     name: Name
     profile: str
     location: Location
-    ssh: Endpoint
+    ssh: SSHEndpoint
     bmc: Endpoint
     #: Role hints a profile may use (storage nodes get R-HW-05 checks).
     roles: tuple[Literal["compute", "storage", "management"], ...] = ("compute",)

@@ -282,10 +282,10 @@ class Lab:
                 state.veths.append(instance.veth)
                 instance.plumb()
 
-        known_hosts = []
+        known_hosts: dict[str, str] = {}
         for server in ssh_servers:
             instance = hosts[server.name]
-            known_hosts.append(instance.prepare(client_public))
+            known_hosts[server.name] = instance.prepare(client_public)
             state.peers.append(self._spawn("ssh", server.name, instance.command(), instance.address, [22]))
 
         for server in scenario.servers:
@@ -304,8 +304,10 @@ class Lab:
                 state.peers.append(self._start_snmp(group, members, snmp_ports, auth_key, priv_key))
 
         self._wait_ready(state)
-        write_atomic(self.run_dir / "known_hosts", "\n".join(known_hosts) + "\n")
-        inventory = self._inventory(bmc_ports, snmp_ports, hosts, {
+        write_atomic(self.run_dir / "known_hosts", "\n".join(known_hosts.values()) + "\n")
+        # The inventory pins each target's host key, as a delivery note would.
+        ssh_pins = {name: tuple(line.split(" ", 1)) for name, line in known_hosts.items()}
+        inventory = self._inventory(bmc_ports, snmp_ports, ssh_pins, {
             "bmc": seal(bmc_password, key), "auth": seal(auth_key, key), "priv": seal(priv_key, key),
             "ssh": seal(client_private, key),
         })
@@ -418,7 +420,7 @@ class Lab:
     # --- the generated inventory ---------------------------------------------------
 
     def _inventory(self, bmc_ports: dict[str, int], snmp_ports: dict[str, int],
-                   hosts: dict[str, hostlab.HostInstance], sealed: dict[str, str]) -> str:
+                   ssh_pins: dict[str, tuple[str, ...]], sealed: dict[str, str]) -> str:
         scenario = self.scenario
         location: dict[str, Any] = {"centre": scenario.centre, "room": scenario.room}
         credentials: dict[str, Any] = {
@@ -429,13 +431,13 @@ class Lab:
         }
         servers: list[dict[str, Any]] = []
         for server in scenario.servers:
-            ssh_host = hosts.get(server.name)
+            pin = ssh_pins.get(server.name)
             servers.append({
                 "name": server.name, "profile": server.profile,
                 "location": {**location, "rack": server.rack, "unit": server.unit},
                 # Benchmark labs have no SSH targets; port 9 (discard) is never served.
-                "ssh": {"address": ssh_host.address if ssh_host else "127.0.0.1",
-                        "port": 22 if ssh_host else 9, "credential": "ssh-root"},
+                "ssh": {"address": pin[0], "port": 22, "credential": "ssh-root", "host_key": pin[1]} if pin else
+                       {"address": "127.0.0.1", "port": 9, "credential": "ssh-root"},
                 "bmc": {"address": "127.0.0.1", "port": bmc_ports[server.name], "credential": "bmc-admin"},
             })
         switches: list[dict[str, Any]] = []

@@ -198,10 +198,12 @@ class Verification:
         assert isinstance(ssh_cred, SSHCredential) and isinstance(bmc_cred, IPMICredential)
         bmc_password = self._secret(server.bmc.credential, "password")
         assert bmc_password is not None
+        ssh_port = self.inventory.port(server.ssh, "ssh")
         ssh_target = SSHTarget(
-            host=str(server.ssh.address), port=self.inventory.port(server.ssh, "ssh"),
+            host=str(server.ssh.address), port=ssh_port,
             username=ssh_cred.username, password=self._secret(server.ssh.credential, "password"),
             private_key=self._secret(server.ssh.credential, "private_key"),
+            known_hosts=server.ssh.known_hosts_line(ssh_port),
         )
         ipmi_target = IPMITarget(
             host=str(server.bmc.address), port=self.inventory.port(server.bmc, "bmc"),

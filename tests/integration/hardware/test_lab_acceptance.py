@@ -137,7 +137,8 @@ def _targets(lab: RunningLab, name: str) -> tuple[IPMITarget, SSHTarget]:
     return (
         IPMITarget(str(server.bmc.address), server.bmc.port or 623, bmc.username, unseal(bmc.password, lab.key)),
         SSHTarget(str(server.ssh.address), server.ssh.port or 22, ssh.username,
-                  private_key=unseal(ssh.private_key, lab.key)),
+                  private_key=unseal(ssh.private_key, lab.key),
+                  known_hosts=server.ssh.known_hosts_line(server.ssh.port or 22)),
     )
 
 
@@ -231,6 +232,37 @@ def test_ssh_transport_refuses_a_wrong_key(lab: RunningLab) -> None:
 
     with pytest.raises(DeviceAuthError):
         asyncio.run(run())
+
+
+def test_lab_inventory_pins_every_ssh_host_key(lab: RunningLab) -> None:
+    """The generated inventory carries each target's host key, so verify checks it strictly."""
+    pinned = [s for s in lab.inventory.servers if s.ssh.port in (None, 22)]
+    assert pinned and all(s.ssh.host_key and s.ssh.host_key.startswith("ssh-ed25519 ") for s in pinned)
+
+
+def test_ssh_transport_refuses_an_impostor_host_key(lab: RunningLab) -> None:
+    """A host presenting another key than the pinned one gets no credentials and no commands."""
+    import dataclasses
+
+    from medcloud.hardware.lab.host import openssh_keypair
+    from medcloud.hardware.transports.base import Command
+
+    from medcloud.errors import DeviceProtocolError
+
+    _, good = _targets(lab, "kp-node-01")
+    _, impostor_public = openssh_keypair()
+    target = dataclasses.replace(good, known_hosts=f"{good.host} {impostor_public}")
+
+    async def run(t: SSHTarget) -> object:
+        transport = PyinfraSSH()
+        try:
+            return await transport.run(t, [Command("true", "true")], Timeouts(connect=3, operation=5))
+        finally:
+            transport.close()
+
+    assert asyncio.run(run(good)) is not None  # the pinned key is accepted
+    with pytest.raises(DeviceProtocolError, match="host key"):
+        asyncio.run(run(target))
 
 
 def test_snmp_transport_walks_lldp_rows_added_for_the_cabling(lab: RunningLab) -> None:
