@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from pathlib import Path
 
@@ -10,7 +9,6 @@ import pytest
 from medcloud.hardware.inventory import load_inventory
 from medcloud.hardware.lab import host as hostlab
 from medcloud.hardware.lab import runner
-from medcloud.hardware.lab.catalogue import MODELS
 from medcloud.hardware.lab.runner import Lab, LabError, LabState, Peer, free_udp_ports
 from medcloud.hardware.lab.scenario import default, scaled
 from medcloud.hardware.specs import load_catalogue
@@ -33,19 +31,21 @@ def test_generated_inventory_validates_against_the_shipped_profiles(tmp_path: Pa
     scenario = default()
     bmc_ports = {s.name: 40000 + i for i, s in enumerate(scenario.servers)}
     snmp_ports = {s.name: 41000 + i for i, s in enumerate(scenario.switches)}
-    hosts = {
-        s.name: hostlab.HostInstance(s.name, MODELS[s.model].host_recording, f"ns{i}", f"v{i}h",
-                                     ipaddress.IPv4Network(f"10.213.0.{4 * i}/30"), tmp_path / s.name)
+    # Each SSH target as `lab up` pins it: its address and its host public key.
+    ssh_pins = {
+        s.name: (f"10.213.0.{4 * i + 2}", hostlab.openssh_keypair()[1])
         for i, s in enumerate(scenario.servers)
     }
     sealed = {name: seal(f"plain-{name}", key) for name in ("bmc", "auth", "priv", "ssh")}
-    text = lab._inventory(bmc_ports, snmp_ports, hosts, sealed)
+    text = lab._inventory(bmc_ports, snmp_ports, ssh_pins, sealed)
     assert "plain-" not in text
     path = tmp_path / "lab.yaml"
     path.write_text(text)
     catalogue = load_catalogue()
     inventory = load_inventory(path, known_profiles=frozenset(catalogue.names()))
     assert {s.name for s in inventory.servers} == {s.name for s in scenario.servers}
+    kp = next(s for s in inventory.servers if s.name == "kp-node-01")
+    assert kp.ssh.known_hosts_line(22) == f"{kp.ssh.address} {ssh_pins['kp-node-01'][1]}"
     leaf = next(s for s in inventory.switches if s.name == "leaf-01")
     assert leaf.management.context == "leaf-01" and leaf.management.port == snmp_ports["leaf-01"]
     assert unseal(inventory.credentials["bmc-admin"].password, key).reveal() == "plain-bmc"  # type: ignore[union-attr]
