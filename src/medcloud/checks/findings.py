@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from medcloud.model import Region
+from medcloud.yamlio import describe_loc
 
 Loc = tuple[str | int, ...]
 
@@ -40,9 +41,7 @@ class Finding:
         ``data`` is the region's ``model_dump(mode="json")``; callers dump it once per
         report (see ``ComplianceReport.data``), not once per finding.
         """
-        from medcloud.yamlio import describe_loc
-
-        return describe_loc(self.loc, data) if data is not None else _plain(self.loc)
+        return describe_loc(self.loc, data)
 
     def to_json(self, data: Any = None) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -54,10 +53,6 @@ class Finding:
         if self.waived:
             out["waived"] = self.waived
         return out
-
-
-def _plain(loc: Loc) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
 
 
 CheckFn = Callable[[Region], Iterable[Finding]]
@@ -105,8 +100,6 @@ def apply_waivers(
     today = today or dt.date.today()
     if data is None:
         data = region.model_dump(mode="json")
-    from medcloud.yamlio import describe_loc
-
     out: list[Finding] = []
     for finding in findings:
         path = describe_loc(finding.loc, data)
