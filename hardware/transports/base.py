@@ -269,7 +269,8 @@ class Transports:
 #: Module (under ``medcloud.hardware.transports``) and method of each real transport.
 #: Each module exposes a class ``Transport`` (or, failing that, exactly one class
 #: defined in it with that method) constructible without arguments.
-REAL_MODULES = {"ssh": ("ssh", "run"), "ipmi": ("ipmi", "collect"), "snmp": ("snmp", "walk")}
+#: SNMP walks run in a worker process (``snmpproc``) so pysnmp's decoding gets its own core.
+REAL_MODULES = {"ssh": ("ssh", "run"), "ipmi": ("ipmi", "collect"), "snmp": ("snmpproc", "walk")}
 
 
 @dataclass(frozen=True)

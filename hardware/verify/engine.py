@@ -128,6 +128,10 @@ class Verification:
 
     async def run(self) -> Report:
         semaphore = asyncio.Semaphore(self.limits.concurrency)
+        # A transport with a start-up cost (the SNMP worker processes) pays it while the servers are read.
+        start = getattr(self.transports.snmp, "start", None)
+        if self.inventory.switches and callable(start):
+            start()
         tasks = [asyncio.create_task(self._guarded(d, semaphore), name=d.name) for d in self.inventory.devices()]
         try:
             await asyncio.gather(*tasks)

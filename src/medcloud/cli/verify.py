@@ -69,7 +69,12 @@ def handle(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(args.profiles)
     inventory = load_inventory(args.inventory, catalogue.names())
     transports = load_replay(args.replay, inventory) if args.replay is not None else real_transports()
-    report, interrupted = run(args, inventory, catalogue, transports)
+    try:
+        report, interrupted = run(args, inventory, catalogue, transports)
+    finally:
+        close = getattr(transports.snmp, "close", None)
+        if callable(close):
+            close()
     args.audit_detail = {"complete": report.complete, "passed": report.passed, "counts": report.counts()}
     document, paths = write_reports(report, args.out, args.inventory.stem)
     if args.format == "json":
