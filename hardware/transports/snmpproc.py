@@ -26,6 +26,7 @@ import contextlib
 import itertools
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -98,8 +99,11 @@ class _Worker:
 
     def __init__(self) -> None:
         # Same interpreter and environment, so the child imports this very package.
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        except OSError as exc:
+            raise DeviceProtocolError(f"cannot start the SNMP worker process: {exc.strerror}") from None
         self.pending: dict[int, _Pending] = {}
         self.lock = threading.Lock()
         self.alive = True
@@ -322,6 +326,9 @@ async def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
 
 
 def main() -> int:
+    # Ctrl-C reaches the whole process group: the parent reports what it has and closes our stdin,
+    # which ends us cleanly; a KeyboardInterrupt here would only print a traceback over its report.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     asyncio.run(_serve(sys.stdin.buffer, sys.stdout.buffer))
     return 0
 
