@@ -74,6 +74,11 @@ def _column(varbinds: Iterable[Varbind], table: str, column: int) -> dict[str, V
     return {vb.oid[len(prefix):]: vb for vb in varbinds if vb.oid.startswith(prefix)}
 
 
+def _text_at(column: dict[str, Varbind], index: str) -> str:
+    """The text of one cell, ``""`` when the row has no value in that column."""
+    return text(column[index].value) if index in column else ""
+
+
 @dataclass(frozen=True)
 class SystemInfo:
     descr: str
@@ -177,7 +182,7 @@ def parse_interfaces(varbinds: Sequence[Varbind]) -> tuple[Interface, ...]:
         kind = kinds.get(idx)
         out.append(Interface(
             index=int(idx), name=text(names[idx].value) if idx in names else text(descr[idx].value),
-            descr=text(descr[idx].value) if idx in descr else "",
+            descr=_text_at(descr, idx),
             if_type=kind.value if kind is not None and isinstance(kind.value, int) else None,
             oper_status=IF_OPER_STATUS.get(status.value, "unknown")
             if status is not None and isinstance(status.value, int) else "unknown",
@@ -204,11 +209,11 @@ def parse_entities(varbinds: Sequence[Varbind]) -> tuple[Entity, ...]:
         cls_value = cols[5][idx].value
         out.append(Entity(
             index=int(idx), cls=ENTITY_CLASSES.get(cls_value, "other") if isinstance(cls_value, int) else "other",
-            name=text(cols[7][idx].value) if idx in cols[7] else "",
-            descr=text(cols[2][idx].value) if idx in cols[2] else "",
-            software=text(cols[10][idx].value) if idx in cols[10] else "",
-            serial=text(cols[11][idx].value) if idx in cols[11] else "",
-            model=text(cols[13][idx].value) if idx in cols[13] else "",
+            name=_text_at(cols[7], idx),
+            descr=_text_at(cols[2], idx),
+            software=_text_at(cols[10], idx),
+            serial=_text_at(cols[11], idx),
+            model=_text_at(cols[13], idx),
         ))
     return tuple(out)
 
