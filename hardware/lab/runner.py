@@ -57,6 +57,8 @@ SNMP_USER = "medcloud-lab"
 SWITCHES_PER_AGENT = 5
 #: Varbinds per snmpsim answer; real agents allow 64-128 (Huawei VRP 100, Comware 128).
 MAX_VAR_BINDS = 128
+#: Seconds before now a freshly composed recording is dated (see ``_start_snmp``).
+RECORDING_AGE_S = 2.0
 BMC_USER = "admin"
 SSH_USER = "root"
 
@@ -372,6 +374,12 @@ class Lab:
             # Unchanged content keeps its mtime, so snmpsim reuses the index (fast re-up).
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 write_atomic(path, text)
+                # snmpsim trusts an index only if it is newer than its data file, comparing
+                # whole-second mtimes: an index built within the second the file was written
+                # counts as stale and is rebuilt at the first request, so the first walk of every
+                # switch would pay for indexing.  The file's content is all that is new.
+                written = time.time() - RECORDING_AGE_S
+                os.utime(path, (written, written))
         args = [
             f"--data-dir={data}", "--v3-only", f"--max-var-binds={MAX_VAR_BINDS}",
             f"--v3-user={SNMP_USER}", f"--v3-auth-key={auth_key}", "--v3-auth-proto=SHA256",

@@ -8,12 +8,18 @@ gives up after about five seconds).
 FRU data is read by :func:`read_fru` rather than pyghmi's ``get_inventory``:
 pyghmi asks for 224 bytes at a time and backs off only on completion codes
 C9h/CAh, while several BMCs (OpenIPMI's included, at most 34 bytes an answer)
-answer C8h "request data length exceeded"; we halve the chunk on any of the
+answer C8h "request data length exceeded"; we back off (bisecting) on any of the
 three and hand the bytes to pyghmi's FRU parser.
 
 pyghmi 1.6 loses the wake-up of a caller whose answer arrives before it
 starts waiting, and sleeps out its retry timer; :func:`install_wakeup_fix`
 closes that window (it was most of the wall time of a 200-BMC run).
+
+pyghmi shares a parsed SDR repository between sessions of the same model
+and repository timestamp, but only once one of them has finished reading
+it: BMCs read concurrently all miss and all read it.  :func:`_init_sdr`
+lets the first BMC of a model read it while the others of that model wait
+briefly for it (see there).
 """
 
 from __future__ import annotations
@@ -60,8 +66,7 @@ def _classify(where: str, exc: BaseException) -> DeviceError:
 
 #: The Read FRU Data size each BMC model (manufacturer ID, product ID) settled on after refusing
 #: larger ones.  A fleet is many identical servers: the next BMC of a model starts there instead of
-#: paying the refused sizes again (3 of ~35 round trips per BMC on OpenIPMI); one that refuses it
-#: still backs off as usual.
+#: paying the refused sizes again (5 round trips on OpenIPMI); one that refuses it still backs off.
 _FRU_CHUNK_BY_MODEL: dict[tuple[int, int], int] = {}
 
 
@@ -79,7 +84,11 @@ def read_fru(command: Any, fruid: int = 0, *, model: tuple[int, int] | None = No
     size = info["data"][0] | (info["data"][1] << 8)
     data = bytearray()
     chunk = min(_FRU_CHUNK_BY_MODEL.get(model, _FIRST_CHUNK) if model else _FIRST_CHUNK, size)
-    refused = False
+    # The largest size this BMC has answered and the smallest it has refused (0: none yet).  After
+    # a refusal the chunk is bisected between the two instead of just halved: OpenIPMI answers at
+    # most 34 bytes, where halving from 224 settles on 28 (a fifth more reads for every BMC).  The
+    # probes cost a few refusals, paid once per model; a read without a model just halves.
+    accepted = refused = 0
     for _ in range(_MAX_FRU_READS):
         if len(data) >= size or chunk == 0:
             break
@@ -89,20 +98,25 @@ def read_fru(command: Any, fruid: int = 0, *, model: tuple[int, int] | None = No
             netfn=0x0A, command=0x11, data=[fruid, offset & 0xFF, offset >> 8, want])
         code = answer.get("code", 0)
         if code in _TOO_LONG:
-            if chunk <= _MIN_CHUNK:
-                raise DeviceProtocolError(f"Read FRU Data: BMC refuses even {chunk}-byte reads")
-            chunk = max(_MIN_CHUNK, chunk // 2)
-            refused = True
+            if want <= _MIN_CHUNK:
+                raise DeviceProtocolError(f"Read FRU Data: BMC refuses even {want}-byte reads")
+            refused = min(refused, want) if refused else want
+            chunk = max(_MIN_CHUNK, (accepted + refused) // 2 if accepted and model else want // 2)
             continue
         if "error" in answer:
             raise DeviceProtocolError(f"Read FRU Data at {offset}: {answer['error']}")
         count = answer["data"][0]
         if count == 0:
             break
-        if refused and model is not None:
-            _FRU_CHUNK_BY_MODEL[model] = chunk
-            refused = False
         data += answer["data"][1:1 + count]
+        if want > accepted:
+            accepted = want
+            if refused and model is not None:
+                # Probe halfway to the refused size while there is room; either way the model
+                # remembers the largest size answered so far.
+                chunk = (accepted + refused) // 2 if refused - accepted > 1 else accepted
+                if model is not None:
+                    _FRU_CHUNK_BY_MODEL[model] = accepted
     else:
         raise DeviceProtocolError(f"FRU {fruid}: more than {_MAX_FRU_READS} reads")
     return bytes(data)
@@ -142,6 +156,45 @@ def _settle_oem(command: Any, identity: dict[str, Any]) -> None:
     }
     command._oem, _ = get_oem_handler(pyghmi_id, command)
     command._oemknown = True
+
+
+#: Seconds a BMC waits for another of its model to finish reading the shared SDR repository.
+SDR_FOLLOW_WAIT_S = 2.0
+_sdr_readers: dict[tuple[Any, ...], threading.Event] = {}
+_sdr_readers_lock = threading.Lock()
+
+
+def _init_sdr(command: Any, identity: dict[str, Any]) -> None:
+    """``command.init_sdr()``, one BMC of each model reading the repository at a time.
+
+    pyghmi keeps every repository it has read in ``sdr.shared_sdrs``, keyed
+    by manufacturer, product, device id, firmware and the repository's
+    timestamp, and reuses it for a BMC with the same key.  A 200-BMC run
+    starts up to 64 sessions at once, so without coordination every BMC of
+    a model misses that cache and reads the full repository (26 of the 57
+    requests a lab BMC costs).  The first BMC of a model is the reader; the
+    others wait until it is done, at most :data:`SDR_FOLLOW_WAIT_S` so that
+    a slow BMC never holds up its siblings for long, then call
+    ``init_sdr`` themselves: pyghmi reuses the reader's repository if their
+    key matches, and reads their own if it does not (a different timestamp
+    means a different repository) or if the reader failed.
+    """
+    if command._sdr is not None:  # pyghmi keeps it for the session
+        return
+    model = (identity["Manufacturer ID"], identity["Product ID"], identity["Device ID"],
+             identity["firmware_version"])
+    with _sdr_readers_lock:
+        done = _sdr_readers.get(model)
+        reader = done is None
+        if done is None:
+            done = _sdr_readers[model] = threading.Event()
+    if not reader:
+        done.wait(SDR_FOLLOW_WAIT_S)
+    try:
+        command.init_sdr()
+    finally:
+        if reader:
+            done.set()
 
 
 def _jsonable(value: Any) -> Any:
@@ -297,7 +350,7 @@ def _capture(cmd: Any, where: str, ipmi_fru: Any) -> IPMICapture:
         if raw is not None:
             system.update(ipmi_fru.FRU(rawdata=raw).info or {})
         result: dict[str, Any] = {"System": system}
-        cmd.init_sdr()
+        _init_sdr(cmd, identity)
         for fruid, locator in sorted(cmd._sdr.fru.items()):
             if fruid == 0:
                 continue
@@ -328,7 +381,7 @@ def _capture(cmd: Any, where: str, ipmi_fru: Any) -> IPMICapture:
     try:
         # Read the SDR-described sensors once; health summarises the same readings
         # (pyghmi's get_health would read them all again).
-        cmd.init_sdr()
+        _init_sdr(cmd, device_id())
         objects = []
         for sensor in cmd._sdr.get_sensor_numbers():
             described = cmd._sdr.sensors[sensor]

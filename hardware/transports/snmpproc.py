@@ -192,10 +192,23 @@ class _Worker:
             self.process.stdout.close()
 
 
+def default_workers(cpus: int | None = None) -> int:
+    """One child per two CPUs, at least one and at most two.
+
+    The parent keeps a core busy with pyghmi while the BMCs are read, so a
+    second child pays only where there is a core for it: on the 2-CPU
+    benchmark machine (whose simulated switches and BMCs share those cores)
+    two children finished the switches no sooner than one, and each costs
+    ~0.4 s of CPU to start.
+    """
+    count = os.cpu_count() if cpus is None else cpus
+    return max(1, min(2, (count or 1) // 2))
+
+
 class ProcessSNMP:
     """:class:`~medcloud.hardware.transports.base.SNMPTransport`: ``PysnmpSNMP`` in child processes.
 
-    ``workers`` children (default: two, or one on a single-CPU machine) start
+    ``workers`` children (default: one per two CPUs, at most two) start
     on the first walk and serve every later one, from any event loop; each
     walk goes to the child with the fewest walks in flight, and a child that
     died is replaced on the next walk.  More than one child because after
@@ -209,7 +222,7 @@ class ProcessSNMP:
         self._max_repetitions = MAX_REPETITIONS if max_repetitions is None else max_repetitions
         if not 1 <= self._max_repetitions <= 100:
             raise ValueError("max_repetitions must be between 1 and 100")
-        count = workers if workers is not None else min(2, os.cpu_count() or 1)
+        count = workers if workers is not None else default_workers()
         if not 1 <= count <= 16:
             raise ValueError("workers must be between 1 and 16")
         self._workers: list[_Worker | None] = [None] * count

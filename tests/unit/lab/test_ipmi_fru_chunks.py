@@ -40,22 +40,25 @@ def fresh_memo(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_second_bmc_of_a_model_starts_at_the_accepted_size() -> None:
     first, second = FruBMC(limit=34), FruBMC(limit=34)
     assert ipmi.read_fru(first, 0, model=MODEL) == FRU
-    assert first.refused == 3  # 200 (the whole area), 100, 50 refused; 25 accepted
+    # 200 (the whole area), 100, 50 refused, 25 answered; then bisected: 37 refused, 31 and 34
+    # answered, 35 refused: 34 it is, OpenIPMI's limit.
+    assert first.refused == 5
+    assert ipmi._FRU_CHUNK_BY_MODEL[MODEL] == 34
     assert ipmi.read_fru(second, 0, model=MODEL) == FRU
-    assert second.refused == 0 and second.reads == first.reads
+    assert second.refused == 0 and second.reads == 6  # 200 bytes in 34-byte reads
 
 
 def test_a_stricter_bmc_of_the_same_model_still_backs_off() -> None:
     assert ipmi.read_fru(FruBMC(limit=34), 0, model=MODEL) == FRU
     strict = FruBMC(limit=16)
     assert ipmi.read_fru(strict, 0, model=MODEL) == FRU
-    assert strict.refused == 1
-    assert ipmi._FRU_CHUNK_BY_MODEL[MODEL] == 12  # 25 refused, 12 accepted
+    assert strict.refused == 2  # 34 and 17 refused; 8, 12, 14, 15, 16 answered
+    assert ipmi._FRU_CHUNK_BY_MODEL[MODEL] == 16
 
 
 def test_other_models_and_unnamed_reads_are_unaffected() -> None:
     assert ipmi.read_fru(FruBMC(limit=34), 0, model=MODEL) == FRU
     other = FruBMC(limit=34)
-    assert ipmi.read_fru(other, 0, model=(25506, 1)) == FRU and other.refused == 3
+    assert ipmi.read_fru(other, 0, model=(25506, 1)) == FRU and other.refused == 5
     anonymous = FruBMC(limit=34)
-    assert ipmi.read_fru(anonymous, 0) == FRU and anonymous.refused == 3
+    assert ipmi.read_fru(anonymous, 0) == FRU and anonymous.refused == 3  # no model to remember for: halving only

@@ -165,3 +165,11 @@ def test_the_protocol_carries_a_capture_value_for_value(monkeypatch: pytest.Monk
     assert list(asyncio.run(deliver(answers[1])).varbinds) == varbinds
     with pytest.raises(DeviceAuthError, match="wrongDigest"):
         asyncio.run(deliver(answers[2]))
+
+
+@pytest.mark.parametrize(("cpus", "expected"), [(None, None), (1, 1), (2, 1), (3, 1), (4, 2), (64, 2)])
+def test_default_worker_count_leaves_the_parent_a_core(cpus: int | None, expected: int | None) -> None:
+    if cpus is None:
+        assert 1 <= snmpproc.default_workers() <= 2
+    else:
+        assert snmpproc.default_workers(cpus) == expected
