@@ -115,8 +115,7 @@ def read_fru(command: Any, fruid: int = 0, *, model: tuple[int, int] | None = No
                 # Probe halfway to the refused size while there is room; either way the model
                 # remembers the largest size answered so far.
                 chunk = (accepted + refused) // 2 if refused - accepted > 1 else accepted
-                if model is not None:
-                    _FRU_CHUNK_BY_MODEL[model] = accepted
+                _FRU_CHUNK_BY_MODEL[model] = accepted
     else:
         raise DeviceProtocolError(f"FRU {fruid}: more than {_MAX_FRU_READS} reads")
     return bytes(data)
@@ -164,6 +163,12 @@ _sdr_readers: dict[tuple[Any, ...], threading.Event] = {}
 _sdr_readers_lock = threading.Lock()
 
 
+def _sdr_model(identity: dict[str, Any]) -> tuple[Any, ...]:
+    """What pyghmi's shared-repository key holds of a Get Device ID answer (all but the timestamp)."""
+    return (identity["Manufacturer ID"], identity["Product ID"], identity["Device ID"],
+            identity["firmware_version"])
+
+
 def _init_sdr(command: Any, identity: dict[str, Any]) -> None:
     """``command.init_sdr()``, one BMC of each model reading the repository at a time.
 
@@ -173,23 +178,23 @@ def _init_sdr(command: Any, identity: dict[str, Any]) -> None:
     starts up to 64 sessions at once, so without coordination every BMC of
     a model misses that cache and reads the full repository (26 of the 57
     requests a lab BMC costs).  The first BMC of a model is the reader; the
-    others wait until it is done, at most :data:`SDR_FOLLOW_WAIT_S` so that
-    a slow BMC never holds up its siblings for long, then call
-    ``init_sdr`` themselves: pyghmi reuses the reader's repository if their
-    key matches, and reads their own if it does not (a different timestamp
-    means a different repository) or if the reader failed.
+    others wait until it is done, then call ``init_sdr`` themselves: pyghmi
+    reuses the reader's repository if their key matches, and reads their own
+    if it does not (a different timestamp means a different repository) or
+    if the reader failed.  A slow reader holds its siblings at most
+    :data:`SDR_FOLLOW_WAIT_S`: the first sibling to give up on it releases
+    the others and every later one, so the model goes on as if uncoordinated.
     """
     if command._sdr is not None:  # pyghmi keeps it for the session
         return
-    model = (identity["Manufacturer ID"], identity["Product ID"], identity["Device ID"],
-             identity["firmware_version"])
+    model = _sdr_model(identity)
     with _sdr_readers_lock:
         done = _sdr_readers.get(model)
         reader = done is None
         if done is None:
             done = _sdr_readers[model] = threading.Event()
-    if not reader:
-        done.wait(SDR_FOLLOW_WAIT_S)
+    if not reader and not done.wait(SDR_FOLLOW_WAIT_S):
+        done.set()  # nobody else waits for this reader either
     try:
         command.init_sdr()
     finally:
