@@ -138,11 +138,11 @@ def _net_snmp_env(switches: list[SNMPTarget], scratch: Path) -> dict[str, str]:
 def _warm_switches(switches: list[SNMPTarget], scratch: Path) -> float:
     """One ``snmpget`` of sysUpTime.0 per simulated switch, all at once; returns the seconds taken.
 
-    snmpsim opens a recording's index (a pure-Python ``dbm.dumb`` file, parsed
-    line by line) on the first request for it, ~0.1 s of CPU per switch that
-    a real switch, up for days, does not spend.  Without this the timed run
-    paid it for all 20 switches and the baseline, which runs after it, for
-    none.  The warm-up goes through net-snmp in other processes, so nothing
+    snmpsim opens a recording's index on the first request for it (with a
+    Python built without gdbm, a ``dbm.dumb`` file parsed line by line):
+    measured, ~0.5 s of snmpsim CPU for 20 switches that real switches, up
+    for days, do not spend.  Without this the timed run paid it and the
+    baseline, which runs after it, did not.  The warm-up goes through net-snmp in other processes, so nothing
     in ours is primed by it.
     """
     env = _net_snmp_env(switches, scratch)
