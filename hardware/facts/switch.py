@@ -203,7 +203,7 @@ class Entity:
 
 
 def parse_entities(varbinds: Sequence[Varbind]) -> tuple[Entity, ...]:
-    cols = {c: _column(varbinds, ENTITY, c) for c in (2, 5, 7, 10, 11, 13)}
+    cols = {c: _column(varbinds, ENTITY, c) for c in ENTITY_COLUMNS}
     out = []
     for idx in sorted(cols[5], key=lambda s: int(s) if s.isdigit() else 0):
         cls_value = cols[5][idx].value
