@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import pulumi
-from medcloud.components.backends import Backend, StorageHandles
-from medcloud.components.backends.alicloud import AliCloudBackend, CenRegistry
-from medcloud.components.backends.openstack import OpenStackBackend
+from medcloud.components.backends import RegionShared, StorageHandles
+from medcloud.components.backends.registry import backend_for
 from medcloud.components.derive import storage_args, vpc_args
 from medcloud.components.storage import StoragePolicy
 from medcloud.components.vpc import Vpc
 
 from medcloud.ipam import AddressPlan
 from medcloud.model import Centre as CentreModel
-from medcloud.model import Cloud, Region
-
-
-def backend_for(name: str, centre: CentreModel, parent: pulumi.Resource, cen: CenRegistry) -> Backend:
-    """The centre's backend (and its explicit provider), chosen by the ``cloud`` field."""
-    if centre.cloud == Cloud.OPENSTACK:
-        return OpenStackBackend.for_centre(name, centre.name, centre.cloud_region, parent)
-    return AliCloudBackend.for_centre(name, centre.cloud_region, cen, parent)
+from medcloud.model import Region
 
 
 class Centre(pulumi.ComponentResource):
-    def __init__(self, name: str, region: Region, centre: CentreModel, plan: AddressPlan, cen: CenRegistry, *,
+    def __init__(self, name: str, region: Region, centre: CentreModel, plan: AddressPlan, shared: RegionShared, *,
                  replica: StorageHandles | None = None, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("medcloud:centre:Centre", name, {
             "centre": centre.name,
@@ -35,7 +27,7 @@ class Centre(pulumi.ComponentResource):
             "capacity": centre.capacity.model_dump(mode="json"),
         }, opts)
         self.model = centre
-        self.backend = backend_for(name, centre, self, cen)
+        self.backend = backend_for(name, centre, self, shared)
         child = pulumi.ResourceOptions(parent=self)
         self.vpc = Vpc(f"{name}-vpc", vpc_args(region, centre, plan), self.backend, opts=child)
         self.storage = StoragePolicy(

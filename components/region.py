@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pulumi
-from medcloud.components.backends.alicloud import CenRegistry
+from medcloud.components.backends import RegionShared
 from medcloud.components.centre import Centre
 from medcloud.components.derive import inter_centre_links, link_args, placement_args, replication_target
 from medcloud.components.drlink import DrLink
@@ -37,7 +37,7 @@ class Region(pulumi.ComponentResource):
         self.model = region
         self.plan = plan
         child = pulumi.ResourceOptions(parent=self)
-        cen = CenRegistry(name, self)
+        shared = RegionShared(name, self)
         # Replication targets (the remote DR centre) first, so sources can depend on their buckets.
         order = sorted(region.centres, key=lambda c: c.role != CentreRole.REMOTE_DR)
         self.centres: dict[str, Centre] = {}
@@ -45,7 +45,7 @@ class Region(pulumi.ComponentResource):
             target = replication_target(region, centre)
             replica = self.centres[target.centre].storage.handles if target else None
             self.centres[centre.name] = Centre(
-                f"{name}-{centre.name}", region, centre, plan, cen, replica=replica, opts=child,
+                f"{name}-{centre.name}", region, centre, plan, shared, replica=replica, opts=child,
             )
         self.links: dict[str, DrLink] = {}
         for link in inter_centre_links(region):

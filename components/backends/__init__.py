@@ -1,9 +1,11 @@
 """Cloud backends: the one place per cloud where neutral arguments become provider resources.
 
-A centre's ``cloud`` field picks the backend (:func:`for_centre`).  Components
-call the :class:`Backend` methods with ``parent=self``; the backend creates
-the provider resources under that parent and returns handles (ids and
-addresses) the other components need.
+One folder per cloud (``openstack/``, ``alicloud/``), registered in
+:data:`medcloud.components.backends.registry.BACKENDS`; a centre's ``cloud``
+field picks its backend there, and an unregistered cloud is an error, never a
+fallback.  Components call the :class:`Backend` methods with ``parent=self``;
+the backend creates the provider resources under that parent and returns
+handles (ids and addresses) the other components need.
 """
 
 from __future__ import annotations
@@ -48,6 +50,19 @@ class GatewayHandles:
 
     address: pulumi.Output[str]
     resource: pulumi.CustomResource
+
+
+class RegionShared:
+    """Per-region state a cloud shares between its centres (e.g. AliCloud's one CEN instance).
+
+    Each backend keeps its own entries under its own key; the registry hands
+    every backend of a region the same object.
+    """
+
+    def __init__(self, region: str, parent: pulumi.Resource) -> None:
+        self.region = region
+        self.parent = parent
+        self.entries: dict[str, object] = {}
 
 
 class Backend(Protocol):

@@ -19,8 +19,9 @@ from medcloud.components.args import (
     VolumeArgs,
     VpcArgs,
 )
-from medcloud.components.backends import GatewayHandles, StorageHandles, VpcHandles, slug
+from medcloud.components.backends import GatewayHandles, RegionShared, StorageHandles, VpcHandles, slug
 
+from medcloud.model import Centre as CentreModel
 from medcloud.model.standards import retention_days
 
 with warnings.catch_warnings():
@@ -295,3 +296,12 @@ class AliCloudBackend:
                 peer: LinkSideArgs, vpc: VpcHandles) -> list[pulumi.CustomResource]:
         # Private circuits reach AliCloud through the region's CEN (the VBR hangs off it).
         return self.cen.attach(side.centre, side.cloud_region, vpc.vpc_id, self.provider)
+
+
+def create(name: str, centre: CentreModel, parent: pulumi.Resource, shared: RegionShared) -> AliCloudBackend:
+    """Registry entry point (``medcloud.components.backends.registry``); one CEN per region."""
+    cen = shared.entries.get("alicloud.cen")
+    if not isinstance(cen, CenRegistry):
+        cen = CenRegistry(shared.region, shared.parent)
+        shared.entries["alicloud.cen"] = cen
+    return AliCloudBackend.for_centre(name, centre.cloud_region, cen, parent)

@@ -20,8 +20,9 @@ from medcloud.components.args import (
     VolumeArgs,
     VpcArgs,
 )
-from medcloud.components.backends import GatewayHandles, StorageHandles, VpcHandles, slug
+from medcloud.components.backends import GatewayHandles, RegionShared, StorageHandles, VpcHandles, slug
 
+from medcloud.model import Centre as CentreModel
 from medcloud.model.standards import retention_days
 
 with warnings.catch_warnings():
@@ -271,6 +272,11 @@ class OpenStackBackend:
             region=self.region, opts=self._opts(parent),
         )
         return [route]
+
+
+def create(name: str, centre: CentreModel, parent: pulumi.Resource, shared: RegionShared) -> OpenStackBackend:
+    """Registry entry point (``medcloud.components.backends.registry``)."""
+    return OpenStackBackend.for_centre(name, centre.name, centre.cloud_region, parent)
 
 
 def _sync_key(region: str) -> pulumi.Output[str]:

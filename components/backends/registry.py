@@ -1,0 +1,47 @@
+"""Which backend builds a centre: the cloud name → the package that implements it.
+
+A new cloud is a new folder under ``components/backends/`` exposing
+``create(name, centre, parent, shared) -> Backend`` and one line here.  Packages
+load lazily, so a region that uses one cloud never imports the other's SDK.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol, cast
+
+import pulumi
+from medcloud.components.backends import Backend, RegionShared
+
+from medcloud.errors import InputError
+from medcloud.model import Centre as CentreModel
+
+#: cloud name (``Centre.cloud``) → package of its backend
+BACKENDS: dict[str, str] = {
+    "openstack": "medcloud.components.backends.openstack",
+    "alicloud": "medcloud.components.backends.alicloud",
+}
+
+
+class UnknownCloudError(InputError):
+    """A centre names a cloud no backend is registered for."""
+
+
+class BackendFactory(Protocol):
+    def __call__(self, name: str, centre: CentreModel, parent: pulumi.Resource,
+                 shared: RegionShared) -> Backend: ...
+
+
+def factory(cloud: str) -> BackendFactory:
+    """The ``create`` function of ``cloud``'s backend package; unknown clouds fail loudly."""
+    try:
+        package = BACKENDS[cloud]
+    except KeyError:
+        known = ", ".join(sorted(BACKENDS))
+        raise UnknownCloudError(f"cloud {cloud!r} has no backend (registered: {known})") from None
+    return cast(BackendFactory, importlib.import_module(package).create)
+
+
+def backend_for(name: str, centre: CentreModel, parent: pulumi.Resource, shared: RegionShared) -> Backend:
+    """The centre's backend (and its explicit provider), chosen by the ``cloud`` field."""
+    return factory(str(centre.cloud))(name, centre, parent, shared)
