@@ -12,5 +12,6 @@ def test_every_registered_cloud_has_a_factory(cloud: str) -> None:
 
 
 def test_unknown_cloud_is_an_error_not_a_fallback() -> None:
-    with pytest.raises(UnknownCloudError, match=r"cloud 'huaweicloud' has no backend \(registered: alicloud, openstack\)"):
+    expected = r"cloud 'huaweicloud' has no backend \(registered: alicloud, openstack\)"
+    with pytest.raises(UnknownCloudError, match=expected):
         factory("huaweicloud")
