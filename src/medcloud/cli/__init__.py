@@ -27,6 +27,7 @@ COMMANDS = [
     "validate",
     "preview",
     "review",
+    "graph",
     # hardware acceptance and provisioning
     "lab",
     "verify",
