@@ -37,15 +37,21 @@ COMMANDS = [
     "secret",
     "audit",
     "report",
+    # the command line itself
+    "manual",
 ]
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from medcloud.cli.manual import environment_epilog
+
     parser = argparse.ArgumentParser(
         prog="medcloud",
         description="Infrastructure as code for regional medical hybrid clouds on xinchuang hardware.",
+        epilog=environment_epilog() + "\n\nEvery command has --help with examples; `medcloud man | man -l -`.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"medcloud {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
