@@ -235,3 +235,55 @@ class DrLinkArgs:
             "medcloud-bandwidth-gbps": f"{self.bandwidth_gbps * self.members:g}",
             "medcloud-rtt-ms": f"{self.rtt_ms:g}",
         }
+
+
+# --- compute (R-TOP-07, R-TOP-08, R-HW-07, R-CMP-01, R-CMP-02) ---------------------------
+@dataclass(frozen=True)
+class FlavorArgs:
+    """One VM size a pool offers: SCU-shaped (R-POOL-01), at most 64 vCPU / 256 GiB (R-CMP-01)."""
+
+    name: str
+    vcpus: int
+    memory_gib: int
+
+
+@dataclass(frozen=True)
+class PoolComputeArgs:
+    """A pool as schedulable capacity: its hosts, its metadata and the flavors bound to it."""
+
+    labels: PoolLabels
+    cpu_family: str
+    #: R-HW-07: the instruction-set baseline of the pool's clusters, None = host CPU model
+    cpu_compat_level: str | None
+    hugepages_gib: int
+    #: the model's nodes: the hosts of the pool's aggregate (OpenStack) or its dedicated hosts
+    hosts: tuple[str, ...]
+    #: hosts the pool needs at least: its nodes, else what the largest server group needs (R-CMP-02)
+    host_count: int
+    flavors: tuple[FlavorArgs, ...]
+
+
+@dataclass(frozen=True)
+class ComputeArgs:
+    region: str
+    centre: str
+    cloud: str
+    cloud_region: str
+    #: AZ name → every host of the AZ
+    azs: dict[str, tuple[str, ...]]
+    pools: tuple[PoolComputeArgs, ...]
+
+    def pool(self, name: str) -> PoolComputeArgs:
+        return next(p for p in self.pools if p.labels.pool == name)
+
+
+@dataclass(frozen=True)
+class ServerGroupArgs:
+    """One copy of a system in one centre: its VMs spread one per host (R-CMP-02)."""
+
+    system: str
+    replica: ReplicaArgs
+    instances: int
+    #: the smallest flavor of the pool that fits the system's VM (R-CMP-01)
+    flavor: str
+    labels: dict[str, str]

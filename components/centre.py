@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pulumi
 from medcloud.components.backends import RegionShared, StorageHandles
-from medcloud.components.backends.registry import backend_for
-from medcloud.components.derive import storage_args, vpc_args
+from medcloud.components.backends.registry import backend_for, compute_for
+from medcloud.components.compute import Compute
+from medcloud.components.derive import compute_args, storage_args, vpc_args
 from medcloud.components.storage import StoragePolicy
 from medcloud.components.vpc import Vpc
 
@@ -32,5 +33,8 @@ class Centre(pulumi.ComponentResource):
         self.vpc = Vpc(f"{name}-vpc", vpc_args(region, centre, plan), self.backend, opts=child)
         self.storage = StoragePolicy(
             f"{name}-storage", storage_args(region, centre), self.backend, replica=replica, opts=child,
+        )
+        self.compute = Compute(
+            f"{name}-compute", compute_args(region, centre), compute_for(centre, self.backend, shared), opts=child,
         )
         self.register_outputs({"vpcId": self.vpc.vpc_id, "cidr": str(plan.centres[centre.name].cidr)})

@@ -10,14 +10,18 @@ from __future__ import annotations
 import hashlib
 
 from medcloud.components.args import (
+    ComputeArgs,
     DrLinkArgs,
     EncryptionArgs,
+    FlavorArgs,
     LinkSideArgs,
     PlacementArgs,
+    PoolComputeArgs,
     PoolLabels,
     ReplicaArgs,
     ReplicaRole,
     ReplicationTarget,
+    ServerGroupArgs,
     StorageArgs,
     SubnetArgs,
     VpcArgs,
@@ -26,12 +30,16 @@ from medcloud.components.segmentation import centre_rules
 
 from medcloud.errors import InputError
 from medcloud.ipam import TRANSIT, AddressPlan, edge_hops
-from medcloud.model import Centre, CentreRole, Link, Region, System
+from medcloud.model import Centre, CentreRole, Link, Pool, Region, System
 from medcloud.model.standards import (
+    ANTI_AFFINITY_MIN_INSTANCES,
     BUSINESS_CLASSES,
     DATA_LEVELS,
     KEY_ROTATION_MAX_DAYS,
     OBJECT_REPLICATION_LAG_MAX_S,
+    SCU_MEMORY_GIB,
+    VM_MAX_MEMORY_GIB,
+    VM_MAX_VCPUS,
     EncryptionScope,
     Need,
 )
@@ -234,3 +242,81 @@ def link_args(region: Region, link: Link, plan: AddressPlan) -> DrLinkArgs:
         encryption_protocol=enc.protocol if enc else "none", cipher_suite=enc.suite.value if enc else None,
         a=side(link.a, link.a_az), b=side(link.b, link.b_az),
     )
+
+
+# --- compute -----------------------------------------------------------------------------
+
+
+def flavor_ladder(pool: Pool) -> tuple[FlavorArgs, ...]:
+    """The pool's flavors: powers of two vCPUs at 4 GiB each (one SCU per vCPU, R-POOL-01).
+
+    The ladder stops at the largest VM R-CMP-01 asks for (64 vCPU / 256 GiB) or at the
+    smallest node of the pool, whichever is smaller: a flavor no host can hold would never
+    schedule.  A pool without declared nodes (a public cloud's) gets the whole ladder.
+    """
+    nodes = pool.nodes
+    max_vcpus = min([VM_MAX_VCPUS, *(n.vcpus for n in nodes)])
+    max_memory = min([VM_MAX_MEMORY_GIB, *(n.memory_gib for n in nodes)])
+    steps = sorted({1 << k for k in range(VM_MAX_VCPUS.bit_length())} | {VM_MAX_VCPUS})
+    return tuple(
+        FlavorArgs(name=f"{pool.name}.{pool.tier.value}.{v}c{v * SCU_MEMORY_GIB}g", vcpus=v,
+                   memory_gib=v * SCU_MEMORY_GIB)
+        for v in steps
+        if v <= max_vcpus and v * SCU_MEMORY_GIB <= max_memory
+    )
+
+
+def fitting_flavor(flavors: tuple[FlavorArgs, ...], vcpus: int, memory_gib: int) -> FlavorArgs | None:
+    """The smallest flavor holding ``vcpus`` and ``memory_gib``, or None."""
+    fits = [f for f in flavors if f.vcpus >= vcpus and f.memory_gib >= memory_gib]
+    return min(fits, key=lambda f: (f.vcpus, f.memory_gib), default=None)
+
+
+def pool_host_count(region: Region, centre: Centre, pool: Pool) -> int:
+    """Hosts the pool has (its nodes) or needs: one per VM of its largest server group (R-CMP-02)."""
+    if pool.nodes:
+        return len(pool.nodes)
+    groups = [
+        s.compute.instances for s in region.systems
+        for r in replicas(region, s) if r.centre == centre.name and r.pool == pool.name
+    ]
+    return max([ANTI_AFFINITY_MIN_INSTANCES, *groups])
+
+
+def compute_args(region: Region, centre: Centre) -> ComputeArgs:
+    labels = {label.pool: label for label in pool_labels(centre)}
+    pools = tuple(
+        PoolComputeArgs(
+            labels=labels[pool.name], cpu_family=pool.cpu_family.value, cpu_compat_level=pool.cpu_compat_level,
+            hugepages_gib=pool.hugepages_gib, hosts=tuple(n.name for n in pool.nodes),
+            host_count=pool_host_count(region, centre, pool), flavors=flavor_ladder(pool),
+        )
+        for pool in centre.pools
+    )
+    return ComputeArgs(
+        region=region.name, centre=centre.name, cloud=centre.cloud.value, cloud_region=centre.cloud_region,
+        azs={az.name: tuple(n.name for p in az.pools for n in p.nodes) for az in centre.azs}, pools=pools,
+    )
+
+
+def server_group_args(region: Region, system: System) -> tuple[ServerGroupArgs, ...]:
+    """One anti-affinity group per copy of the system (R-CMP-02), with the flavor it runs on."""
+    out = []
+    for replica in replicas(region, system):
+        centre = region.centre(replica.centre)
+        pool = centre.pool(replica.pool) if centre else None
+        assert pool is not None  # replicas() only names existing pools
+        flavor = fitting_flavor(flavor_ladder(pool), system.compute.vcpus, system.compute.memory_gib)
+        if flavor is None:
+            raise PlacementError(
+                f"system {system.name}: no flavor of pool {replica.centre}/{replica.pool} holds a "
+                f"{system.compute.vcpus} vCPU / {system.compute.memory_gib} GiB VM (R-CMP-01)"
+            )
+        out.append(ServerGroupArgs(
+            system=system.name, replica=replica, instances=system.compute.instances, flavor=flavor.name,
+            labels={
+                "medcloud-system": system.name, "medcloud-class": system.business_class.value,
+                "medcloud-replica-role": replica.role, "medcloud-pool": replica.pool,
+            },
+        ))
+    return tuple(out)

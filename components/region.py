@@ -14,9 +14,15 @@ from collections.abc import Callable
 import pulumi
 from medcloud.components.backends import RegionShared
 from medcloud.components.centre import Centre
-from medcloud.components.derive import inter_centre_links, link_args, placement_args, replication_target
+from medcloud.components.derive import (
+    inter_centre_links,
+    link_args,
+    placement_args,
+    replication_target,
+    server_group_args,
+)
 from medcloud.components.drlink import DrLink
-from medcloud.components.placement import SystemPlacement
+from medcloud.components.placement import CentreLayers, SystemPlacement
 
 from medcloud import ipam
 from medcloud.model import CentreRole
@@ -54,9 +60,15 @@ class Region(pulumi.ComponentResource):
             self.links[link.name] = DrLink(
                 f"{name}-{link.name}", args, ends, psk(link.name) if args.ipsec else None, opts=child,
             )
-        stores = {c: (centre.backend, centre.storage.handles) for c, centre in self.centres.items()}
+        layers = {
+            c: CentreLayers(centre.backend, centre.storage.handles, centre.compute.backend, centre.compute.handles)
+            for c, centre in self.centres.items()
+        }
         self.placements = {
-            system.name: SystemPlacement(f"{name}-{system.name}", placement_args(region, system), stores, opts=child)
+            system.name: SystemPlacement(
+                f"{name}-{system.name}", placement_args(region, system), server_group_args(region, system),
+                layers, opts=child,
+            )
             for system in region.systems
         }
         self.register_outputs({

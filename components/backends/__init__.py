@@ -16,8 +16,10 @@ from typing import Protocol
 
 import pulumi
 from medcloud.components.args import (
+    ComputeArgs,
     DrLinkArgs,
     LinkSideArgs,
+    ServerGroupArgs,
     StorageArgs,
     VolumeArgs,
     VpcArgs,
@@ -93,6 +95,30 @@ class Backend(Protocol):
         self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs, peer: LinkSideArgs,
         vpc: VpcHandles,
     ) -> list[pulumi.CustomResource]: ...
+
+
+@dataclass
+class ComputeHandles:
+    """What a centre's compute layer gives the systems placed on it."""
+
+    #: pool → flavor name → what an instance asks for (Nova flavor id, ECS instance type)
+    flavors: dict[str, dict[str, pulumi.Input[str]]]
+    #: pool → its host group: Nova host aggregate, ECS dedicated host cluster (dedicated pools only)
+    host_groups: dict[str, pulumi.Output[str]]
+
+
+class ComputeBackend(Protocol):
+    """Pools as schedulable capacity (R-TOP-07, R-TOP-08, R-CMP-01, R-CMP-02).
+
+    A cloud's ``compute`` module exposes ``create(backend, shared) -> ComputeBackend``;
+    the registry finds it next to the cloud's :class:`Backend`.
+    """
+
+    def compute(self, parent: pulumi.Resource, name: str, args: ComputeArgs) -> ComputeHandles: ...
+
+    def server_group(
+        self, parent: pulumi.Resource, name: str, args: ServerGroupArgs, compute: ComputeHandles,
+    ) -> pulumi.CustomResource: ...
 
 
 def slug(*parts: str) -> str:

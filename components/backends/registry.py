@@ -8,10 +8,10 @@ load lazily, so a region that uses one cloud never imports the other's SDK.
 from __future__ import annotations
 
 import importlib
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import pulumi
-from medcloud.components.backends import Backend, RegionShared
+from medcloud.components.backends import Backend, ComputeBackend, RegionShared
 
 from medcloud.errors import InputError
 from medcloud.model import Centre as CentreModel
@@ -32,14 +32,27 @@ class BackendFactory(Protocol):
                  shared: RegionShared) -> Backend: ...
 
 
-def factory(cloud: str) -> BackendFactory:
-    """The ``create`` function of ``cloud``'s backend package; unknown clouds fail loudly."""
+def _package(cloud: str) -> str:
     try:
-        package = BACKENDS[cloud]
+        return BACKENDS[cloud]
     except KeyError:
         known = ", ".join(sorted(BACKENDS))
         raise UnknownCloudError(f"cloud {cloud!r} has no backend (registered: {known})") from None
-    return cast(BackendFactory, importlib.import_module(package).create)
+
+
+def factory(cloud: str) -> BackendFactory:
+    """The ``create`` function of ``cloud``'s backend package; unknown clouds fail loudly."""
+    return cast(BackendFactory, importlib.import_module(_package(cloud)).create)
+
+
+def _layer(cloud: str, module: str) -> Any:
+    """``create`` of a layer module (``compute``, ``traffic``) in ``cloud``'s backend folder."""
+    return importlib.import_module(f"{_package(cloud)}.{module}").create
+
+
+def compute_for(centre: CentreModel, backend: Backend, shared: RegionShared) -> ComputeBackend:
+    """The centre's compute layer, built on its backend's provider."""
+    return cast(ComputeBackend, _layer(str(centre.cloud), "compute")(backend, shared))
 
 
 def backend_for(name: str, centre: CentreModel, parent: pulumi.Resource, shared: RegionShared) -> Backend:

@@ -25,6 +25,10 @@ from medcloud.model.region import (
 from medcloud.model.standards import BusinessClass
 from medcloud.model.systems import (
     Algorithm,
+    Compute,
+    FrontDoor,
+    Listener,
+    ListenerProtocol,
     Placement,
     Protection,
     Replication,
@@ -37,9 +41,9 @@ from medcloud.model.systems import (
 
 __all__ = [
     "Algorithm", "ArchivePolicy", "AvailabilityZone", "BlockStorage", "Branch", "BusinessClass",
-    "Capacity", "Centre", "CentreRole", "CipherSuite", "Cloud", "Cluster", "CpuArch", "CpuFamily",
-    "Link", "LinkEncryption", "LinkKind", "LinkPurpose", "Location", "Node", "ObjectStorage",
-    "Placement", "Pool", "Protection", "Region", "Replication", "ReplicationMode", "Residency",
-    "SnapshotPolicy", "Storage", "StorageProfile", "System", "SystemKind", "Tier", "Waiver",
+    "Capacity", "Centre", "CentreRole", "CipherSuite", "Cloud", "Cluster", "Compute", "CpuArch", "CpuFamily",
+    "FrontDoor", "Link", "LinkEncryption", "LinkKind", "LinkPurpose", "Listener", "ListenerProtocol", "Location",
+    "Node", "ObjectStorage", "Placement", "Pool", "Protection", "Region", "Replication", "ReplicationMode",
+    "Residency", "SnapshotPolicy", "Storage", "StorageProfile", "System", "SystemKind", "Tier", "Waiver",
     "great_circle_km",
 ]

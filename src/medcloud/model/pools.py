@@ -98,6 +98,11 @@ class Pool(Model):
         return self
 
     @property
+    def cpu_compat_level(self) -> str | None:
+        """The instruction-set baseline its clusters offer guests (R-HW-07); the loader rejects a mix."""
+        return next((c.cpu_compat_level for c in self.clusters if c.cpu_compat_level), None)
+
+    @property
     def nodes(self) -> list[Node]:
         return [node for cluster in self.clusters for node in cluster.nodes]
 

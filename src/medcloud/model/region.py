@@ -151,11 +151,28 @@ class Region(Model):
         for ci, centre in enumerate(self.centres):
             yield from _duplicates(("centres", ci, "azs"), [a.name for a in centre.azs], "availability zone")
             seen_pools: set[str] = set()
+            #: node name → its pool: a host belongs to one pool, so one host aggregate (R-TOP-08)
+            hosts: dict[str, str] = {}
             for ai, az in enumerate(centre.azs):
                 for pi, pool in enumerate(az.pools):
+                    here = ("centres", ci, "azs", ai, "pools", pi)
                     if pool.name in seen_pools:
-                        yield ("centres", ci, "azs", ai, "pools", pi, "name"), f"duplicate pool name {pool.name!r}"
+                        yield (*here, "name"), f"duplicate pool name {pool.name!r}"
                     seen_pools.add(pool.name)
+                    levels = sorted({c.cpu_compat_level for c in pool.clusters if c.cpu_compat_level})
+                    if len(levels) > 1:
+                        yield (*here, "clusters"), (
+                            f"clusters of pool {pool.name!r} declare different CPU compatibility levels "
+                            f"{levels}: a VM could not move between its hosts (R-HW-07)"
+                        )
+                    for ki, cluster in enumerate(pool.clusters):
+                        for ni, node in enumerate(cluster.nodes):
+                            if node.name in hosts:
+                                yield (*here, "clusters", ki, "nodes", ni, "name"), (
+                                    f"node {node.name!r} already serves pool {hosts[node.name]!r}; "
+                                    "a host belongs to exactly one pool"
+                                )
+                            hosts.setdefault(node.name, pool.name)
         endpoints = {c.name for c in self.centres} | {b.name for b in self.branches}
         for li, link in enumerate(self.links):
             for end in ("a", "b"):

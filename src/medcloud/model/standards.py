@@ -170,6 +170,22 @@ SCU_MEMORY_GIB = 4
 SCU_IOPS = 1000
 SCU_GBPS = 1.0
 
+# --- Compute -----------------------------------------------------------------
+#: R-CMP-01 [003-2022 7.3]: the largest single VM the pools must offer: 64 vCPU / 256 GB.
+VM_MAX_VCPUS = 64
+VM_MAX_MEMORY_GIB = 256
+#: R-CMP-02 [003-2022 7.9.9]: a system's primary and standby never share a host, so every
+#: server group holds at least this many instances on as many hosts.
+ANTI_AFFINITY_MIN_INSTANCES = 2
+
+# --- Traffic -----------------------------------------------------------------
+#: R-BC-06 [013 5.6.2.1 e]: GSLB health probe at least every second, traffic switched within 30 s.
+GSLB_PROBE_INTERVAL_MAX_S = 1.0
+GSLB_SWITCH_MAX_S = 30.0
+#: R-BC-06 [013 5.6.1.1 d]: session persistence for emergency and registration systems; HIS is the
+#: outpatient registration (挂号) and emergency front desk in every reference build, so it counts too.
+SESSION_PERSISTENCE_KINDS = frozenset({"emergency", "registration", "his"})
+
 #: Workloads the standards call sensitive by kind (R-TOP-08): physically dedicated pools.
 SENSITIVE_SYSTEM_KINDS = frozenset({"his", "emr", "pacs", "lis", "ris"})
 #: Workloads that carry medical imaging (R-TOP-09).

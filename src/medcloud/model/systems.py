@@ -9,9 +9,13 @@ from pydantic import Field, StringConstraints
 
 from medcloud.model.base import Model, Name
 from medcloud.model.standards import (
+    ANTI_AFFINITY_MIN_INSTANCES,
     IMAGING_SYSTEM_KINDS,
     SENSITIVE_DATA_LEVEL,
     SENSITIVE_SYSTEM_KINDS,
+    SESSION_PERSISTENCE_KINDS,
+    VM_MAX_MEMORY_GIB,
+    VM_MAX_VCPUS,
     AccessControl,
     AuditFrequency,
     BusinessClass,
@@ -28,6 +32,8 @@ class SystemKind(StrEnum):
     RESEARCH = "research"
     ANALYTICS = "analytics"
     PORTAL = "portal"
+    EMERGENCY = "emergency"
+    REGISTRATION = "registration"
     OTHER = "other"
 
 
@@ -82,6 +88,49 @@ class Storage(Model):
     archive_years: int = Field(default=0, ge=0, description="WORM archive retention; 0 = no archive")
 
 
+class Compute(Model):
+    """The VMs one copy of the system runs in each centre (R-CMP-01, R-CMP-02)."""
+
+    vcpus: int = Field(default=8, ge=1, le=VM_MAX_VCPUS, description="per VM (R-CMP-01: at most 64)")
+    memory_gib: int = Field(default=32, ge=1, le=VM_MAX_MEMORY_GIB, description="per VM (R-CMP-01: at most 256)")
+    instances: int = Field(
+        default=ANTI_AFFINITY_MIN_INSTANCES, ge=1,
+        description="VMs per centre copy, each on its own host (primary and standby, R-CMP-02)",
+    )
+
+
+class ListenerProtocol(StrEnum):
+    """What a front door listens for (R-NET-05: L4 TCP/UDP, L7 HTTP/HTTPS/HTTP2/websocket)."""
+
+    TCP = "tcp"
+    UDP = "udp"
+    HTTP = "http"
+    HTTPS = "https"
+    HTTP2 = "http2"
+    WEBSOCKET = "websocket"
+
+    @property
+    def layer(self) -> int:
+        return 4 if self in (ListenerProtocol.TCP, ListenerProtocol.UDP) else 7
+
+
+class Listener(Model):
+    protocol: ListenerProtocol
+    port: int = Field(ge=1, le=65535)
+
+
+class FrontDoor(Model):
+    """How clients reach the system: load balancer listeners and the GSLB record (R-NET-05, R-BC-06)."""
+
+    listeners: list[Listener] = Field(
+        default_factory=lambda: [Listener(protocol=ListenerProtocol.HTTPS, port=443)], min_length=1,
+    )
+    health_path: str = Field(default="/health", pattern=r"^/[\x21-\x7e]*$", description="HTTP health URL path")
+    session_persistence: bool | None = Field(
+        default=None, description="sticky sessions; default: emergency and registration systems (R-BC-06)",
+    )
+
+
 class System(Model):
     name: Name
     kind: SystemKind
@@ -95,6 +144,14 @@ class System(Model):
     snapshots: SnapshotPolicy | None = Field(default=None, description="default: the region's")
     protection: Protection = Field(default_factory=Protection)
     storage: Storage = Field(default_factory=Storage)
+    compute: Compute = Field(default_factory=Compute)
+    front_door: FrontDoor = Field(default_factory=FrontDoor)
+
+    @property
+    def sticky(self) -> bool:
+        """Session persistence at the load balancer (R-BC-06): declared, else by kind."""
+        declared = self.front_door.session_persistence
+        return declared if declared is not None else self.kind.value in SESSION_PERSISTENCE_KINDS
 
     @property
     def carries_imaging(self) -> bool:

@@ -6,6 +6,7 @@ from collections import Counter
 from ipaddress import IPv4Network
 
 from medcloud.components.derive import (
+    compute_args,
     encryption_required,
     inter_centre_links,
     link_args,
@@ -39,8 +40,10 @@ def expected_counts(region: Region) -> Counter[str]:
     want["pulumi:pulumi:Stack"] = 1
     want["medcloud:region:Region"] = 1
     for centre in region.centres:
-        for token in ("medcloud:centre:Centre", "medcloud:vpc:Vpc", "medcloud:storage:StoragePolicy"):
+        for token in ("medcloud:centre:Centre", "medcloud:vpc:Vpc", "medcloud:storage:StoragePolicy",
+                      "medcloud:compute:Compute"):
             want[token] += 1
+        compute = compute_args(region, centre)
         subnets = len(subnet_keys(region, centre.name))
         rules = len(centre_rules(region, centre, addresses))
         pools = len(centre.pools)
@@ -58,6 +61,8 @@ def expected_counts(region: Region) -> Counter[str]:
                 want[OS + "blockstorage/" + token] += len(store.tiers)
             want[OS + "keymanager/orderV1:OrderV1"] += int(store.encryption.required)
             want[OS + "objectstorage/container:Container"] += 2 + worm
+            want[OS + "compute/aggregateV2:AggregateV2"] += len(centre.azs) + pools
+            want[OS + "compute/flavor:Flavor"] += sum(len(p.flavors) for p in compute.pools)
         else:
             want["pulumi:providers:alicloud"] += 1
             want[ALI + "vpc/network:Network"] += 1
@@ -70,6 +75,9 @@ def expected_counts(region: Region) -> Counter[str]:
             want[ALI + "kms/key:Key"] += int(store.encryption.required)
             want[ALI + "oss/bucket:Bucket"] += 1 + worm
             want[ALI + "oss/bucketWorm:BucketWorm"] += worm
+            dedicated = [p for p in compute.pools if p.labels.dedicated]
+            want[ALI + "ecs/ecsDedicatedHostCluster:EcsDedicatedHostCluster"] += len(dedicated)
+            want[ALI + "ecs/dedicatedHost:DedicatedHost"] += sum(p.host_count for p in dedicated)
             target = store.replicate_to
             want[ALI + "oss/bucketReplication:BucketReplication"] += int(
                 target is not None and target.cloud == "alicloud"
@@ -97,6 +105,9 @@ def expected_counts(region: Region) -> Counter[str]:
         want[ALI + "cen/instanceAttachment:InstanceAttachment"] = len(cen_centres)
     for system in region.systems:
         want["medcloud:placement:SystemPlacement"] += 1
+        for replica in replicas(region, system):
+            want[OS + "compute/serverGroup:ServerGroup" if replica.cloud == "openstack"
+                 else ALI + "ecs/ecsDeploymentSet:EcsDeploymentSet"] += 1
         if system.storage.block_gib == 0:
             continue
         for replica in replicas(region, system):
