@@ -13,7 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from medcloud.preview.engine import Registration, RunResult
+from medcloud.preview.engine import UNKNOWN, Registration, RunResult
+
+#: How the tree shows a value the engine knows only after apply (ids, addresses), as Pulumi does.
+KNOWN_AFTER_APPLY = "(known after apply)"
 
 #: Inputs worth showing inline in the tree, in this order.
 TREE_INPUTS = (
@@ -124,7 +127,7 @@ class Preview:
         stack_outputs = next((self.run.outputs[r.urn] for r in roots if r.urn in self.run.outputs), {})
         if stack_outputs:
             lines += ["", "Outputs:"]
-            lines += [f"    {k}: {json.dumps(v, sort_keys=True, ensure_ascii=False)}"
+            lines += [f"    {k}: {json.dumps(_known(v), sort_keys=True, ensure_ascii=False)}"
                       for k, v in sorted(stack_outputs.items())]
         counts = self.counts()
         custom = sum(1 for s in self.steps if s.custom)
@@ -140,12 +143,25 @@ class Preview:
         return "\n".join(lines) + "\n"
 
 
+def _known(value: Any) -> Any:
+    """``value`` with the engine's unknown marker shown as :data:`KNOWN_AFTER_APPLY` (never as an id)."""
+    if value == UNKNOWN:
+        return KNOWN_AFTER_APPLY
+    if isinstance(value, dict):
+        return {k: _known(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_known(v) for v in value]
+    return value
+
+
 def _inline(reg: Registration) -> str:
     shown = [f"{key}={_short(reg.inputs[key])}" for key in TREE_INPUTS if key in reg.inputs]
     return f"  [{' '.join(shown)}]" if shown else ""
 
 
 def _short(value: Any) -> str:
+    if value == UNKNOWN:
+        return KNOWN_AFTER_APPLY
     if isinstance(value, list):
         return ",".join(_short(v) for v in value)
     if isinstance(value, bool):

@@ -195,3 +195,12 @@ def test_missing_program_config_is_one_line_exit_2(capsys: pytest.CaptureFixture
     code, out, err = run(capsys, "preview", "dev")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "Pulumi.dev.yaml" in err and "medcloud:sitePrefix" in err
+
+
+def test_tree_shows_unknown_outputs_as_known_after_apply_never_as_an_id() -> None:
+    """Pulumi prints "(known after apply)"; the engine's unknown marker must never look like a real id."""
+    from medcloud.preview import preview, render
+
+    text, _ = render(preview("dev"), "tree")
+    assert UNKNOWN not in text
+    assert "[peerAddress=(known after apply)]" in text
