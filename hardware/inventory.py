@@ -41,9 +41,10 @@ from ipaddress import IPv4Address, IPv6Address
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from medcloud.errors import SourceError
+from medcloud.model import standards
 from medcloud.model.base import Model, Name
 from medcloud.secrets import SealedSecret
 from medcloud.yamlio import Document, describe_loc, load_document, validate
@@ -164,10 +165,21 @@ class SwitchFabric(Model):
     admin_credential: str | None = None
 
 
+def _domestic_vendor(value: str) -> str:
+    if value not in standards.DOMESTIC_SWITCH_VENDORS:
+        raise ValueError(f"R-HW-06: not a domestic switch vendor: {value!r} "
+                         f"(known: {', '.join(standards.DOMESTIC_SWITCH_VENDORS)})")
+    return value
+
+
+#: A key of :data:`medcloud.model.standards.DOMESTIC_SWITCH_VENDORS` (huawei, h3c, maipu, …).
+SwitchVendor = Annotated[str, AfterValidator(_domestic_vendor)]
+
+
 class Switch(Model):
     name: Name
     profile: str
-    vendor: Literal["huawei", "h3c", "ruijie", "zte"]
+    vendor: SwitchVendor
     model: str = Field(min_length=1)
     location: Location
     management: SNMPEndpoint

@@ -5,21 +5,33 @@ Domestic CPUs are recognised by what the kernel reports:
 * Kunpeng: ARM implementer ``0x48`` (HiSilicon), part ``0xd01`` (TaiShan v110);
 * Phytium: ARM implementer ``0x70``;
 * Hygon: x86 ``vendor_id`` ``HygonGenuine``;
-* Zhaoxin: x86 ``vendor_id`` ``CentaurHauls`` or ``  Shanghai  `` (padded as the CPUID string is);
+* Zhaoxin: x86 ``vendor_id`` ``  Shanghai  `` (padded as the CPUID string is), or ``CentaurHauls``
+  with a ``ZHAOXIN`` model name or CPU family 7 and later.  ``CentaurHauls`` is also VIA's
+  vendor string (C3/C7/Eden/Nano, family 6 with a ``VIA …`` model name): those are not domestic;
 * Loongson: LoongArch ``Model Name`` ``Loongson-…``.
+
+When ``lscpu`` names no vendor or model (``Model name: -``, or none at all as older
+util-linux prints on Kunpeng and Phytium), the kernel's ``/proc/cpuinfo`` is read too and
+fills in what lscpu left out; the counts stay lscpu's, which knows the sockets.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from medcloud.hardware.facts.base import ParseError, SSHFact, key_values, output
 from medcloud.hardware.transports.base import Command, CommandResult
 
 ARM_IMPLEMENTERS = {0x48: "HiSilicon", 0x70: "Phytium", 0x41: "ARM", 0xC0: "Ampere"}
 HISILICON_PARTS = {0xD01: "Kunpeng-920"}
+#: Phytium core names by ARM part number, as util-linux lscpu names them.
+PHYTIUM_PARTS = {0x660: "FTC660", 0x661: "FTC661", 0x662: "FTC662", 0x663: "FTC663", 0x664: "FTC664",
+                 0x862: "FTC862"}
+#: What lscpu prints for a field it cannot fill.
+_UNKNOWN = ("", "-")
 
 
 @dataclass(frozen=True)
@@ -33,15 +45,18 @@ class CpuFacts:
     logical_cpus: int
     #: kunpeng, phytium, hygon, zhaoxin, loongson, or None for anything else.
     family: str | None
-    #: Where the figures came from: "lscpu" or "cpuinfo".
+    #: Where the figures came from: "lscpu", "cpuinfo" or "lscpu+cpuinfo".
     source: str
+    #: x86 CPUID family (``cpu family``), when reported.
+    cpu_family: int | None = None
 
     @property
     def physical_cores(self) -> int:
         return self.sockets * self.cores_per_socket
 
 
-def detect_family(vendor: str, model_name: str, implementer: int | None = None, part: int | None = None) -> str | None:
+def detect_family(vendor: str, model_name: str, implementer: int | None = None, part: int | None = None,
+                  cpu_family: int | None = None) -> str | None:
     lowered = f"{vendor} {model_name}".lower()
     if implementer == 0x48 or "hisilicon" in lowered or "kunpeng" in lowered:
         return "kunpeng"
@@ -49,8 +64,12 @@ def detect_family(vendor: str, model_name: str, implementer: int | None = None, 
         return "phytium"
     if "hygon" in lowered:
         return "hygon"
-    if vendor.strip() in ("CentaurHauls", "Shanghai") or "zhaoxin" in lowered:
+    if vendor.strip() == "Shanghai" or "zhaoxin" in lowered:
         return "zhaoxin"
+    if vendor.strip() == "CentaurHauls":
+        # VIA and Zhaoxin share the Centaur vendor string; Zhaoxin's cores are family 7 on,
+        # VIA's (and Centaur's own) family 6 or below.
+        return "zhaoxin" if cpu_family is not None and cpu_family >= 7 else None
     if "loongson" in lowered:
         return "loongson"
     return None
@@ -91,8 +110,10 @@ def parse_lscpu(text: str) -> CpuFacts:
             fields.setdefault(key, value)
     if "Architecture" not in fields:
         raise ParseError("lscpu: no Architecture field")
-    vendor = fields.get("Vendor ID", "")
-    model = fields.get("Model name", "") or fields.get("BIOS Model name", "")
+    vendor = fields.get("Vendor ID", "").strip()
+    model = next((fields[k].strip() for k in ("Model name", "BIOS Model name")
+                  if fields.get(k, "").strip() not in _UNKNOWN), "")
+    vendor = "" if vendor in _UNKNOWN else vendor
     implementer = None
     if vendor.lower().startswith("0x"):
         implementer = int(vendor, 16)
@@ -106,10 +127,12 @@ def parse_lscpu(text: str) -> CpuFacts:
         raise ParseError("lscpu: CPU counts are not numbers") from None
     if cores == 0:
         cores = logical // max(threads * sockets, 1)
+    x86_family = _int(fields["CPU family"]) if fields.get("CPU family", "").strip().isdigit() else None
     return CpuFacts(
         architecture=fields["Architecture"], vendor=vendor, model_name=model,
         sockets=sockets, cores_per_socket=cores, threads_per_core=threads, logical_cpus=logical,
-        family=detect_family(vendor, model, implementer), source="lscpu",
+        family=detect_family(vendor, model, implementer, cpu_family=x86_family), source="lscpu",
+        cpu_family=x86_family,
     )
 
 
@@ -133,16 +156,14 @@ def parse_cpuinfo(text: str) -> CpuFacts:
         raise ParseError("/proc/cpuinfo: no processor entries")
     first = processors[0]
     logical = len(processors)
-    implementer = part = None
+    implementer = part = x86_family = None
     if "cpu implementer" in first:
         architecture = "aarch64"
         implementer = _int(first["cpu implementer"])
         part = _int(first.get("cpu part"), 0)
         vendor = ARM_IMPLEMENTERS.get(implementer, f"0x{implementer:02x}")
-        model = first.get("model name") or (
-            HISILICON_PARTS.get(part, "") if implementer == 0x48 else "")
-        if implementer == 0x70 and not model:
-            model = f"Phytium part 0x{part:03x}"
+        model = first.get("model name") or {0x48: HISILICON_PARTS, 0x70: PHYTIUM_PARTS}.get(
+            implementer, {}).get(part, "")
         # No SMT on these ARM server cores and no package field: one socket of
         # ``logical`` cores is all cpuinfo can prove.
         sockets, threads, cores = 1, 1, logical
@@ -150,6 +171,7 @@ def parse_cpuinfo(text: str) -> CpuFacts:
         architecture = "x86_64"
         vendor = first["vendor_id"]
         model = first.get("model name", "")
+        x86_family = _int(first["cpu family"]) if first.get("cpu family", "").isdigit() else None
         packages = {b.get("physical id", "0") for b in processors}
         sockets = len(packages)
         cores = _int(first.get("cpu cores"), logical)
@@ -168,21 +190,40 @@ def parse_cpuinfo(text: str) -> CpuFacts:
     return CpuFacts(
         architecture=architecture, vendor=vendor, model_name=model, sockets=sockets,
         cores_per_socket=cores, threads_per_core=threads, logical_cpus=logical,
-        family=detect_family(vendor, model, implementer, part), source="cpuinfo",
+        family=detect_family(vendor, model, implementer, part, x86_family), source="cpuinfo",
+        cpu_family=x86_family,
     )
 
 
 def _parse(results: Mapping[str, CommandResult]) -> CpuFacts:
     lscpu = output(results, "lscpu")
-    if lscpu is not None:
-        try:
-            return parse_lscpu(lscpu)
-        except ParseError:
-            pass  # an lscpu too old or too odd: the kernel's own table still answers
     cpuinfo = output(results, "cpuinfo")
+    facts = None
+    if lscpu is not None:
+        # An lscpu too old or too odd: the kernel's own table still answers.
+        with contextlib.suppress(ParseError):
+            facts = parse_lscpu(lscpu)
+    if facts is not None and facts.vendor and facts.model_name and facts.family is not None:
+        return facts
     if cpuinfo is None:
+        if facts is not None:
+            return facts
         raise ParseError("neither lscpu nor /proc/cpuinfo could be read")
-    return parse_cpuinfo(cpuinfo)
+    kernel = parse_cpuinfo(cpuinfo)
+    if facts is None:
+        return kernel
+    return complete(facts, kernel)
+
+
+def complete(lscpu: CpuFacts, kernel: CpuFacts) -> CpuFacts:
+    """lscpu's counts with the vendor, model and family it could not name taken from /proc/cpuinfo."""
+    vendor = lscpu.vendor or kernel.vendor
+    model = lscpu.model_name or kernel.model_name
+    return replace(
+        lscpu, vendor=vendor, model_name=model, family=lscpu.family or kernel.family,
+        cpu_family=lscpu.cpu_family if lscpu.cpu_family is not None else kernel.cpu_family,
+        source="lscpu+cpuinfo",
+    )
 
 
 FACT: SSHFact[CpuFacts] = SSHFact(

@@ -1,11 +1,14 @@
 """NVMe facts from nvme-cli and sysfs (R-HW-02 NVMe storage).
 
-``nvme list -o json`` names the namespaces and their sizes; ``nvme id-ctrl``
+``nvme list -o json`` names the namespaces and their sizes (a flat ``Devices`` list before
+nvme-cli 2.11, hosts → subsystems → controllers → namespaces from 2.11 on); ``nvme id-ctrl``
 gives the PCI vendor ID (``vid``: a decimal number in JSON, ``0x…`` in the
 text form) which maps to a vendor through the PCI-SIG table in
 :mod:`medcloud.hardware.specs.nvme`; sysfs gives the negotiated PCIe link width.
 Where nvme-cli is missing (minimal openEuler/Kylin installs ship smartmontools
-but not nvme-cli) ``smartctl -i`` answers the same identify fields.
+but not nvme-cli) ``smartctl -i`` answers the same identify fields; it prints one
+``PCI Vendor/Subsystem ID`` line when the two IDs agree and separate ``PCI Vendor ID`` and
+``PCI Vendor Subsystem ID`` lines when they differ (an OEM-branded drive).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class Controller:
     firmware: str
     #: tnvmcap in bytes (0 when the drive does not report it).
     capacity_bytes: int
+    #: ssvid: the PCI subsystem vendor (the OEM whose label is on the drive), when reported.
+    subsystem_vendor_id: int | None = None
 
     @property
     def vendor(self) -> str | None:
@@ -55,7 +60,42 @@ class NvmeDrive:
     pcie_width: int | None
 
 
+def _size(value: Any) -> int:
+    # nvme-cli 2.4 printed sizes above 2 GiB as negative 32-bit numbers (nvme-cli#2028);
+    # those become 0 and the id-ctrl capacity is used instead.
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _text(item: Mapping[str, Any], key: str) -> str:
+    return str(item.get(key, "")).strip()
+
+
+def _nested(device: Mapping[str, Any]) -> list[Namespace]:
+    """nvme-cli >= 2.11: each host lists subsystems, their controllers and namespaces (a
+    namespace sits under its controller, or under the subsystem when it is shared)."""
+    namespaces = []
+    for subsystem in device.get("Subsystems") or []:
+        if not isinstance(subsystem, Mapping):
+            raise ParseError("nvme list -o json: a Subsystems entry is not an object")
+        controllers = [c for c in subsystem.get("Controllers") or [] if isinstance(c, Mapping)]
+        shared = [n for n in subsystem.get("Namespaces") or [] if isinstance(n, Mapping)]
+        for controller in controllers:
+            for ns in [*(n for n in controller.get("Namespaces") or [] if isinstance(n, Mapping)), *shared]:
+                if "NameSpace" not in ns:
+                    raise ParseError("nvme list -o json: a namespace without its NameSpace name")
+                namespaces.append(Namespace(
+                    path="/dev/" + _text(ns, "NameSpace"), model=_text(controller, "ModelNumber"),
+                    serial=_text(controller, "SerialNumber"), firmware=_text(controller, "Firmware"),
+                    size_bytes=_size(ns.get("PhysicalSize", 0)),
+                ))
+    return namespaces
+
+
 def parse_list_json(text: str) -> list[Namespace]:
+    """``nvme list -o json`` in either layout: flat (``DevicePath`` per namespace) or nested (2.11+)."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -65,18 +105,15 @@ def parse_list_json(text: str) -> list[Namespace]:
         raise ParseError("nvme list -o json: no Devices array")
     namespaces = []
     for item in devices:
-        if not isinstance(item, dict) or "DevicePath" not in item:
-            # nvme-cli >= 2.11 nests subsystems; its flat fields are what we read.
-            raise ParseError("nvme list -o json: unsupported layout (no DevicePath); use nvme-cli < 2.11 "
-                             "or the id-ctrl capture alone")
-        # nvme-cli 2.4 printed sizes above 2 GiB as negative 32-bit numbers (nvme-cli#2028);
-        # those become 0 and the id-ctrl capacity is used instead.
-        size = max(int(item.get("PhysicalSize", 0)), 0)
-        namespaces.append(Namespace(
-            path=str(item["DevicePath"]), model=str(item.get("ModelNumber", "")).strip(),
-            serial=str(item.get("SerialNumber", "")).strip(), firmware=str(item.get("Firmware", "")).strip(),
-            size_bytes=size,
-        ))
+        if isinstance(item, dict) and "DevicePath" in item:
+            namespaces.append(Namespace(
+                path=str(item["DevicePath"]), model=_text(item, "ModelNumber"), serial=_text(item, "SerialNumber"),
+                firmware=_text(item, "Firmware"), size_bytes=_size(item.get("PhysicalSize", 0)),
+            ))
+        elif isinstance(item, dict) and "Subsystems" in item:
+            namespaces.extend(_nested(item))
+        else:
+            raise ParseError("nvme list -o json: a device entry has neither DevicePath nor Subsystems")
     return namespaces
 
 
@@ -88,7 +125,8 @@ def _controller(fields: Mapping[str, Any], hex_numbers: bool) -> Controller:
         text = str(raw).replace(",", "").strip()
         if not text:
             return 0
-        return int(text, 16) if text.lower().startswith("0x") or (hex_numbers and key == "vid") else int(text)
+        hexadecimal = text.lower().startswith("0x") or (hex_numbers and key in ("vid", "ssvid"))
+        return int(text, 16) if hexadecimal else int(text)
 
     if "vid" not in fields:
         raise ParseError("nvme id-ctrl: no vid field")
@@ -96,6 +134,7 @@ def _controller(fields: Mapping[str, Any], hex_numbers: bool) -> Controller:
         vendor_id=number("vid"), model=str(fields.get("mn", "")).strip(),
         serial=str(fields.get("sn", "")).strip(), firmware=str(fields.get("fr", "")).strip(),
         capacity_bytes=number("tnvmcap"),
+        subsystem_vendor_id=number("ssvid") if "ssvid" in fields else None,
     )
 
 
@@ -129,7 +168,8 @@ def parse_id_ctrl(text: str) -> list[Controller]:
 
 _SMARTCTL_FIELDS = {
     "Model Number": "mn", "Serial Number": "sn", "Firmware Version": "fr",
-    "PCI Vendor/Subsystem ID": "vid", "Total NVM Capacity": "tnvmcap",
+    "PCI Vendor/Subsystem ID": "vid", "PCI Vendor ID": "vid", "PCI Vendor Subsystem ID": "ssvid",
+    "Total NVM Capacity": "tnvmcap",
 }
 
 
@@ -143,6 +183,8 @@ def parse_smartctl(text: str) -> list[Controller]:
                 # "3,200,631,791,616 [3.20 TB]": the exact byte count comes first.
                 fields[_SMARTCTL_FIELDS[key]] = value.split("[")[0].strip()
         if "vid" in fields:
+            if "ssvid" not in fields and "PCI Vendor/Subsystem ID" in block:
+                fields["ssvid"] = fields["vid"]  # one line: both IDs are the same
             controllers.append(_controller(fields, hex_numbers=True))
     if not controllers:
         raise ParseError("smartctl: no NVMe identify section (not an NVMe device?)")

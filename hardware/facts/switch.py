@@ -22,8 +22,8 @@ QBRIDGE_STATIC = "1.3.6.1.2.1.17.7.1.4.3.1"
 ENTERPRISES = "1.3.6.1.4.1."
 
 # The table columns the parsers below read, and nothing else: a switch walks only these.
-#: ifDescr, ifType, ifOperStatus (IF-MIB ifTable).
-IF_COLUMNS = (2, 3, 8)
+#: ifDescr, ifType, ifSpeed, ifOperStatus (IF-MIB ifTable).
+IF_COLUMNS = (2, 3, 5, 8)
 #: ifName, ifHighSpeed (IF-MIB ifXTable).
 IFX_COLUMNS = (1, 15)
 #: entPhysicalDescr, Class, Name, SoftwareRev, SerialNum, ModelName (ENTITY-MIB).
@@ -106,14 +106,19 @@ def parse_system(varbinds: Sequence[Varbind]) -> SystemInfo:
     )
 
 
-#: Nominal port speed (Mb/s) by the port-name prefix Huawei, H3C and Ruijie use; longest prefix wins.
+#: Nominal port speed (Mb/s) by the port-name prefixes vendors use (Huawei, H3C, Ruijie,
+#: BDCOM ``GigaEthernet``/``TGigaEthernet``); longest prefix wins.  Names that say nothing
+#: of speed (``Ethernet1/2``, ZTE's ``1/2``) are not guessed.
 NOMINAL_SPEEDS = {
     "hundredgigabitethernet": 100_000, "hundredgige": 100_000, "100ge": 100_000,
     "fortygigabitethernet": 40_000, "fortygige": 40_000, "40ge": 40_000,
     "twenty-fivegige": 25_000, "tfgigabitethernet": 25_000, "25ge": 25_000,
     "ten-gigabitethernet": 10_000, "tengigabitethernet": 10_000, "xgigabitethernet": 10_000, "10ge": 10_000,
-    "gigabitethernet": 1_000, "ge": 1_000,
+    "tgigaethernet": 10_000,
+    "gigabitethernet": 1_000, "gigaethernet": 1_000, "ge": 1_000,
 }
+#: ifSpeed saturates at 2^32-1 b/s; above that only ifHighSpeed knows.
+IF_SPEED_SATURATED = 4_294_967_295
 
 
 #: Short port-type names (CLI, LLDP port IDs) → the long form in ifName, per vendor usage.
@@ -150,13 +155,18 @@ class Interface:
     descr: str
     if_type: int | None
     oper_status: str
-    #: ifHighSpeed, Mb/s.
+    #: ifHighSpeed, else ifSpeed (agents without ifXTable), in Mb/s; None when neither is reported.
     speed_mbps: int | None
 
     @property
     def capacity_mbps(self) -> int | None:
-        """ifHighSpeed, or for a port that is down (agents report 0) the speed its name implies."""
-        if self.speed_mbps:
+        """What the port can carry: its reported speed while it is up, else the speed its name implies.
+
+        A port that is down reports 0 or a leftover figure (ZTE reports 10 Mb/s on idle gigabit
+        ports), so only its name is trusted; with a name that implies nothing (``Ethernet1/2``,
+        ``2/2``) the speed is unknown (None), never counted as slow.
+        """
+        if self.oper_status == "up" and self.speed_mbps:
             return self.speed_mbps
         return nominal_speed_mbps(self.name)
 
@@ -166,19 +176,27 @@ class Interface:
         return self.if_type in (6, 62, 117)
 
 
+def _speed_mbps(high: Varbind | None, low: Varbind | None) -> int | None:
+    """ifHighSpeed (Mb/s), else ifSpeed (b/s) unless it is saturated."""
+    if high is not None and isinstance(high.value, int):
+        return high.value
+    if low is not None and isinstance(low.value, int) and low.value < IF_SPEED_SATURATED:
+        return low.value // 1_000_000
+    return None
+
+
 def parse_interfaces(varbinds: Sequence[Varbind]) -> tuple[Interface, ...]:
+    """IF-MIB interfaces; an agent without an interface table gives ``()`` (checks on ports say so)."""
     descr = _column(varbinds, IF_TABLE, 2)
     kinds = _column(varbinds, IF_TABLE, 3)
+    low_speeds = _column(varbinds, IF_TABLE, 5)
     oper = _column(varbinds, IF_TABLE, 8)
     names = _column(varbinds, IFX_TABLE, 1)
     speeds = _column(varbinds, IFX_TABLE, 15)
     indexes = sorted({*descr, *names}, key=lambda s: int(s) if s.isdigit() else 0)
-    if not indexes:
-        raise ParseError("IF-MIB: no interfaces in ifTable/ifXTable")
     out = []
     for idx in indexes:
         status = oper.get(idx)
-        speed = speeds.get(idx)
         kind = kinds.get(idx)
         out.append(Interface(
             index=int(idx), name=text(names[idx].value) if idx in names else text(descr[idx].value),
@@ -186,7 +204,7 @@ def parse_interfaces(varbinds: Sequence[Varbind]) -> tuple[Interface, ...]:
             if_type=kind.value if kind is not None and isinstance(kind.value, int) else None,
             oper_status=IF_OPER_STATUS.get(status.value, "unknown")
             if status is not None and isinstance(status.value, int) else "unknown",
-            speed_mbps=speed.value if speed is not None and isinstance(speed.value, int) else None,
+            speed_mbps=_speed_mbps(speeds.get(idx), low_speeds.get(idx)),
         ))
     return tuple(out)
 

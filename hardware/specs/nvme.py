@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from medcloud.model.base import Model
 
-#: Vendors by PCI vendor ID (``vid`` in NVMe Identify Controller), from the PCI-SIG
-#: assignments as listed in pci.ids; domestic vendors first.
-NVME_VENDORS: dict[int, str] = {
-    0x1C5F: "memblaze", 0x1D78: "dera", 0x19E5: "huawei", 0x1E49: "ymtc", 0x1E3B: "dapustor",
-    0x1DBE: "inspur", 0x1CC4: "umis",
-    0x144D: "samsung", 0x8086: "intel", 0x1344: "micron", 0x15B7: "sandisk", 0x1179: "kioxia",
-    0x1E0F: "kioxia", 0x1C58: "wdc", 0x1BB1: "seagate", 0x126F: "siliconmotion",
+#: PCI vendor IDs (``vid`` in NVMe Identify Controller) → (medcloud's short name, the vendor
+#: as the PCI ID repository names it).  The second column is checked against pci.ids (Debian
+#: package ``pci.ids``) by the tests, so an ID can never again be filed under the wrong company.
+#: Domestic vendors first.
+PCI_VENDORS: dict[int, tuple[str, str]] = {
+    0x1C5F: ("memblaze", "Beijing Memblaze Technology Co. Ltd."),
+    0x1D78: ("dera", "DERA Storage"),
+    0x19E5: ("huawei", "Huawei Technologies Co., Ltd."),
+    0x1E49: ("ymtc", "Yangtze Memory Technologies Co.,Ltd"),
+    0x1E3B: ("dapustor", "DapuStor Corporation"),
+    0x1DBE: ("innogrit", "INNOGRIT Corporation"),
+    0x1CC4: ("umis", "Shenzhen Unionmemory Information System Ltd."),
+    0x1E4B: ("maxio", "MAXIO Technology (Hangzhou) Ltd."),
+    0x1F40: ("netac", "Netac Technology Co.,Ltd"),
+    0x144D: ("samsung", "Samsung Electronics Co Ltd"),
+    0x8086: ("intel", "Intel Corporation"),
+    0x1344: ("micron", "Micron Technology Inc"),
+    0x15B7: ("sandisk", "Sandisk Corp"),
+    0x1179: ("toshiba", "Toshiba Corporation"),
+    0x1E0F: ("kioxia", "KIOXIA Corporation"),
+    0x1C58: ("hgst", "HGST, Inc."),
+    0x1BB1: ("seagate", "Seagate Technology PLC"),
+    0x126F: ("siliconmotion", "Silicon Motion, Inc."),
 }
+#: PCI vendor ID → short name, as profiles list vendors.
+NVME_VENDORS: dict[int, str] = {vid: short for vid, (short, _) in PCI_VENDORS.items()}
 
-VendorName = Literal[
-    "memblaze", "dera", "huawei", "ymtc", "dapustor", "inspur", "umis",
-    "samsung", "intel", "micron", "sandisk", "kioxia", "wdc", "seagate", "siliconmotion",
-]
+
+def _known_vendor(value: str) -> str:
+    if value not in NVME_VENDORS.values():
+        raise ValueError(f"unknown NVMe vendor {value!r} (known: {', '.join(sorted(set(NVME_VENDORS.values())))})")
+    return value
+
+
+VendorName = Annotated[str, AfterValidator(_known_vendor)]
 
 
 class NvmeSpec(Model):

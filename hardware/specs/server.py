@@ -66,7 +66,9 @@ class BmcSpec(Model):
 
 
 class OsSpec(Model):
-    ids: tuple[str, ...] = Field(min_length=1)
+    #: os-release IDs accepted; by default every domestic server OS R-HW-04 names or means
+    #: ("and similar": :data:`medcloud.model.standards.DOMESTIC_OS`).  A profile may narrow it.
+    ids: tuple[str, ...] = Field(default=tuple(sorted(standards.DOMESTIC_OS_IDS)), min_length=1)
 
     @field_validator("ids")
     @classmethod
@@ -90,4 +92,4 @@ class ServerProfile(Model):
     storage_min_gbps: float = standards.STORAGE_NODE_MIN_GBPS
     power: PowerSpec = PowerSpec()
     bmc: BmcSpec
-    os: OsSpec
+    os: OsSpec = OsSpec()

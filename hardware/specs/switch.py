@@ -25,7 +25,8 @@ class SwitchProfile(Model):
     enterprises: tuple[int, ...] = Field(min_length=1)
     #: Regular expression sysDescr must match (model family), case-insensitive.
     model_pattern: Regex = ".*"
-    #: Regular expression with one group capturing the OS version from sysDescr.
+    #: Regular expression capturing the OS version from sysDescr (or the chassis entity); with
+    #: several groups (version, release) they are read left to right.
     version_pattern: Regex
     min_os_version: str
     ports: tuple[PortGroup, ...] = ()

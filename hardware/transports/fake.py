@@ -1,8 +1,10 @@
 """A transport that replays recorded captures: unit tests and demos run without hardware.
 
-Each host maps to a capture, or to a fault: an exception the transport raises
+Each endpoint maps to a capture, or to a fault: an exception the transport raises
 (:class:`~medcloud.errors.DeviceAuthError`…) or a :class:`Hang` that sleeps so
 the engine's per-device timeout fires, like a dead device that never answers.
+An endpoint is keyed ``"host:port"`` (what tells apart devices sharing an address,
+like the lab's BMCs on 127.0.0.1), or by ``"host"`` alone for any port.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medcloud.hardware.inventory import Inventory, Server
+from medcloud.hardware.inventory import Endpoint, Inventory, Server
 from medcloud.hardware.transports import snmprec
 from medcloud.hardware.transports.base import (
     Command,
@@ -42,6 +44,11 @@ class Hang:
 Fault = BaseException | Hang
 
 
+def _reply(hosts: Mapping[str, object], host: str, port: int) -> object | None:
+    reply = hosts.get(f"{host}:{port}")
+    return hosts.get(host) if reply is None else reply
+
+
 async def _fault(reply: object) -> None:
     if isinstance(reply, Hang):
         await asyncio.sleep(reply.seconds)
@@ -59,7 +66,7 @@ class FakeSSH:
 
     async def run(self, target: SSHTarget, commands: Sequence[Command], timeouts: Timeouts) -> SSHCapture:
         self.calls.append((target.host, tuple(c.name for c in commands)))
-        reply = self.hosts.get(target.host)
+        reply = _reply(self.hosts, target.host, target.port)
         if reply is None:
             raise DeviceProtocolError(f"{target.host}:{target.port}: no SSH server")
         await asyncio.sleep(self.delay)
@@ -77,7 +84,7 @@ class FakeIPMI:
 
     async def collect(self, target: IPMITarget, timeouts: Timeouts) -> IPMICapture:
         self.calls.append(target.host)
-        reply = self.hosts.get(target.host)
+        reply = _reply(self.hosts, target.host, target.port)
         if reply is None:
             raise DeviceProtocolError(f"{target.host}:{target.port}: no BMC answered")
         await asyncio.sleep(self.delay)
@@ -96,7 +103,7 @@ class FakeSNMP:
 
     async def walk(self, target: SNMPTarget, roots: Sequence[str], timeouts: Timeouts) -> SNMPCapture:
         self.calls.append((target.host, tuple(roots)))
-        reply = self.hosts.get(target.host)
+        reply = _reply(self.hosts, target.host, target.port)
         if reply is None:
             raise DeviceProtocolError(f"{target.host}:{target.port}: no SNMP agent")
         await asyncio.sleep(self.delay)
@@ -113,6 +120,10 @@ def fake_transports(
     snmp: Mapping[str, SNMPCapture | Fault] | None = None,
 ) -> Transports:
     return Transports(FakeSSH(ssh or {}), FakeIPMI(ipmi or {}), FakeSNMP(snmp or {}))
+
+
+def _endpoint(inventory: Inventory, endpoint: Endpoint, role: str) -> str:
+    return f"{endpoint.address}:{inventory.port(endpoint, role)}"
 
 
 def load_replay(directory: Path, inventory: Inventory) -> Transports:
@@ -134,15 +145,16 @@ def load_replay(directory: Path, inventory: Inventory) -> Transports:
         try:
             if isinstance(device, Server):
                 if (folder / "ssh.json").is_file():
-                    ssh[str(device.ssh.address)] = SSHCapture.from_json(
+                    ssh[_endpoint(inventory, device.ssh, "ssh")] = SSHCapture.from_json(
                         json.loads((folder / "ssh.json").read_text("utf-8"))).results
                 if (folder / "ipmi.json").is_file():
-                    ipmi[str(device.bmc.address)] = IPMICapture.from_json(
+                    ipmi[_endpoint(inventory, device.bmc, "bmc")] = IPMICapture.from_json(
                         json.loads((folder / "ipmi.json").read_text("utf-8")))
             elif (folder / "snmp.snmprec").is_file():
-                snmp[str(device.management.address)] = SNMPCapture(snmprec.load(folder / "snmp.snmprec"))
+                snmp[_endpoint(inventory, device.management, "management")] = SNMPCapture(
+                    snmprec.load(folder / "snmp.snmprec"))
             elif (folder / "snmp.json").is_file():
-                snmp[str(device.management.address)] = SNMPCapture.from_json(
+                snmp[_endpoint(inventory, device.management, "management")] = SNMPCapture.from_json(
                     json.loads((folder / "snmp.json").read_text("utf-8")))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise SourceError(folder, f"bad capture: {exc}") from None

@@ -29,7 +29,9 @@ def _os_version(facts: SwitchFacts, ctx: SwitchContext) -> str:
     for source in sources:
         match = re.search(ctx.profile.version_pattern, source)
         if match is not None:
-            return match.group(1) if match.groups() else match.group(0)
+            # Several groups (Comware 5: "Version 5.20, Release 1513P62") are read left to right.
+            groups = [g for g in match.groups() if g]
+            return ", ".join(groups) if groups else match.group(0)
     raise ValueError(f"no OS version in sysDescr {facts.system.descr[:80]!r} nor in the chassis entity")
 
 
@@ -40,9 +42,19 @@ def _model_seen(facts: SwitchFacts, ctx: SwitchContext) -> bool:
 
 
 def _ports_at(group: PortGroup) -> Check:
+    """Ethernet ports whose speed (reported, or implied by the name of a port that is down) reaches
+    the group's; up or down alike.  Ports whose speed nothing tells cannot make a failure: when they
+    could make up the shortfall the check errors with "cannot tell" instead."""
     def actual(facts: SwitchFacts, ctx: SwitchContext) -> int:
-        return sum(1 for i in facts.interfaces
-                   if i.ethernet and (i.capacity_mbps or 0) >= group.speed_gbps * 1000)
+        if not facts.interfaces:
+            raise ValueError("the agent returned no IF-MIB interface table")
+        ports = [i for i in facts.interfaces if i.ethernet]
+        fast = sum(1 for i in ports if (i.capacity_mbps or 0) >= group.speed_gbps * 1000)
+        unknown = [i.name for i in ports if i.capacity_mbps is None]
+        if fast < group.count <= fast + len(unknown):
+            raise ValueError(f"cannot tell: {len(unknown)} ports report no speed and their names imply none "
+                             f"({', '.join(unknown[:3])}{', …' if len(unknown) > 3 else ''}); count them by hand")
+        return fast
     return Check(f"switch.ports.{group.speed_gbps:g}g", "R-HW-06", f"ports at >= {group.speed_gbps:g} Gbps",
                  "switch", actual, lambda c: AtLeast(group.count, "ports"))
 
@@ -58,8 +70,12 @@ def _vlans(facts: SwitchFacts, ctx: SwitchContext) -> object:
 def _entities_of(cls: str) -> Callable[[SwitchFacts, SwitchContext], object]:
     def actual(facts: SwitchFacts, ctx: SwitchContext) -> object:
         if not facts.entities:
-            return Skip("the agent exposes no ENTITY-MIB inventory; check the chassis by hand")
-        return sum(1 for e in facts.entities if e.cls == cls)
+            return Skip("cannot tell: the agent exposes no ENTITY-MIB inventory; check the chassis by hand")
+        count = sum(1 for e in facts.entities if e.cls == cls)
+        if count == 0:
+            # Many agents list only the chassis and its ports: absence of rows is not absence of units.
+            return Skip(f"cannot tell: ENTITY-MIB lists no {cls} entities; check the chassis by hand")
+        return count
     return actual
 
 

@@ -235,12 +235,24 @@ DOMESTIC_CPU_FAMILIES: dict[str, str] = {
 #: R-HW-03 [014 7.1.1.1 b]: "redundant" means at least two of each, all healthy.
 MIN_REDUNDANT_PSUS = 2
 MIN_REDUNDANT_FANS = 2
-#: R-HW-04 [014 7.1.2.1]: domestic server OS, by os-release ID (lower-cased).
-DOMESTIC_OS_IDS = frozenset({"openeuler", "kylin", "uos", "anolis"})
-#: R-HW-06 [014 6.1.3 a; 7.5.1 a]: domestic switch vendors by IANA enterprise number
-#: (the arc after 1.3.6.1.4.1 in sysObjectID).
-DOMESTIC_SWITCH_ENTERPRISES: dict[int, str] = {
-    2011: "Huawei", 25506: "H3C", 4881: "Ruijie", 3902: "ZTE",
+#: R-HW-04 [014 7.1.2.1]: domestic server OS ("openEuler, Kylin, UOS and similar"), by
+#: os-release ID (lower-cased) → product name.  "Similar" is read as the server
+#: distributions developed and supported in China: the openEuler line (Huawei's EulerOS
+#: and Huawei Cloud EulerOS), the Anolis line (Alibaba Cloud Linux), TencentOS Server and
+#: NeoKylin.  An ID_LIKE naming one of these does not make a foreign OS domestic.
+DOMESTIC_OS: dict[str, str] = {
+    "openeuler": "openEuler", "kylin": "Kylin Linux Advanced Server", "uos": "UnionTech OS Server",
+    "neokylin": "NeoKylin Linux Advanced Server", "euleros": "EulerOS", "hce": "Huawei Cloud EulerOS",
+    "anolis": "Anolis OS", "alinux": "Alibaba Cloud Linux", "tencentos": "TencentOS Server",
 }
+DOMESTIC_OS_IDS = frozenset(DOMESTIC_OS)
+#: R-HW-06 [014 6.1.3 a; 7.5.1 a]: domestic switch vendors by IANA enterprise number
+#: (the arc after 1.3.6.1.4.1 in sysObjectID), with the inventory's name for each.
+DOMESTIC_SWITCH_VENDORS: dict[str, tuple[int, str]] = {
+    "huawei": (2011, "Huawei"), "h3c": (25506, "H3C"), "ruijie": (4881, "Ruijie"), "zte": (3902, "ZTE"),
+    "maipu": (5651, "Maipu"), "bdcom": (3320, "BDCOM"), "dcn": (6339, "Digital China Networks"),
+    "dptech": (31648, "DPtech"),
+}
+DOMESTIC_SWITCH_ENTERPRISES: dict[int, str] = {number: name for number, name in DOMESTIC_SWITCH_VENDORS.values()}
 #: R-HW-03 [014 7.1.1.1 b]: declared by the vendor, recorded as evidence.
 MTBF_MIN_HOURS = 10_000

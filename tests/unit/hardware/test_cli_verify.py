@@ -132,3 +132,33 @@ def test_sigint_writes_partial_report_marked_incomplete(
     assert document["not_run"] == ["ph-node-01"]
     html = next((tmp_path / "out").glob("site-*-incomplete.html")).read_text()
     assert "INCOMPLETE" in html
+
+
+def test_replay_keys_captures_by_endpoint_not_address(tmp_path: Path, secret_key: str, profiles_dir: Path) -> None:
+    """Two BMCs on one address (the lab's, on 127.0.0.1) each replay their own capture (R-HW-03)."""
+    from medcloud.hardware.inventory import load_inventory
+    from medcloud.hardware.transports.base import IPMITarget, Timeouts
+    from medcloud.hardware.transports.fake import load_replay
+
+    second = """\
+  - name: ph-node-02
+    profile: test-phytium
+    location: {centre: prod-hz, room: r101, rack: a01, unit: 12}
+    ssh: {address: 127.0.0.11, port: 2222, credential: ssh-accept}
+    bmc: {address: 127.0.1.11, port: 6230, credential: bmc-admin}
+"""
+    inventory_path = tmp_path / "site.yaml"
+    inventory_path.write_text(inventory_yaml(secret_key, extra_server=second))
+    root = replay_dir(tmp_path)
+    (root / "ph-node-02").mkdir()
+    (root / "ph-node-02/ipmi.json").write_text(json.dumps(bmc(psu2_absent=True).to_json()))
+    transports = load_replay(root, load_inventory(inventory_path))
+
+    async def read(port: int) -> int:
+        target = IPMITarget(host="127.0.1.11", port=port, username="admin", password=None)  # type: ignore[arg-type]
+        capture = await transports.ipmi.collect(target, Timeouts())
+        return len(json.dumps(capture.to_json()))
+
+    first, other = asyncio.run(read(623)), asyncio.run(read(6230))
+    assert first == len(json.dumps(bmc().to_json()))
+    assert other == len(json.dumps(bmc(psu2_absent=True).to_json()))

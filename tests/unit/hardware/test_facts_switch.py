@@ -1,4 +1,4 @@
-"""SNMP fact parsers over snmpsim-data recordings of Huawei, H3C and Ruijie devices (R-HW-06)."""
+"""SNMP helpers for switch facts (R-HW-06): recordings, encodings, port names; parsers run in test_fact_cases."""
 
 from __future__ import annotations
 
@@ -10,59 +10,6 @@ from medcloud.hardware.facts.base import ParseError
 from medcloud.hardware.transports import snmprec
 
 from medcloud.errors import SourceError
-
-
-def load(fixtures: Path, name: str) -> switch.SwitchFacts:
-    return switch.parse_switch(snmprec.load(fixtures / "snmp" / f"{name}.snmprec"))
-
-
-def test_huawei_s5720_system_group_and_enterprise(fixtures: Path) -> None:
-    facts = load(fixtures, "huawei-s5720")
-    assert facts.system.enterprise == 2011
-    assert "V200R007C00SPC500" in facts.system.descr
-    assert facts.system.name == "DUMSYS-05"
-
-
-def test_huawei_s12704_entity_chassis_and_vlans(fixtures: Path) -> None:
-    facts = load(fixtures, "huawei-s12704")
-    chassis = [e for e in facts.entities if e.cls == "chassis"]
-    assert chassis[0].name == "HUAWEI S12704 chassis"
-    assert "V200R012C00SPC500" in chassis[0].software
-    assert {1, 400, 401} <= {v.id for v in facts.vlans}
-    assert any(e.cls == "powerSupply" for e in facts.entities)
-
-
-def test_h3c_interfaces_speed_and_status(fixtures: Path) -> None:
-    facts = load(fixtures, "h3c-comware-7-1-075")
-    assert facts.system.enterprise == 25506
-    tengig = [i for i in facts.interfaces if i.name.startswith("Ten-GigabitEthernet")]
-    assert tengig and all(i.speed_mbps == 10000 for i in tengig)
-    assert {i.oper_status for i in facts.interfaces} <= set(switch.IF_OPER_STATUS.values())
-
-
-def test_h3c_lldp_neighbour_with_hex_encoded_names(fixtures: Path) -> None:
-    facts = load(fixtures, "h3c-e528-1")
-    assert facts.lldp_walked
-    [neighbour] = facts.lldp
-    assert neighbour.local_port_num == 24
-    assert (neighbour.remote_system, neighbour.remote_port) == ("WRD-Huiju-2", "GigabitEthernet1/0/33")
-    assert neighbour.remote_chassis == "38:91:d5:fb:74:2c"
-
-
-def test_ruijie_many_lldp_neighbours_and_mac_port_ids(fixtures: Path) -> None:
-    facts = load(fixtures, "ruijie-n18010")
-    assert facts.system.enterprise == 4881
-    assert len(facts.lldp) == 151
-    by_port = {n.local_port: n for n in facts.lldp}
-    assert by_port["Gi2/1/14"].remote_port == "Gi0/47"
-    # A port ID of subtype macAddress arrives as six raw bytes.
-    assert any(n.remote_port.count(":") == 5 for n in facts.lldp)
-
-
-def test_switch_without_lldp_data(fixtures: Path) -> None:
-    facts = load(fixtures, "huawei-s5720")
-    assert not facts.lldp_walked
-    assert facts.lldp == ()
 
 
 def test_system_group_missing_is_parse_error() -> None:
@@ -97,14 +44,6 @@ def test_octet_strings_in_gb18030_decode() -> None:
     assert switch.text(bytes.fromhex("d6d0cec4")) == "中文"
 
 
-def test_down_ports_count_at_their_nominal_speed(fixtures: Path) -> None:
-    facts = load(fixtures, "h3c-e528-1")
-    gig = [i for i in facts.interfaces if i.name.startswith("GigabitEthernet")]
-    assert len(gig) == 28
-    assert [i.speed_mbps for i in gig].count(0) == 27  # the agent reports 0 for ports that are down
-    assert all(i.capacity_mbps == 1000 for i in gig)
-
-
 @pytest.mark.parametrize(("name", "mbps"), [
     ("XGigabitEthernet0/0/1", 10_000), ("100GE1/0/1", 100_000), ("Ten-GigabitEthernet1/0/0/1", 10_000),
     ("TFGigabitEthernet 0/1", 25_000), ("GigabitEthernet 1/1/1", 1_000), ("Vlan-interface1", None),
@@ -124,3 +63,4 @@ def test_port_names_compare_across_vendor_spellings(a: str, b: str) -> None:
 def test_different_ports_stay_different() -> None:
     assert switch.canonical_port("Gi0/47") != switch.canonical_port("Gi0/48")
     assert switch.canonical_port("Te1/0/1") != switch.canonical_port("Gi1/0/1")
+

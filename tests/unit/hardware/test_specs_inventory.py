@@ -119,3 +119,21 @@ def test_duplicate_device_name(tmp_path: Path, secret_key: str) -> None:
     path.write_text(inventory_yaml(secret_key, extra_server=extra))
     with pytest.raises(SourceError, match=r"servers\[1\]\(ph-node-01\)\.name: device name 'ph-node-01' is used twice"):
         load_inventory(path)
+
+
+def test_nvme_vendor_table_matches_pci_ids() -> None:
+    """R-HW-02: every PCI vendor ID medcloud names is the company the PCI ID repository names.
+
+    pci.ids comes from the Debian package ``pci.ids`` (scripts/bootstrap installs it).
+    """
+    from medcloud.hardware.specs.nvme import PCI_VENDORS
+
+    pci_ids = Path("/usr/share/misc/pci.ids")
+    assert pci_ids.is_file(), "install the Debian package pci.ids (scripts/bootstrap does)"
+    vendors = {}
+    for line in pci_ids.read_text("utf-8", errors="replace").splitlines():
+        if line[:4].strip() and len(line) > 6 and line[4:6] == "  " and all(c in "0123456789abcdef" for c in line[:4]):
+            vendors[int(line[:4], 16)] = line[6:].strip()
+    wrong = {f"0x{vid:04x}": (name, vendors.get(vid)) for vid, (_, name) in PCI_VENDORS.items()
+             if vendors.get(vid) != name}
+    assert not wrong, f"PCI vendor names differ from pci.ids: {wrong}"
