@@ -30,6 +30,19 @@ def register(sub: Any) -> None:
     sig.add_argument("--out", type=Path, metavar="FILE", help="write here instead of in place")
     sig.set_defaults(handler=handle_sign, audit_action="report-sign")
 
+    conv = actions.add_parser(
+        "convert", help="a verify report as JUnit XML or SARIF for CI systems",
+        description="Convert a `medcloud verify` JSON report into JUnit XML (one test case per device check) "
+                    "or SARIF 2.1.0 (one result per check, rules named by requirement ID). Exit 0, 2 bad input.",
+        epilog="examples:\n  medcloud report convert reports/site-20261129T1000Z.json --format junit -o verify.xml\n"
+               "  medcloud report convert reports/site-20261129T1000Z.json --format sarif",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    conv.add_argument("report", type=Path, metavar="REPORT", help="verify report (.json)")
+    conv.add_argument("--format", "-f", choices=("junit", "sarif"), required=True)
+    conv.add_argument("--out", "-o", type=Path, metavar="FILE", help="write here (atomically) instead of stdout")
+    conv.set_defaults(handler=handle_convert)
+
 
 def _trusted_key(path: Path) -> str:
     from medcloud.crypto import sm2
@@ -93,4 +106,27 @@ def handle_sign(args: argparse.Namespace) -> int:
     state = f"signed by {key.key_id}" if key else "UNSIGNED (no MEDCLOUD_SIGNING_KEY_FILE): digest only"
     args.audit_detail = {"signed": key is not None, "out": str(out)}
     print(f"{out}: {state}")
+    return 0
+
+
+def handle_convert(args: argparse.Namespace) -> int:
+    from medcloud.ciformats import junit, sarif, verify_cases
+    from medcloud.hardware.verify.results import REPORT_FORMAT
+
+    source: Path = args.report
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{source}: cannot read the report: {exc}") from None
+    if not isinstance(document, dict) or document.get("format") != REPORT_FORMAT:
+        raise InputError(f"{source}: format: not a verify report (expected {REPORT_FORMAT!r})")
+    cases, rules = verify_cases(document, str(document.get("inventory", "")))
+    text = junit(cases, name=f"medcloud verify {document.get('inventory', '')}") if args.format == "junit" \
+        else sarif(cases, rules=rules)
+    if args.out is None:
+        print(text, end="")
+    else:
+        from medcloud.yamlio import write_atomic
+
+        write_atomic(args.out, text)
     return 0

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from medcloud.checks import ComplianceReport, run_checks
-from medcloud.stacks import LoadedRegion, load
+from medcloud.stacks import LoadedRegion, display_path, load
 
 STATUS_STYLE = {"compliant": "green", "violated": "bold red", "waived": "yellow", "skipped": "magenta"}
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "waived": "yellow", "skipped": "magenta"}
@@ -24,19 +24,27 @@ def register(sub: Any) -> None:
         description="Validate a region model. Exit 0 compliant, 1 violations, 2 bad input.",
     )
     parser.add_argument("stack", metavar="STACK", help="stack name (dev), stack file or region file")
-    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--format", choices=("table", "json", "junit", "sarif"), default="table",
+                        help="junit/sarif: for CI systems (one case per requirement finding, at file:line)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     loaded = load(args.stack)
     report = run_checks(loaded.region)
-    if args.format == "json":
+    if args.format in ("json", "junit", "sarif"):
         document = report.to_json()
         for req in document["requirements"]:
             for finding, raw in zip(req["findings"], report.for_requirement(req["requirement"]), strict=True):
                 finding["source"] = loaded.position(raw.loc)
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        if args.format == "json":
+            print(json.dumps(document, indent=2, ensure_ascii=False))
+        else:
+            from medcloud.ciformats import junit, sarif, validate_cases
+
+            cases, rules = validate_cases(document, display_path(loaded.ref.region_file))
+            print(junit(cases, name=f"medcloud validate {report.region.name}") if args.format == "junit"
+                  else sarif(cases, rules=rules), end="")
     else:
         render_table(report, loaded, Console())
     return 0 if report.compliant else 1
