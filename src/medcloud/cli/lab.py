@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 
 def register(sub: Any) -> None:
@@ -86,15 +86,18 @@ def handle_down(args: argparse.Namespace) -> int:
 
 
 def _print_state(console: Console, state: Any) -> None:
-    table = Table(title=f"lab {state.scenario} in {state.run_dir}")
-    for column in ("peer", "serves", "pid", "listens", "state", "injected fault"):
-        table.add_column(column, overflow="fold")
+    from medcloud.tables import Column, fitted
+
+    columns = (Column("peer", atom=True), Column("serves"), Column("pid", atom=True), Column("listens", atom=True),
+               Column("state", atom=True), Column("injected fault"))
+    rows: list[tuple[str | Text, ...]] = []
     for peer in state.peers:
         faults = "; ".join(state.faults[d] for d in peer.serves
                            if d in state.faults and state.fault_peers.get(d, peer.kind) == peer.kind)
-        listens = ", ".join(f"{peer.address}:{p}" for p in peer.ports)
-        alive = "[green]running[/]" if peer.alive() else "[bold red]down[/]"
-        table.add_row(f"{peer.kind} {peer.name}", ", ".join(peer.serves), str(peer.pid), listens, alive, faults)
+        # One address:port per line: an address is never split across lines.
+        listens = "\n".join(f"{peer.address}:{p}" for p in peer.ports)
+        alive = Text("running", style="green") if peer.alive() else Text("down", style="bold red")
+        rows.append((f"{peer.kind} {peer.name}", ", ".join(peer.serves), str(peer.pid), listens, alive, faults))
     for name in state.absent:
-        table.add_row("bmc " + name, name, "-", "-", "[yellow]not started[/]", state.faults.get(name, ""))
-    console.print(table)
+        rows.append(("bmc " + name, name, "-", "-", Text("not started", style="yellow"), state.faults.get(name, "")))
+    console.print(fitted(f"lab {state.scenario} in {state.run_dir}", columns, rows, console.width))

@@ -122,3 +122,31 @@ def test_cli_reports_a_broken_state_file_in_one_line(tmp_path: Path, capsys: pyt
     assert main(["lab", "--dir", str(tmp_path), "status"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "state.json" in err
+
+
+def test_status_at_80_columns_never_splits_an_address_or_a_pid() -> None:
+    """`lab status` in a pipe or CI log: `10.213.0.2:2` / `2` was a real split; addresses stay whole."""
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from medcloud.cli.lab import _print_state
+
+    def peer(kind: str, name: str, serves: list[str], address: str, ports: list[int]) -> SimpleNamespace:
+        return SimpleNamespace(kind=kind, name=name, serves=serves, address=address, ports=ports, pid=4194303,
+                               alive=lambda: True)
+
+    peers = [peer("bmc", f"taishan-2280-node-{i:02d}", [f"taishan-2280-node-{i:02d}"], "127.0.0.1", [62300 + i])
+             for i in range(3)]
+    peers.append(peer("ssh", "gw-ft2500-phytium-s2500-node-01", ["gw-ft2500-phytium-s2500-node-01"],
+                      "10.213.0.2", [22, 2222]))
+    state = SimpleNamespace(scenario="default", run_dir="/work/main/.lab/run-20261129T235959Z-with-a-long-name",
+                            peers=peers, absent=["ls-node-01"], faults={"ls-node-01": "dead BMC (R-HW-03)"},
+                            fault_peers={})
+    console = Console(width=80, record=True, color_system=None)
+    _print_state(console, state)
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    for needle in ("127.0.0.1:62300", "10.213.0.2:22", "10.213.0.2:2222", "4194303", "ls-node-01"):
+        assert any(needle in line for line in lines), needle
+    assert "…" not in "\n".join(lines)
