@@ -89,6 +89,8 @@ class VpcArgs:
     subnets: tuple[SubnetArgs, ...]
     pools: tuple[PoolLabels, ...]
     rules: tuple[FlowRule, ...]
+    #: the network the centre's router takes as its gateway (OpenStack: a Neutron external network's name)
+    external_network: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,14 @@ class ReplicationTarget:
 
 
 @dataclass(frozen=True)
+class ReplicationSource:
+    """A centre whose object buckets replicate into this one (R-BC-02)."""
+
+    centre: str
+    cloud: str
+
+
+@dataclass(frozen=True)
 class StorageArgs:
     region: str
     centre: str
@@ -138,6 +148,7 @@ class StorageArgs:
     archive_bucket: str
     snapshot_bucket: str
     replicate_to: ReplicationTarget | None
+    replicated_from: tuple[ReplicationSource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,8 +202,11 @@ class LinkSideArgs:
     az: str | None
     cidr: str
     transit_cidr: str
-    #: the circuit's edge router in the transit subnet (physical links' next hop)
+    #: the link's edge address in the transit subnet: the carrier's edge router for a plain
+    #: circuit, the IPsec appliance's inside sub-interface for an SM-suite tunnel (the next hop)
     next_hop: str
+    #: the IPsec appliance's public address when this side terminates an SM-suite tunnel on one
+    appliance_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +232,11 @@ class DrLinkArgs:
     @property
     def ipsec(self) -> bool:
         return self.encryption_protocol == "ipsec" or self.kind == "ipsec_vpn"
+
+    @property
+    def suite(self) -> str:
+        """The IPsec cipher suite: ``sm`` unless the model says ``international`` (R-NET-04, R-SEC-01)."""
+        return self.cipher_suite or "sm"
 
     def description(self) -> str:
         """The link facts, for providers whose resources only take a description."""

@@ -20,6 +20,7 @@ from medcloud.components.args import (
     PoolLabels,
     ReplicaArgs,
     ReplicaRole,
+    ReplicationSource,
     ReplicationTarget,
     ServerGroupArgs,
     StorageArgs,
@@ -30,7 +31,7 @@ from medcloud.components.segmentation import centre_rules
 
 from medcloud.errors import InputError
 from medcloud.ipam import TRANSIT, AddressPlan, edge_hops
-from medcloud.model import Centre, CentreRole, Link, Pool, Region, System
+from medcloud.model import Centre, CentreRole, CipherSuite, Link, Pool, Region, System
 from medcloud.model.standards import (
     ANTI_AFFINITY_MIN_INSTANCES,
     BUSINESS_CLASSES,
@@ -95,6 +96,7 @@ def vpc_args(region: Region, centre: Centre, plan: AddressPlan) -> VpcArgs:
         region=region.name, centre=centre.name, cloud=centre.cloud.value, cloud_region=centre.cloud_region,
         cidr=str(cplan.cidr), subnets=tuple(subnets), pools=pool_labels(centre),
         rules=centre_rules(region, centre, plan),
+        external_network=centre.openstack.external_network if centre.openstack else None,
     )
 
 
@@ -193,6 +195,15 @@ def replication_target(region: Region, centre: Centre) -> ReplicationTarget | No
     )
 
 
+def replication_sources(region: Region, centre: Centre) -> tuple[ReplicationSource, ...]:
+    """The centres whose objects replicate into ``centre`` (the inverse of :func:`replication_target`)."""
+    return tuple(
+        ReplicationSource(other.name, other.cloud.value)
+        for other in region.centres
+        if (target := replication_target(region, other)) is not None and target.centre == centre.name
+    )
+
+
 def storage_args(region: Region, centre: Centre) -> StorageArgs:
     profile = region.storage
     tiers = tuple(dict.fromkeys(pool.tier.value for pool in centre.pools))
@@ -210,6 +221,7 @@ def storage_args(region: Region, centre: Centre) -> StorageArgs:
         archive_bucket=bucket_name(region.name, centre.name, "archive"),
         snapshot_bucket=bucket_name(region.name, centre.name, "snapshots"),
         replicate_to=replication_target(region, centre),
+        replicated_from=replication_sources(region, centre),
     )
 
 
@@ -228,9 +240,12 @@ def link_args(region: Region, link: Link, plan: AddressPlan) -> DrLinkArgs:
         cplan = plan.centres[centre_name]
         transit = cplan.transit
         hops = edge_hops(transit, [k.name for k in links if centre_name in k.endpoints])
+        appliance = centre.openstack.ipsec_appliance if centre.openstack else None
+        on_appliance = appliance is not None and link.ipsec and link.suite == CipherSuite.SM
         return LinkSideArgs(
             centre=centre_name, cloud=centre.cloud.value, cloud_region=centre.cloud_region,
             az=az, cidr=str(cplan.cidr), transit_cidr=str(transit), next_hop=str(hops[link.name]),
+            appliance_address=str(appliance.public_address) if on_appliance and appliance else None,
         )
 
     enc = link.encryption

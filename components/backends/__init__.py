@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
 from typing import Protocol
 
 import pulumi
@@ -34,6 +35,18 @@ class VpcHandles:
     subnet_ids: dict[str, pulumi.Output[str]]
     security_group_ids: dict[str, pulumi.Output[str]]
     cidr: str
+    #: subnet key → CIDR
+    subnet_cidrs: dict[str, str] = field(default_factory=dict)
+    #: subnet key → the resource that connects the subnet to the router (OpenStack RouterInterface)
+    attachments: dict[str, pulumi.Resource] = field(default_factory=dict)
+
+    def subnet_of(self, address: str) -> str:
+        """The key of the subnet holding ``address`` (a route's next hop must be on a router subnet)."""
+        ip = IPv4Address(address)
+        for key, cidr in self.subnet_cidrs.items():
+            if ip in IPv4Network(cidr):
+                return key
+        raise ValueError(f"{address} is on none of the router's subnets ({', '.join(self.subnet_cidrs.values())})")
 
 
 @dataclass
@@ -44,6 +57,8 @@ class StorageHandles:
     snapshot_policy_id: pulumi.Output[str] | None
     objects_bucket: pulumi.CustomResource
     extra: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    #: the account a replicating peer names (Swift: ``AUTH_<project id>`` of the centre's project)
+    object_account: pulumi.Output[str] | None = None
 
 
 @dataclass

@@ -55,6 +55,19 @@ def compute_for(centre: CentreModel, backend: Backend, shared: RegionShared) -> 
     return cast(ComputeBackend, _layer(str(centre.cloud), "compute")(backend, shared))
 
 
+def offline_lookup_fields(token: str) -> tuple[str, ...] | None:
+    """The fields of a read-only lookup (data source) ``token`` that a backend declares it makes.
+
+    Backends list their lookups in ``OFFLINE_LOOKUPS``; the offline preview
+    answers those with placeholders and refuses any other provider call.
+    """
+    package = BACKENDS.get(token.split(":", 1)[0])
+    if package is None:
+        return None
+    lookups: dict[str, tuple[str, ...]] = getattr(importlib.import_module(package), "OFFLINE_LOOKUPS", {})
+    return lookups.get(token)
+
+
 def backend_for(name: str, centre: CentreModel, parent: pulumi.Resource, shared: RegionShared) -> Backend:
     """The centre's backend (and its explicit provider), chosen by the ``cloud`` field."""
     return factory(str(centre.cloud))(name, centre, parent, shared)

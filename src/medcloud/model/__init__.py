@@ -5,6 +5,7 @@ Region → centres → availability zones → resource pools → clusters → no
 systems.  Load one with :func:`medcloud.stacks.load_region`.
 """
 
+from medcloud.model.edge import ApplianceVendor, IpsecAppliance, OpenStackEdge
 from medcloud.model.links import CipherSuite, Link, LinkEncryption, LinkKind, LinkPurpose
 from medcloud.model.location import Location, great_circle_km
 from medcloud.model.pools import AvailabilityZone, Cluster, CpuArch, CpuFamily, Node, Pool, Tier
@@ -40,10 +41,11 @@ from medcloud.model.systems import (
 )
 
 __all__ = [
-    "Algorithm", "ArchivePolicy", "AvailabilityZone", "BlockStorage", "Branch", "BusinessClass",
-    "Capacity", "Centre", "CentreRole", "CipherSuite", "Cloud", "Cluster", "Compute", "CpuArch", "CpuFamily",
-    "FrontDoor", "Link", "LinkEncryption", "LinkKind", "LinkPurpose", "Listener", "ListenerProtocol", "Location",
-    "Node", "ObjectStorage", "Placement", "Pool", "Protection", "Region", "Replication", "ReplicationMode",
-    "Residency", "SnapshotPolicy", "Storage", "StorageProfile", "System", "SystemKind", "Tier", "Waiver",
+    "Algorithm", "ApplianceVendor", "ArchivePolicy", "AvailabilityZone", "BlockStorage", "Branch",
+    "BusinessClass", "Capacity", "Centre", "CentreRole", "CipherSuite", "Cloud", "Cluster", "Compute", "CpuArch",
+    "CpuFamily", "FrontDoor", "IpsecAppliance", "Link", "LinkEncryption", "LinkKind", "LinkPurpose", "Listener",
+    "ListenerProtocol", "Location", "Node", "ObjectStorage", "OpenStackEdge", "Placement", "Pool", "Protection",
+    "Region", "Replication", "ReplicationMode", "Residency", "SnapshotPolicy", "Storage", "StorageProfile",
+    "System", "SystemKind", "Tier", "Waiver",
     "great_circle_km",
 ]

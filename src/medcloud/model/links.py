@@ -70,3 +70,13 @@ class Link(Model):
     @property
     def total_gbps(self) -> float:
         return self.bandwidth_gbps * self.members
+
+    @property
+    def ipsec(self) -> bool:
+        """Whether the link is an IPsec tunnel (an IPsec VPN, or a circuit encrypted with IPsec)."""
+        return self.kind == LinkKind.IPSEC_VPN or (self.encryption is not None and self.encryption.protocol == "ipsec")
+
+    @property
+    def suite(self) -> CipherSuite:
+        """The link's cipher suite; SM unless the model says international (R-NET-04, R-SEC-01)."""
+        return self.encryption.suite if self.encryption is not None else CipherSuite.SM

@@ -10,7 +10,8 @@ from ipaddress import IPv4Network
 from pydantic import Field
 
 from medcloud.model.base import Model, Name
-from medcloud.model.links import Link
+from medcloud.model.edge import OpenStackEdge
+from medcloud.model.links import CipherSuite, Link
 from medcloud.model.location import Location
 from medcloud.model.pools import AvailabilityZone, Pool
 from medcloud.model.standards import SNAPSHOT_RETENTION_DAYS, SNAPSHOT_TIMES
@@ -49,6 +50,9 @@ class Centre(Model):
     capacity: Capacity
     ntp_servers: list[str] = Field(default_factory=list)
     azs: list[AvailabilityZone] = Field(default_factory=list)
+    openstack: OpenStackEdge | None = Field(
+        default=None, description="OpenStack centres: external network and SM-suite IPsec appliance",
+    )
 
     @property
     def pools(self) -> list[Pool]:
@@ -184,6 +188,7 @@ class Region(Model):
                 site, az = self.centre(getattr(link, end)), getattr(link, f"{end}_az")
                 if az is not None and (site is None or az not in {z.name for z in site.azs}):
                     yield ("links", li, f"{end}_az"), f"{getattr(link, end)!r} has no availability zone {az!r}"
+        yield from self._edge_errors()
         for si, system in enumerate(self.systems):
             for pi, placement in enumerate(system.placements):
                 target = self.centre(placement.centre)
@@ -194,6 +199,36 @@ class Region(Model):
                         ("systems", si, "placements", pi, "pool"),
                         f"centre {target.name!r} has no pool named {placement.pool!r}",
                     )
+
+
+    def _edge_errors(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """What an OpenStack centre's edge must offer for the IPsec links that end there (R-NET-04).
+
+        An SM-suite link needs the centre's IPsec appliance (Neutron VPNaaS has no SM
+        algorithms); an international-suite link runs on VPNaaS, whose service Neutron
+        refuses on a router without an external gateway (``RouterIsNotExternal``).
+        """
+        centres = {c.name: i for i, c in enumerate(self.centres)}
+        for ci, centre in enumerate(self.centres):
+            if centre.openstack is not None and centre.cloud != Cloud.OPENSTACK:
+                yield ("centres", ci, "openstack"), f"centre {centre.name!r} is on {centre.cloud.value}, not openstack"
+        for link in self.links:
+            if link.local or not link.ipsec or link.a not in centres or link.b not in centres:
+                continue
+            for end in (link.a, link.b):
+                ci = centres[end]
+                centre = self.centres[ci]
+                if centre.cloud != Cloud.OPENSTACK:
+                    continue
+                edge = centre.openstack
+                if link.suite == CipherSuite.SM and (edge is None or edge.ipsec_appliance is None):
+                    yield (("centres", ci, "openstack", "ipsec_appliance"),
+                           f"link {link.name!r} is SM-suite IPsec: OpenStack VPNaaS cannot do SM4/SM3, so "
+                           f"centre {end!r} needs the IPsec appliance that terminates it (R-NET-04)")
+                elif link.suite == CipherSuite.INTERNATIONAL and edge is None:
+                    yield (("centres", ci, "openstack"),
+                           f"link {link.name!r} runs on Neutron VPNaaS, which needs the router's external "
+                           f"network: declare openstack.external_network for centre {end!r}")
 
 
 def _duplicates(loc: tuple[str | int, ...], names: list[str], what: str) -> Iterator[tuple[tuple[str | int, ...], str]]:

@@ -39,6 +39,8 @@ SECRET = "[secret]"
 PROVIDER_ENV_PREFIXES = ("OS_", "ALICLOUD_", "ALIBABA_CLOUD_")
 #: Stand-in value handed to the program for secrets (never shown: it is a secret).
 PLACEHOLDER_SECRET = "offline-preview-placeholder"
+#: What the offline preview answers for a cloud lookup (a real preview asks the cloud).
+PLACEHOLDER_LOOKUP = "offline-preview-lookup"
 
 
 class PreviewProgramError(InputError):
@@ -96,8 +98,14 @@ class PreviewMocks(mocks.Mocks):
         return "", args.inputs
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        # The program makes no provider calls; a new one must fail loudly, not preview as empty.
-        raise NotImplementedError(f"offline preview cannot answer provider call {args.token}")
+        # Only the read-only lookups a backend declares (an external network's id, the project a
+        # provider is scoped to) get an answer, a visible placeholder; any other call fails loudly.
+        from medcloud.components.backends.registry import offline_lookup_fields
+
+        fields = offline_lookup_fields(args.token)
+        if fields is None:
+            raise NotImplementedError(f"offline preview cannot answer provider call {args.token}")
+        return {name: PLACEHOLDER_LOOKUP for name in fields}, []
 
 
 class RecordingMonitor(mocks.MockMonitor):
