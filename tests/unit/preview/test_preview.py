@@ -203,4 +203,4 @@ def test_tree_shows_unknown_outputs_as_known_after_apply_never_as_an_id() -> Non
 
     text, _ = render(preview("dev"), "tree")
     assert UNKNOWN not in text
-    assert "[peerAddress=(known after apply)]" in text
+    assert 'vpcIds: {"cd-dr": "(known after apply)"' in text
