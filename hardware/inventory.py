@@ -37,6 +37,7 @@ Example::
 
 from __future__ import annotations
 
+import datetime as dt
 from ipaddress import IPv4Address, IPv6Address
 from pathlib import Path
 from typing import Annotated, Literal
@@ -68,10 +69,22 @@ class SSHCredential(Model):
         return self
 
 
+#: IPMI privilege levels a BMC account may hold (IPMI 2.0 table 6-6), lowest first.
+Privilege = Literal["user", "operator", "administrator"]
+
+
 class IPMICredential(Model):
     kind: Literal["ipmi"]
-    username: str = Field(min_length=1)
+    #: IPMI 2.0 user names are at most 16 bytes.
+    username: str = Field(min_length=1, max_length=16, pattern=r"^[\x21-\x7e]+$")
     password: SealedSecret
+    #: The account's privilege on the BMCs that use this credential (``medcloud bmc``).
+    privilege: Privilege = "administrator"
+    #: When ``medcloud bmc apply`` last set this password (R-SEC-04 rotation age); unknown: never.
+    rotated: dt.date | None = None
+    #: Set only while a password change is under way: the password the BMC had before, so a
+    #: run that stopped between the BMC's change and the inventory's still opens the BMC.
+    previous_password: SealedSecret | None = None
 
 
 class SNMPv3Credential(Model):
@@ -101,6 +114,45 @@ class Endpoint(Model):
     credential: str
 
 
+class BMCNetwork(Model):
+    """The BMC's own LAN settings (IPMI LAN configuration parameters 3, 4, 6, 12, 20)."""
+
+    source: Literal["static", "dhcp"] = "static"
+    address: IPv4Address | None = None
+    netmask: IPv4Address | None = None
+    gateway: IPv4Address | None = None
+    #: 802.1Q VLAN of the management port; ``None``: untagged.
+    vlan: int | None = Field(default=None, ge=1, le=4094)
+
+    @model_validator(mode="after")
+    def _static_needs_address(self) -> BMCNetwork:
+        if self.source == "static" and (self.address is None or self.netmask is None):
+            raise ValueError("a static BMC network needs address and netmask")
+        if self.source == "dhcp" and (self.address or self.netmask or self.gateway):
+            raise ValueError("a DHCP BMC network takes no address, netmask or gateway")
+        return self
+
+
+class BootSetting(Model):
+    """The boot device the server's next start uses (IPMI boot flags, parameter 5)."""
+
+    device: Literal["pxe", "disk"]
+    #: False: the next boot only (the BMC clears it after one start).
+    persistent: bool = False
+
+
+class BMCEndpoint(Endpoint):
+    """A server's BMC: how to reach it, and (for ``medcloud bmc``) the state it must have."""
+
+    #: Further ``ipmi`` credentials whose accounts must exist on this BMC (the endpoint's
+    #: ``credential`` is always one: the management account).  Every other account is removed.
+    accounts: tuple[str, ...] = ()
+    network: BMCNetwork | None = None
+    boot: BootSetting | None = None
+    #: Serial-over-LAN enabled (True) or disabled (False); ``None``: left as it is.
+    sol: bool | None = None
+
+
 class SSHEndpoint(Endpoint):
     #: The host's public key (``ssh-ed25519 AAAA…``), pinned at delivery: the session is
     #: refused when the host presents another.  Unpinned hosts are trusted on first use,
@@ -127,7 +179,7 @@ class Server(Model):
     profile: str
     location: Location
     ssh: SSHEndpoint
-    bmc: Endpoint
+    bmc: BMCEndpoint
     #: Role hints a profile may use (storage nodes get R-HW-05 checks).
     roles: tuple[Literal["compute", "storage", "management"], ...] = ("compute",)
 
@@ -257,6 +309,12 @@ def _check_cross_references(
                 if cred.kind != _KIND_OF[role]:
                     raise _fail(document, (section, i, role, "credential"),
                                 f"credential {endpoint.credential!r} is {cred.kind}, {role} needs {_KIND_OF[role]}")
+            if isinstance(device, Server):
+                for j, account in enumerate(device.bmc.accounts):
+                    cred = inventory.credentials.get(account)
+                    if cred is None or cred.kind != "ipmi":
+                        raise _fail(document, (section, i, "bmc", "accounts", j),
+                                    f"{account!r} is not an ipmi credential of this inventory")
             if known_profiles is not None and device.profile not in known_profiles:
                 raise _fail(document, (section, i, "profile"),
                             f"unknown profile {device.profile!r} (known: {', '.join(sorted(known_profiles))})")

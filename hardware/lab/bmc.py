@@ -255,19 +255,36 @@ class BMCModel:
 
 @dataclass(frozen=True)
 class BMCInstance:
-    """One running BMC: where it listens and the account it accepts."""
+    """One running BMC: where it listens, the account it accepts and its factory accounts."""
 
     name: str
     port: int
     username: str
     password: str = field(repr=False)
     model: BMCModel = field(repr=False)
+    #: (user name, password) the BMC ships with; "" is the anonymous user (slot 1).
+    factory_accounts: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
-    def lan_conf(self, chassis_control: Path) -> str:
+    def lan_conf(self, chassis_control: Path, lan_control: Path) -> str:
+        """``ipmi_sim``'s configuration: the LAN channel, its helper programs and the users.
+
+        ``lan_control`` answers the LAN parameters that live outside ipmi_sim (address,
+        source, netmask, gateway), ``chassis_control`` power and boot device.
+        """
+        accounts = [(self.username, self.password), *self.factory_accounts]
         # ipmi_sim's config tokenizer takes double-quoted strings without escapes.
-        for value in (self.username, self.password):
-            if '"' in value or "\\" in value or not value.isprintable():
-                raise ValueError("BMC user names and passwords must be printable, without quotes")
+        for name, password in accounts:
+            for value in (name, password):
+                if '"' in value or "\\" in value or not value.isprintable():
+                    raise ValueError("BMC user names and passwords must be printable, without quotes")
+        users = [f'  user 2 true "{self.username}" "{self.password}" admin 10 md5']
+        slot = 3
+        for name, password in self.factory_accounts:
+            if name:
+                users.append(f'  user {slot} true "{name}" "{password}" admin 10 md5')
+                slot += 1
+            else:  # IPMI's anonymous user: slot 1, no name
+                users.append(f'  user 1 true "" "{password}" user 10 md5')
         return "\n".join([
             f'name "{self.name}"',
             "set_working_mc 0x20",
@@ -279,8 +296,9 @@ class BMCInstance:
             "    allowed_auths_operator md5",
             "    allowed_auths_admin md5",
             "    guid " + (self.name.encode().hex() + "0" * 32)[:32],
+            f'    lan_config_program "{lan_control} {shlex.quote(self.name)}"',
             "  endlan",
             f'  chassis_control "{chassis_control} {shlex.quote(self.name)}"',
-            f'  user 2 true "{self.username}" "{self.password}" admin 10 md5',
+            *users,
             "",
         ])

@@ -45,19 +45,26 @@ class ServerModel:
     firmware: tuple[int, int]
     #: Directory under ``hardware/lab/data/hosts`` with the recorded command outputs.
     host_recording: str
+    #: Accounts the BMC ships with, (user name, password); "" is IPMI's anonymous user 1.
+    #: Acceptance must find and remove them (R-SEC-04: no shared accounts).
+    factory_accounts: tuple[tuple[str, str], ...] = ()
 
 
 MODELS: dict[str, ServerModel] = {
     m.key: m
     for m in (
         ServerModel("taishan-2280", "kunpeng", "Huawei", "TaiShan 200 (Model 2280)", "2280 V2",
-                    "BC82AMDA", 2011, 0x0280, (6, 0x57), "taishan-2280-kunpeng920"),
+                    "BC82AMDA", 2011, 0x0280, (6, 0x57), "taishan-2280-kunpeng920",
+                    factory_accounts=(("Administrator", "Admin@9000"),)),
         ServerModel("gw-ft2500", "phytium", "Great Wall", "GW-FT2500-2U", "GF7280 V5",
-                    "FT2500-MB", 0, 0x2500, (2, 0x10), "gw-ft2500-phytium-s2500"),
+                    "FT2500-MB", 0, 0x2500, (2, 0x10), "gw-ft2500-phytium-s2500",
+                    factory_accounts=(("ADMIN", "ADMIN"),)),
         ServerModel("sugon-h620", "hygon", "Sugon", "H620-G30", "H620-G30 Hygon",
-                    "H620G30-MB", 0, 0x0620, (3, 0x21), "sugon-h620-hygon-3250"),
+                    "H620G30-MB", 0, 0x0620, (3, 0x21), "sugon-h620-hygon-3250",
+                    factory_accounts=(("", "anonymous"), ("ADMIN", "ADMIN"))),
         ServerModel("ls-3c5000", "loongson", "Loongson Technology", "LS3C5000L-2U", "3C5000L",
-                    "LS3C5000-MB", 0, 0x5000, (1, 0x08), "ls-3c5000-loongson"),
+                    "LS3C5000-MB", 0, 0x5000, (1, 0x08), "ls-3c5000-loongson",
+                    factory_accounts=(("ADMIN", "ADMIN"),)),
     )
 }
 

@@ -40,7 +40,7 @@ import yaml
 from medcloud.hardware.lab import host as hostlab
 from medcloud.hardware.lab.bmc import BMCInstance
 from medcloud.hardware.lab.catalogue import MODELS, bmc_model
-from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, Scenario, default
+from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, Scenario, bmc_network, default
 from medcloud.hardware.lab.switch import Neighbour, SwitchRecording, mac_for
 
 from medcloud.errors import InputError, SecretError
@@ -60,6 +60,75 @@ MAX_VAR_BINDS = 128
 #: Seconds before now a freshly composed recording is dated (see ``_start_snmp``).
 RECORDING_AGE_S = 2.0
 BMC_USER = "admin"
+
+#: ``chassis_control`` of a lab BMC: ``<device> get|set parm [value] ...`` (OpenIPMI's
+#: ipmi_sim_chassiscontrol protocol); state files stand in for the server's power and firmware.
+CHASSIS_CONTROL = """#!/bin/sh
+# medcloud lab chassis control: <device> get|set parm [value] ...
+state="@STATE@"
+shift
+op="$1"; shift
+case "$op" in
+  get)
+    for parm in "$@"; do
+      case "$parm" in
+        power) echo "power:$(cat "$state/power" 2>/dev/null || echo 1)" ;;
+        boot) echo "boot:$(cat "$state/boot" 2>/dev/null || echo none)" ;;
+        *) echo "Invalid parameter: $parm"; exit 1 ;;
+      esac
+    done ;;
+  set)
+    while [ $# -ge 2 ]; do
+      case "$1" in
+        power) echo "$2" > "$state/power" ;;
+        reset) ;;
+        shutdown) echo 0 > "$state/power" ;;
+        boot) case "$2" in none|pxe|default|cdrom|bios) echo "$2" > "$state/boot" ;;
+                *) echo "Invalid boot value: $2"; exit 1 ;; esac ;;
+        identify) shift ;;
+        *) echo "Invalid parameter: $1"; exit 1 ;;
+      esac
+      shift 2
+    done ;;
+  *) exit 1 ;;
+esac
+exit 0
+"""
+#: ``lan_config_program`` of a lab BMC (OpenIPMI's ipmi_sim_lancontrol protocol): the BMC
+#: network settings that a real BMC applies to its NIC, kept in state files.
+LAN_CONTROL = """#!/bin/sh
+# medcloud lab LAN control: <device> get|set|check parm [value] ...
+state="@STATE@"
+shift
+op="$1"; shift
+default() {
+  case "$1" in
+    ip_addr_src) echo dhcp ;;
+    *_mac_addr|mac_addr) echo 00:00:00:00:00:00 ;;
+    *) echo 0.0.0.0 ;;
+  esac
+}
+case "$op" in
+  get)
+    for parm in "$@"; do
+      echo "$parm:$(cat "$state/$parm" 2>/dev/null || default "$parm")"
+    done ;;
+  set)
+    while [ $# -ge 2 ]; do
+      case "$1" in
+        ip_addr|ip_addr_src|subnet_mask|default_gw_ip_addr|default_gw_mac_addr|backup_gw_ip_addr|backup_gw_mac_addr)
+          echo "$2" > "$state/$1" ;;
+        *) echo "Invalid parameter: $1"; exit 1 ;;
+      esac
+      shift 2
+    done ;;
+  check)
+    [ "$1" = ip_addr_src ] && case "$2" in static|dhcp) exit 0 ;; esac
+    exit 1 ;;
+  *) exit 1 ;;
+esac
+exit 0
+"""
 SSH_USER = "root"
 
 
@@ -330,23 +399,25 @@ class Lab:
     def _start_bmc(self, name: str, model: str, port: int, password: str) -> Peer:
         directory = self.run_dir / "bmc" / name
         (directory / "state").mkdir(parents=True, exist_ok=True)
-        instance = BMCInstance(name, port, BMC_USER, password, bmc_model(MODELS[model], name))
+        instance = BMCInstance(name, port, BMC_USER, password, bmc_model(MODELS[model], name),
+                               MODELS[model].factory_accounts)
+        # ipmi_sim runs these for chassis power/boot and for the LAN parameters it keeps outside
+        # itself; the files under ``hw/`` are the server's power, boot device and BMC network.
+        hardware = directory / "hw"
+        hardware.mkdir(exist_ok=True)
+        for stale in hardware.iterdir():  # every `up` starts from the factory state
+            stale.unlink()
+        (hardware / "mac_addr").write_text(mac_for(name, "bmc").hex(":") + "\n", encoding="utf-8")
         control = directory / "chassis-control"
-        # ipmi_sim runs this for chassis power get/set; the state file is the server's power.
-        control.write_text(
-            "#!/bin/sh\n"
-            "# medcloud lab chassis control: <device> get|set power [0|1]\n"
-            f'state="{directory}/power"\n'
-            'case "$2" in\n'
-            '  get) echo "power:$(cat "$state" 2>/dev/null || echo 1)" ;;\n'
-            '  set) [ "$3" = power ] && echo "$4" > "$state" ;;\n'
-            "esac\n"
-            "exit 0\n", encoding="utf-8")
+        control.write_text(CHASSIS_CONTROL.replace("@STATE@", str(hardware)), encoding="utf-8")
         control.chmod(0o755)
+        lan = directory / "lan-control"
+        lan.write_text(LAN_CONTROL.replace("@STATE@", str(hardware)), encoding="utf-8")
+        lan.chmod(0o755)
         conf = directory / "lan.conf"
         fd = os.open(conf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(instance.lan_conf(control))
+            handle.write(instance.lan_conf(control, lan))
         (directory / "bmc.emu").write_text(instance.model.emu(), encoding="utf-8")
         # -p: no persistent state; each `up` starts from the emulator file.  Measured: without
         # it, pyghmi saw multi-second retransmit stalls in a BMC's first ~15 s; with it, rare 1 s ones.
@@ -438,7 +509,7 @@ class Lab:
             "ssh-root": {"kind": "ssh", "username": SSH_USER, "private_key": sealed["ssh"]},
         }
         servers: list[dict[str, Any]] = []
-        for server in scenario.servers:
+        for index, server in enumerate(scenario.servers):
             pin = ssh_pins.get(server.name)
             servers.append({
                 "name": server.name, "profile": server.profile,
@@ -446,7 +517,8 @@ class Lab:
                 # Benchmark labs have no SSH targets; port 9 (discard) is never served.
                 "ssh": {"address": pin[0], "port": 22, "credential": "ssh-root", "host_key": pin[1]} if pin else
                        {"address": "127.0.0.1", "port": 9, "credential": "ssh-root"},
-                "bmc": {"address": "127.0.0.1", "port": bmc_ports[server.name], "credential": "bmc-admin"},
+                "bmc": {"address": "127.0.0.1", "port": bmc_ports[server.name], "credential": "bmc-admin",
+                        "network": bmc_network(index)},
             })
         switches: list[dict[str, Any]] = []
         for switch in scenario.switches:

@@ -102,6 +102,22 @@ _TEN_GE = "Ten-GigabitEthernet1/0/0/{}"
 DESIGN_VLANS = ((110, "his"), (120, "pacs"), (130, "emr"))
 
 
+#: The lab's out-of-band management network: where its BMCs' own LAN settings must point
+#: (``medcloud bmc apply`` sets them; the lab's BMCs start on DHCP, as delivered).
+BMC_SUBNET = "10.200.{block}.{host}"
+BMC_NETMASK = "255.255.255.0"
+BMC_GATEWAY_HOST = 1
+BMC_VLAN = 100
+
+
+def bmc_network(index: int) -> dict[str, object]:
+    """The inventory's ``bmc.network`` for the ``index``-th lab server (250 per /24)."""
+    block, host = divmod(index, 250)
+    return {"source": "static", "address": BMC_SUBNET.format(block=block, host=host + 4),
+            "netmask": BMC_NETMASK, "gateway": BMC_SUBNET.format(block=block, host=BMC_GATEWAY_HOST),
+            "vlan": BMC_VLAN}
+
+
 def default() -> Scenario:
     servers = (
         LabServer("kp-node-01", "taishan-2280", "kunpeng-920-compute", "a01", 10,

@@ -30,7 +30,7 @@ import contextlib
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from medcloud.hardware.transports.base import IPMICapture, IPMITarget, Timeouts
@@ -304,27 +304,41 @@ def install_wakeup_fix() -> bool:
         return True
 
 
-def _collect_blocking(target: IPMITarget) -> IPMICapture:
-    """Everything :class:`IPMICapture` holds, from one RMCP+ session."""
+@contextlib.contextmanager
+def login(target: IPMITarget, password: str | None = None) -> Iterator[Any]:
+    """An RMCP+ session with ``target`` as a pyghmi ``Command``; logged out (and forgotten) on exit.
+
+    ``password`` overrides the target's (a BMC whose password is being changed may still
+    have the previous one).  A refused or silent login raises the transport contract's
+    :class:`DeviceAuthError` / :class:`DeviceTimeout`, never echoing the password.  Read-only
+    collection and BMC management (:mod:`medcloud.hardware.bmc`) share it.
+    """
     from pyghmi.ipmi import command as ipmi_command
-    from pyghmi.ipmi import fru as ipmi_fru
 
     install_wakeup_fix()
     where = f"{target.host}:{target.port}"
-    password = target.password.reveal()
+    secret = target.password.reveal() if password is None else password
     try:
         cmd = ipmi_command.Command(
-            bmc=target.host, userid=target.username, password=password,
+            bmc=target.host, userid=target.username, password=secret,
             port=target.port, keepalive=False,
         )
     except Exception as exc:  # pyghmi raises bare IpmiException/socket errors on login
         # A failed login stays cached too and would be handed to the next attempt.
-        _forget(target, password)
+        _forget(target, secret)
         raise _classify(where, exc) from None
     try:
-        return _capture(cmd, where, ipmi_fru)
+        yield cmd
     finally:
-        _logout(cmd, target, password)
+        _logout(cmd, target, secret)
+
+
+def _collect_blocking(target: IPMITarget) -> IPMICapture:
+    """Everything :class:`IPMICapture` holds, from one RMCP+ session."""
+    from pyghmi.ipmi import fru as ipmi_fru
+
+    with login(target) as cmd:
+        return _capture(cmd, f"{target.host}:{target.port}", ipmi_fru)
 
 
 def _capture(cmd: Any, where: str, ipmi_fru: Any) -> IPMICapture:
@@ -441,13 +455,21 @@ class PyghmiIPMI:
         self._waiting_lock = threading.Lock()
 
     async def collect(self, target: IPMITarget, timeouts: Timeouts) -> IPMICapture:
-        where = f"{target.host}:{target.port}"
-        loop = asyncio.get_running_loop()
-        budget = timeouts.connect + timeouts.operation
-        deadline = time.monotonic() + budget
-        result: asyncio.Future[IPMICapture] = loop.create_future()
+        return await self.run_blocking(
+            f"{target.host}:{target.port}", lambda: _collect_blocking(target),
+            timeouts.connect + timeouts.operation)
 
-        def deliver(outcome: IPMICapture | BaseException) -> None:
+    async def run_blocking(self, where: str, work: Callable[[], T], budget: float) -> T:
+        """``work()`` (blocking pyghmi calls) in one of the bounded threads, within ``budget`` s.
+
+        Waiting for a free thread counts against the budget; past it the caller gets a
+        :class:`DeviceTimeout` while the thread ends on pyghmi's own timers.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + budget
+        result: asyncio.Future[T] = loop.create_future()
+
+        def deliver(outcome: T | BaseException) -> None:
             if result.done():
                 return
             if isinstance(outcome, BaseException):
@@ -455,9 +477,9 @@ class PyghmiIPMI:
             else:
                 result.set_result(outcome)
 
-        def work() -> None:
+        def thread() -> None:
             try:
-                outcome: IPMICapture | BaseException = _collect_blocking(target)
+                outcome: T | BaseException = work()
             except BaseException as exc:  # handed to the waiting coroutine, never lost
                 outcome = exc
             finally:
@@ -466,7 +488,7 @@ class PyghmiIPMI:
                 loop.call_soon_threadsafe(deliver, outcome)
 
         await self._acquire(deadline, f"{where}: no free IPMI worker within {budget:g} s")
-        threading.Thread(target=work, name=f"medcloud-ipmi-{where}", daemon=True).start()
+        threading.Thread(target=thread, name=f"medcloud-ipmi-{where}", daemon=True).start()
         try:
             return await asyncio.wait_for(result, timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:

@@ -256,3 +256,10 @@ DOMESTIC_SWITCH_VENDORS: dict[str, tuple[int, str]] = {
 DOMESTIC_SWITCH_ENTERPRISES: dict[int, str] = {number: name for number, name in DOMESTIC_SWITCH_VENDORS.values()}
 #: R-HW-03 [014 7.1.1.1 b]: declared by the vendor, recorded as evidence.
 MTBF_MIN_HOURS = 10_000
+
+# --- Accounts and passwords (R-SEC-04) -------------------------------------------
+#: R-SEC-04 [014 7.2.3.1 a]: passwords expire within 90 days; more than 5 failed logins lock
+#: the account for at least 30 minutes; no shared accounts (each traceable to a person).
+PASSWORD_MAX_AGE_DAYS = 90
+LOGIN_FAILURES_BEFORE_LOCK = 5
+LOCKOUT_MIN_MINUTES = 30
