@@ -279,17 +279,18 @@ class PyghmiManagement:
                         continue
                     try:
                         return job(PyghmiSession(command, where)), index
-                    except (OSError, *_PYGHMI_ERRORS) as exc:
+                    except _DEVICE_FAILURES as exc:
                         raise _classify(where, exc) from None
             raise refused or DeviceAuthError(f"{where}: no password to log in with")
 
         return await self._threads.run_blocking(where, work, budget)
 
 
-def _pyghmi_errors() -> tuple[type[Exception], ...]:
+def _device_failures() -> tuple[type[Exception], ...]:
     from pyghmi import exceptions
 
-    return (exceptions.PyghmiException,)
+    return (OSError, exceptions.PyghmiException)
 
 
-_PYGHMI_ERRORS = _pyghmi_errors()
+#: What a session job may raise that is the BMC's doing (classified like the read-only transport's).
+_DEVICE_FAILURES = _device_failures()

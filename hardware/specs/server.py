@@ -63,6 +63,9 @@ class PowerSpec(Model):
 
 class BmcSpec(Model):
     min_firmware: str = Field(min_length=1)
+    #: Length of the passwords ``medcloud bmc apply`` generates for this model's BMC accounts:
+    #: 16 fits every IPMI BMC; 17-20 needs IPMI 2.0's 20-byte passwords.
+    password_length: int = Field(default=16, ge=12, le=20)
 
 
 class OsSpec(Model):

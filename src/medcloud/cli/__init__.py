@@ -33,6 +33,7 @@ COMMANDS = [
     "verify",
     "provision",
     "switch",
+    "bmc",
     # secrets and evidence
     "secret",
     "audit",
