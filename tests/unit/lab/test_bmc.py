@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from medcloud.hardware.lab.bmc import PSU_PRESENT, BMCInstance
@@ -71,12 +72,25 @@ def test_emulator_file_writes_every_byte_as_a_hex_number() -> None:
 def test_lan_conf_refuses_unquotable_credentials() -> None:
     model = bmc_model(MODELS["taishan-2280"], "n")
     with pytest.raises(ValueError, match="printable"):
-        BMCInstance("n", 6230, "admin", 'pa"ss', model).lan_conf(__import__("pathlib").Path("/bin/true"))
+        BMCInstance("n", 6230, "admin", 'pa"ss', model).lan_conf(Path("/bin/true"), Path("/bin/true"))
 
 
 def test_lan_conf_listens_on_loopback_with_md5_only() -> None:
     model = bmc_model(MODELS["taishan-2280"], "n")
-    conf = BMCInstance("n", 6230, "admin", "pw-1234", model).lan_conf(__import__("pathlib").Path("/bin/true"))
+    conf = BMCInstance("n", 6230, "admin", "pw-1234", model).lan_conf(Path("/bin/true"), Path("/bin/true"))
     assert "addr 127.0.0.1 6230" in conf
     assert "none" not in conf.split("allowed_auths_admin", 1)[1].splitlines()[0]
     assert 'user 2 true "admin" "pw-1234" admin' in conf
+
+
+def test_factory_accounts_are_enabled_beside_the_management_one() -> None:
+    """R-SEC-04: the lab's BMCs ship with a vendor-style default account (and one with an
+    anonymous user) for `medcloud bmc` to remove; their passwords cannot be quoted either."""
+    model = bmc_model(MODELS["sugon-h620"], "n")
+    conf = BMCInstance("n", 6230, "admin", "pw-1234", model, MODELS["sugon-h620"].factory_accounts).lan_conf(
+        Path("/x/chassis"), Path("/x/lan"))
+    assert 'user 1 true "" "anonymous" user' in conf
+    assert 'user 3 true "ADMIN" "ADMIN" admin' in conf
+    assert 'lan_config_program "/x/lan n"' in conf and 'chassis_control "/x/chassis n"' in conf
+    with pytest.raises(ValueError, match="printable"):
+        BMCInstance("n", 6230, "admin", "pw", model, (("x", 'q"'),)).lan_conf(Path("/a"), Path("/b"))
