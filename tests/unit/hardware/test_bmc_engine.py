@@ -1,0 +1,220 @@
+"""``bmc plan|apply|pxe`` over fake BMCs: idempotence, failures mid-change and no lock-out (R-SEC-04/05/07)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from medcloud.hardware.bmc.base import LanSettings, Lockout
+from medcloud.hardware.bmc.desired import LOCKOUT
+from medcloud.hardware.bmc.engine import DeviceResult, Engine, Limits
+from medcloud.hardware.bmc.fake import FakeBMC, FakeManagement, FakeUser
+from medcloud.hardware.bmc.plan import Change
+from medcloud.hardware.inventory import Inventory, IPMICredential, load_inventory
+
+from medcloud.errors import InputError
+from medcloud.secrets import seal, unseal
+
+FACTORY = "factory-pw-1"
+TODAY = dt.date(2026, 11, 29)
+NETWORK = "{source: static, address: 10.0.1.%d, netmask: 255.255.255.0, gateway: 10.0.1.1, vlan: 100}"
+
+
+def write_inventory(path: Path, key: bytes, servers: int = 3, accounts: str = "") -> Path:
+    lines = [
+        "# site inventory (header kept)",
+        "credentials:",
+        f"  bmc-admin: {{kind: ipmi, username: admin, password: \"{seal(FACTORY, key)}\"}}",
+        f"  ops: {{kind: ipmi, username: ops, privilege: operator, password: \"{seal('ops-pw-1', key)}\"}}",
+        f"  ssh-root: {{kind: ssh, username: root, password: \"{seal('ssh-pw', key)}\"}}",
+        "servers:",
+    ]
+    for i in range(servers):
+        lines += [
+            f"  - name: n{i}",
+            "    profile: kunpeng-920-compute",
+            "    location: {centre: lab, room: r1, rack: a1}",
+            "    ssh: {address: 127.0.0.1, credential: ssh-root}",
+            f"    bmc: {{address: 127.0.0.1, port: {6000 + i}, credential: bmc-admin, network: {NETWORK % (10 + i)}"
+            f"{accounts}}}",
+        ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def fleet(servers: int = 3, **overrides: Any) -> dict[tuple[str, int], FakeBMC]:
+    return {("127.0.0.1", 6000 + i): FakeBMC(
+        users={2: FakeUser("admin", FACTORY), 3: FakeUser("Administrator", "Admin@9000")},
+        **overrides) for i in range(servers)}
+
+
+def engine(path: Path, key: bytes, bmcs: dict[tuple[str, int], FakeBMC], audit: list[Any] | None = None,
+           today: dt.date = TODAY) -> Engine:
+    def record(server: str, category: str, result: DeviceResult, touched: list[Change]) -> None:
+        if audit is not None:
+            audit.append((server, category, [str(c) for c in touched]))
+
+    return Engine(load_inventory(path), path, FakeManagement(bmcs), key=key, today=today,
+                  opener=lambda sealed, where: unseal(sealed, key, where=where), limits=Limits(4, 5.0), audit=record)
+
+
+@pytest.fixture
+def key() -> bytes:
+    from medcloud.secrets import new_key_hex
+
+    return bytes.fromhex(new_key_hex())
+
+
+def management_password(path: Path, server: str, key: bytes) -> tuple[str, IPMICredential]:
+    inventory = Inventory.model_validate(__import__("yaml").safe_load(path.read_text()))
+    entry = next(s for s in inventory.servers if s.name == server)
+    credential = inventory.credentials[entry.bmc.credential]
+    assert isinstance(credential, IPMICredential)
+    return unseal(credential.password, key).reveal(), credential
+
+
+def test_plan_lists_the_factory_account_and_missing_policy_and_changes_nothing(tmp_path: Path, key: bytes) -> None:
+    path = write_inventory(tmp_path / "site.yaml", key)
+    before = path.read_bytes()
+    bmcs = fleet()
+    results = asyncio.run(engine(path, key, bmcs).plan())
+    assert [r.status for r in results] == ["pending"] * 3
+    kinds = [c.kind for c in results[0].plan.changes]  # type: ignore[union-attr]
+    assert kinds == ["remove-account", "set-lan", "set-password"]
+    assert any("lock after 5" in str(g) for g in results[0].gaps)
+    assert path.read_bytes() == before
+    assert all(not bmc.calls for bmc in bmcs.values())
+
+
+def test_apply_converges_seals_per_bmc_passwords_and_a_second_run_changes_nothing(
+        tmp_path: Path, key: bytes) -> None:
+    path = write_inventory(tmp_path / "site.yaml", key)
+    bmcs = fleet(lockout=Lockout(0, 0, 0))
+    audit: list[Any] = []
+    results = asyncio.run(engine(path, key, bmcs, audit).apply())
+    assert [(r.status, r.confirmed) for r in results] == [("changed", True)] * 3
+    text = path.read_text()
+    assert text.startswith("# site inventory (header kept)\n")
+    assert FACTORY not in text and "Admin@9000" not in text and "&id" not in text
+    passwords = set()
+    for i, bmc in enumerate(bmcs.values()):
+        password, credential = management_password(path, f"n{i}", key)
+        assert bmc.users[2].password == password != FACTORY  # the inventory opens the BMC
+        assert credential.rotated == TODAY and credential.previous_password is None
+        assert bmc.users[3].name == "" and not bmc.users[3].enabled
+        assert bmc.lan == LanSettings("static", f"10.0.1.{10 + i}", "255.255.255.0", "10.0.1.1", 100)
+        assert bmc.lockout == LOCKOUT
+        passwords.add(password)
+    assert len(passwords) == 3  # no shared accounts (R-SEC-04)
+    assert "bmc-admin" not in load_inventory(path).credentials  # the shared one is gone
+    categories = {(server, category) for server, category, _ in audit}
+    assert ("n0", "privileged") in categories and ("n0", "network-policy") in categories
+    assert not any(password in json.dumps(audit) for password in passwords)
+    assert not any(password in json.dumps([r.to_json() for r in results]) for password in passwords)
+
+    settled = path.read_bytes()
+    again = asyncio.run(engine(path, key, bmcs).apply())
+    assert [r.status for r in again] == ["unchanged"] * 3
+    assert path.read_bytes() == settled
+
+
+def test_extra_accounts_are_created_with_their_own_passwords(tmp_path: Path, key: bytes) -> None:
+    path = write_inventory(tmp_path / "site.yaml", key, servers=2, accounts=", accounts: [ops]")
+    bmcs = fleet(servers=2)
+    results = asyncio.run(engine(path, key, bmcs).apply())
+    assert [r.status for r in results] == ["changed"] * 2
+    inventory = load_inventory(path)
+    for i, bmc in enumerate(bmcs.values()):
+        ops = next(u for u in bmc.users.values() if u.name == "ops")
+        assert ops.privilege == "operator" and ops.enabled
+        name = inventory.servers[i].bmc.accounts[0]
+        credential = inventory.credentials[name]
+        assert isinstance(credential, IPMICredential)
+        assert unseal(credential.password, key).reveal() == ops.password
+
+
+def test_wrong_password_and_dead_bmcs_fail_alone(tmp_path: Path, key: bytes) -> None:
+    path = write_inventory(tmp_path / "site.yaml", key)
+    bmcs = fleet()
+    bmcs[("127.0.0.1", 6001)].users[2].password = "not-what-the-inventory-says"
+    bmcs[("127.0.0.1", 6002)].dead = True
+    results = asyncio.run(engine(path, key, bmcs).apply())
+    assert [r.status for r in results] == ["changed", "error", "error"]
+    assert "refused the credentials" in (results[1].error or "")
+    assert "did not answer" in (results[2].error or "")
+    inventory = load_inventory(path)
+    assert [s.bmc.credential for s in inventory.servers] == ["n0-bmc-admin", "bmc-admin", "bmc-admin"]
+    assert unseal(inventory.credentials["bmc-admin"].password, key).reveal() == FACTORY  # type: ignore[union-attr]
+    assert bmcs[("127.0.0.1", 6001)].calls == [] and bmcs[("127.0.0.1", 6002)].calls == []
+
+
+def test_a_bmc_failing_mid_change_reports_what_was_applied_and_keeps_its_password(
+        tmp_path: Path, key: bytes) -> None:
+    path = write_inventory(tmp_path / "site.yaml", key, servers=2)
+    bmcs = fleet(servers=2)
+    broken = bmcs[("127.0.0.1", 6000)]
+    broken.fail_on["set_lan"] = 0
+    results = asyncio.run(engine(path, key, bmcs).apply())
+    assert [r.status for r in results] == ["failed", "changed"]
+    first = results[0]
+    assert [c.kind for c in first.applied] == ["remove-account"]
+    assert first.unknown is not None and first.unknown.kind == "set-lan"
+    assert [c.kind for c in first.not_applied] == ["set-password"]
+    password, credential = management_password(path, "n0", key)
+    assert password == FACTORY == broken.users[2].password and credential.previous_password is None
+
+
+def test_a_password_change_cut_off_keeps_both_and_the_next_run_finishes_it(tmp_path: Path, key: bytes) -> None:
+    """No lock-out: whatever the BMC ended with, the inventory holds a password it accepts."""
+    path = write_inventory(tmp_path / "site.yaml", key, servers=1)
+    bmcs = fleet(servers=1)
+    bmc = bmcs[("127.0.0.1", 6000)]
+    bmc.fail_on["set_user_password"] = 0
+    results = asyncio.run(engine(path, key, bmcs).apply())
+    assert results[0].status == "failed" and results[0].unknown is not None
+    _, credential = management_password(path, "n0", key)
+    assert credential.previous_password is not None
+    staged = {unseal(credential.password, key).reveal(), unseal(credential.previous_password, key).reveal()}
+    assert bmc.users[2].password in staged
+
+    del bmc.fail_on["set_user_password"]
+    final = asyncio.run(engine(path, key, bmcs).apply())
+    assert final[0].status == "changed" and final[0].confirmed
+    password, credential = management_password(path, "n0", key)
+    assert password == bmc.users[2].password and credential.previous_password is None
+
+
+def test_passwords_older_than_90_days_are_rotated(tmp_path: Path, key: bytes) -> None:
+    path = write_inventory(tmp_path / "site.yaml", key, servers=1)
+    bmcs = fleet(servers=1)
+    asyncio.run(engine(path, key, bmcs).apply())
+    first, _ = management_password(path, "n0", key)
+    assert [r.status for r in asyncio.run(engine(path, key, bmcs, today=TODAY + dt.timedelta(days=90)).plan())] == [
+        "unchanged"]
+    later = asyncio.run(engine(path, key, bmcs, today=TODAY + dt.timedelta(days=91)).apply())
+    assert [c.kind for c in later[0].applied] == ["set-password"]
+    second, _ = management_password(path, "n0", key)
+    assert second != first and bmcs[("127.0.0.1", 6000)].users[2].password == second
+
+
+def test_pxe_sets_the_next_boot_and_cycles_power(tmp_path: Path, key: bytes) -> None:
+    path = write_inventory(tmp_path / "site.yaml", key, servers=2)
+    bmcs = fleet(servers=2)
+    bmcs[("127.0.0.1", 6001)].power = "off"
+    audit: list[Any] = []
+    results = asyncio.run(engine(path, key, bmcs, audit).pxe(["n0", "n1"]))
+    assert [r.status for r in results] == ["changed", "changed"]
+    assert results[0].notes == ["next boot pxe, power-cycled"] and results[1].notes == ["next boot pxe, powered on"]
+    for bmc in bmcs.values():
+        assert bmc.boot.device == "pxe" and bmc.boot.persistent is False and bmc.power == "on"
+    assert [(s, c) for s, c, _ in audit] == [("n0", "privileged"), ("n1", "privileged")]
+
+
+def test_unknown_limit_is_bad_input(tmp_path: Path, key: bytes) -> None:
+    path = write_inventory(tmp_path / "site.yaml", key, servers=1)
+    with pytest.raises(InputError, match="no server named nope"):
+        asyncio.run(engine(path, key, fleet(servers=1)).plan(["nope"]))
