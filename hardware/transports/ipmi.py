@@ -304,6 +304,36 @@ def install_wakeup_fix() -> bool:
         return True
 
 
+def install_login_error_fix() -> bool:
+    """Keep the reason of a failed login (pyghmi 1.6 can lose it to a race).
+
+    When a login fails (wrong password, RAKP error), pyghmi's I/O thread marks the
+    session broken: it logs out (which sets ``broken``), clears ``logging`` and only then
+    records ``errormsg``.  The logging-in thread, woken in between, raises
+    ``IpmiException(self.errormsg)`` on an object without the attribute: an
+    ``AttributeError`` instead of "Incorrect password provided".  Seen on the lab when
+    ``bmc plan`` and ``bmc apply`` met the wrong-password BMC in one process.  Recording
+    the reason first closes the window; pyghmi then sets the same value again.
+    """
+    from pyghmi.ipmi.private import session as ipmi_session
+
+    with _wakeup_lock:
+        if "login_error" in _INSTALLED:
+            return True
+        original = getattr(ipmi_session.Session, "_mark_broken", None)
+        code = getattr(original, "__code__", None)
+        if original is None or code is None or code.co_varnames[:2] != ("self", "error"):
+            return False
+
+        def mark_broken(self: Any, error: Any = None) -> Any:
+            self.errormsg = error
+            return original(self, error)
+
+        ipmi_session.Session._mark_broken = mark_broken
+        _INSTALLED.add("login_error")
+        return True
+
+
 @contextlib.contextmanager
 def login(target: IPMITarget, password: str | None = None) -> Iterator[Any]:
     """An RMCP+ session with ``target`` as a pyghmi ``Command``; logged out (and forgotten) on exit.
@@ -316,6 +346,7 @@ def login(target: IPMITarget, password: str | None = None) -> Iterator[Any]:
     from pyghmi.ipmi import command as ipmi_command
 
     install_wakeup_fix()
+    install_login_error_fix()
     where = f"{target.host}:{target.port}"
     secret = target.password.reveal() if password is None else password
     try:
