@@ -21,6 +21,8 @@ Example::
       - name: kp-node-01
         profile: kunpeng-920-compute
         location: {centre: prod-hz, room: r101, rack: a01, unit: 12}
+        serial: 2102313SYH10N5000123      # from the delivery note (optional, R-HW-08)
+        asset_tag: GZ-PROD-000123          # optional
         ssh: {address: 10.0.0.11, credential: ssh-accept}
         bmc: {address: 10.0.1.11, credential: bmc-admin}
     switches:
@@ -174,7 +176,15 @@ class SNMPEndpoint(Endpoint):
     context: str = ""
 
 
-class Server(Model):
+class Delivered(Model):
+    """What the delivery note says of one unit: its serial number and asset tag, checked
+    against what the device reports (R-HW-08: the delivered unit is the catalogued one)."""
+
+    serial: str | None = Field(default=None, min_length=1, max_length=64)
+    asset_tag: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class Server(Delivered):
     name: Name
     profile: str
     location: Location
@@ -228,7 +238,7 @@ def _domestic_vendor(value: str) -> str:
 SwitchVendor = Annotated[str, AfterValidator(_domestic_vendor)]
 
 
-class Switch(Model):
+class Switch(Delivered):
     name: Name
     profile: str
     vendor: SwitchVendor

@@ -63,6 +63,7 @@ class BmcFacts:
     power_state: str | None
     manufacturer: str
     product: str
+    #: FRU product serial; the chassis and board serials and the asset tag as the FRU holds them.
     serial: str
     bmc_firmware: str | None
     firmware: dict[str, str]
@@ -70,6 +71,9 @@ class BmcFacts:
     health: int
     bad_readings: tuple[str, ...]
     sel: tuple[SelEvent, ...]
+    chassis_serial: str = ""
+    board_serial: str = ""
+    asset_tag: str = ""
 
     def sensors_of(self, kind: str) -> tuple[Sensor, ...]:
         return tuple(s for s in self.sensors if s.type.lower() == kind.lower())
@@ -127,4 +131,7 @@ def parse_bmc(capture: IPMICapture) -> BmcFacts:
         health=int(health.get("health") or 0),
         bad_readings=tuple(str(r.get("name")) for r in health.get("badreadings") or () if isinstance(r, dict)),
         sel=sel,
+        chassis_serial=str(system.get("Chassis serial number") or ""),
+        board_serial=str(system.get("Board serial number") or ""),
+        asset_tag=str(system.get("Asset Number") or ""),
     )

@@ -44,9 +44,8 @@ def racks(report: Report) -> list[Rack]:
 
 
 def attention(report: Report) -> list[tuple[DeviceResult, CheckResult]]:
-    """Every failed or errored check, errors first."""
-    items = [(d, c) for d in report.devices for c in d.checks if c.status in (Status.FAIL, Status.ERROR)]
-    return sorted(items, key=lambda dc: (-dc[1].status.rank, dc[0].rack, dc[0].name, dc[1].check))
+    """Every finding (failures, and root errors: a dead BMC once, not once per BMC check), errors first."""
+    return report.findings()
 
 
 def sorted_checks(device: DeviceResult) -> list[CheckResult]:

@@ -28,12 +28,26 @@ def render(report: Report, console: Console) -> None:
         line.append(f"{check.check} ({check.requirement}): ")
         line.append(check.reason or f"expected {check.expected}, got {check.actual}")
         console.print(line)
+    for device, check in report.follow_ups():
+        assert check.follow_up is not None
+        line = Text(f"{device.name} ", style="bold")
+        line.append("[manual] ", style="cyan")
+        line.append(f"{check.check} ({check.requirement}): {check.follow_up.who}: {check.follow_up.what}")
+        console.print(line)
+    console.print(banner(report))
+
+
+def banner(report: Report) -> str:
+    """The one-line verdict (rich markup): outcome, counts, manual follow-ups."""
     counts = report.counts()
-    if not report.complete:
-        console.print(f"[yellow]INCOMPLETE[/]: interrupted, {len(report.not_run)} device(s) not verified: "
-                      + ", ".join(report.not_run))
-    elif report.passed:
-        console.print(f"[green]ACCEPTED[/]: {len(report.devices)} device(s), {counts['pass']} checks passed")
-    else:
-        console.print(f"[bold red]NOT ACCEPTED[/]: {counts['fail']} failed, {counts['error']} errors "
-                      f"over {len(report.devices)} device(s)")
+    manual = f"; {counts['manual_follow_ups']} manual follow-up(s)" if counts["manual_follow_ups"] else ""
+    if report.outcome == "incomplete":
+        return (f"[yellow]INCOMPLETE[/]: interrupted, {len(report.not_run)} device(s) not verified: "
+                + ", ".join(report.not_run))
+    if report.outcome == "accepted":
+        return f"[green]ACCEPTED[/]: {len(report.devices)} device(s), {counts['pass']} checks passed{manual}"
+    failed = sum(1 for _, c in report.findings() if c.status is Status.FAIL)
+    errors = counts["findings"] - failed
+    verdict = "NOT ACCEPTED" if report.outcome == "failed" else "NOT VERIFIED"
+    return (f"[bold red]{verdict}[/]: {failed} failed, {errors} could not be checked (unreachable or unreadable) "
+            f"over {len(report.devices)} device(s){manual}")

@@ -38,6 +38,7 @@ from medcloud.hardware.transports.base import (
     Timeouts,
     Transports,
 )
+from medcloud.hardware.verify import identity
 from medcloud.hardware.verify import server as server_checks
 from medcloud.hardware.verify import switch as switch_checks
 from medcloud.hardware.verify.checks import FactFailure, evaluate
@@ -47,6 +48,24 @@ from medcloud.errors import DeviceAuthError, DeviceError, DeviceTimeout
 
 SSH_FACTS: tuple[SSHFact[Any], ...] = (cpu.FACT, dmi.FACT, nvme.FACT, nic.FACT, os_release.FACT)
 MASK = "********"
+#: The one finding that stands for every check a failed protocol kept from running.
+ROOT_FINDINGS: dict[str, tuple[str, str]] = {
+    "SSH": ("ssh.reachable", "server answers over SSH"),
+    "IPMI": ("bmc.reachable", "BMC answers over IPMI"),
+    "SNMP": ("snmp.reachable", "switch answers over SNMPv3"),
+}
+
+
+def with_root_findings(results: list[CheckResult], failures: dict[str, FactFailure]) -> list[CheckResult]:
+    """Prepend one error per failed protocol; the checks it blocked already name it as their cause."""
+    roots = []
+    for protocol, failure in failures.items():
+        check_id, title = ROOT_FINDINGS[protocol]
+        blocked = [r for r in results if r.cause == check_id]
+        requirements = ", ".join(sorted({r.requirement for r in blocked if r.requirement}))
+        roots.append(CheckResult(check_id, requirements, title, Status.ERROR,
+                                 reason=f"{failure.reason} ({len(blocked)} checks not run)"))
+    return roots + results
 
 #: Opens a sealed value; ``where`` names the inventory field for error messages.
 Opener = Callable[[str, str], Revealable]
@@ -94,6 +113,8 @@ class Verification:
         self.on_done = on_done
         self.results: dict[str, DeviceResult] = {}
         self.started_at = _now()
+        self._identity: dict[str, dict[str, Any]] = {}
+        self._device_names = frozenset(d.name for d in inventory.devices())
         self._secrets: dict[str, Revealable] = {}
         self._open_credentials(opener)
 
@@ -171,25 +192,28 @@ class Verification:
                 result.checks = [CheckResult("device", "", "verification ran", Status.ERROR,
                                              reason=self._scrub(f"internal error: {type(exc).__name__}: {exc}"))]
             result.seconds = time.monotonic() - started
+            result.identity = self._identity.pop(device.name, {})
             self.results[device.name] = result
             if self.on_done is not None:
                 self.on_done(result)
 
     async def _bounded(self, protocol: str, call: Any) -> Any:
-        """Await a transport call within the device timeout; device errors become a FactFailure."""
+        """Await a transport call within the device timeout; device errors become a FactFailure
+        whose cause is the protocol's finding (``ssh.reachable``…), reported once per device."""
         timeout = self.limits.device_timeout
+        cause = ROOT_FINDINGS[protocol][0]
         try:
             return await asyncio.wait_for(call, timeout)
         except TimeoutError:
-            return FactFailure(f"{protocol}: no answer within {timeout:g} s (device dead or too slow)")
+            return FactFailure(f"{protocol}: no answer within {timeout:g} s (device dead or too slow)", cause)
         except DeviceTimeout as exc:
-            return FactFailure(self._scrub(f"{protocol}: timed out: {exc}"))
+            return FactFailure(self._scrub(f"{protocol}: timed out: {exc}"), cause)
         except DeviceAuthError as exc:
-            return FactFailure(self._scrub(f"{protocol}: authentication refused: {exc}"))
+            return FactFailure(self._scrub(f"{protocol}: authentication refused: {exc}"), cause)
         except DeviceError as exc:
-            return FactFailure(self._scrub(f"{protocol}: {exc}"))
+            return FactFailure(self._scrub(f"{protocol}: {exc}"), cause)
         except OSError as exc:
-            return FactFailure(self._scrub(f"{protocol}: connection failed: {exc.strerror or exc}"))
+            return FactFailure(self._scrub(f"{protocol}: connection failed: {exc.strerror or exc}"), cause)
 
     # -- servers --------------------------------------------------------------
 
@@ -224,7 +248,10 @@ class Verification:
             facts[fact.name] = ssh if isinstance(ssh, FactFailure) else _parse(fact.parse, ssh.results)
         facts["bmc"] = ipmi if isinstance(ipmi, FactFailure) else _parse(parse_bmc, ipmi)
         context = server_checks.ServerContext(server, profile)
-        return [evaluate(c, facts, context) for c in server_checks.CHECKS] + server_checks.declared_results()
+        self._identity[server.name] = identity.server_identity(facts["bmc"], facts["nvme"])
+        results = [evaluate(c, facts, context) for c in (*server_checks.CHECKS, *identity.SERVER_CHECKS)]
+        failed = {p: f for p, f in (("SSH", ssh), ("IPMI", ipmi)) if isinstance(f, FactFailure)}
+        return with_root_findings(results, failed) + server_checks.declared_results()
 
     # -- switches ---------------------------------------------------------------
 
@@ -245,8 +272,11 @@ class Verification:
         facts: dict[str, Any] = {
             "switch": walked if isinstance(walked, FactFailure) else _parse(parse_switch, walked.varbinds)}
         context = switch_checks.SwitchContext(switch, profile)
-        results = [evaluate(c, facts, context) for c in switch_checks.checks_for(profile)]
-        return results + switch_checks.cabling(facts["switch"], switch) + switch_checks.declared_results()
+        self._identity[switch.name] = identity.switch_identity(facts["switch"])
+        results = [evaluate(c, facts, context) for c in (*switch_checks.checks_for(profile), *identity.SWITCH_CHECKS)]
+        results += switch_checks.cabling(facts["switch"], switch, self._device_names)
+        failed = {"SNMP": walked} if isinstance(walked, FactFailure) else {}
+        return with_root_findings(results, failed) + switch_checks.declared_results()
 
 
 def _parse(parser: Callable[[Any], Any], capture: Any) -> Any:

@@ -1,4 +1,12 @@
-"""Result types: one :class:`CheckResult` per check per device, rolled up into a :class:`Report`."""
+"""Result types: one :class:`CheckResult` per check per device, rolled up into a :class:`Report`.
+
+A device *passes* when nothing failed or errored and at least one check passed: checks
+skipped for a stated reason do not hold it back.  Those a person must still do (the MTBF
+datasheet, an NVMe-oF session, the SDN controller, a chassis to look at) carry a
+:class:`FollowUp` and are listed as manual follow-ups.  A protocol that fails (dead BMC,
+wrong password, SNMP timeout) is *one* finding per device and protocol; the checks it
+blocked name it as their ``cause`` instead of each being a finding of its own.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +29,17 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A skipped check a person has to do: who (role) does what."""
+
+    who: str
+    what: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"who": self.who, "what": self.what}
+
+
+@dataclass(frozen=True)
 class CheckResult:
     check: str
     requirement: str
@@ -30,11 +49,25 @@ class CheckResult:
     actual: str = ""
     #: Why it failed, errored or was skipped (empty on pass).
     reason: str = ""
+    #: The finding that kept this check from running (``bmc.reachable``…), empty if none.
+    cause: str = ""
+    #: For a skipped check a person must still do.
+    follow_up: FollowUp | None = None
+
+    @property
+    def finding(self) -> bool:
+        """A failure or error in its own right (not one blocked by another finding)."""
+        return self.status in (Status.FAIL, Status.ERROR) and not self.cause
 
     def to_json(self) -> dict[str, Any]:
-        return {"check": self.check, "requirement": self.requirement, "title": self.title,
-                "status": self.status.value, "expected": self.expected, "actual": self.actual,
-                "reason": self.reason}
+        out: dict[str, Any] = {
+            "check": self.check, "requirement": self.requirement, "title": self.title,
+            "status": self.status.value, "expected": self.expected, "actual": self.actual, "reason": self.reason}
+        if self.cause:
+            out["cause"] = self.cause
+        if self.follow_up is not None:
+            out["follow_up"] = self.follow_up.to_json()
+        return out
 
 
 @dataclass
@@ -48,12 +81,28 @@ class DeviceResult:
     unit: int | None
     checks: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
+    #: What the device says it is: serial numbers, asset tag, model (see the engine).
+    identity: dict[str, Any] = field(default_factory=dict)
 
     @property
     def status(self) -> Status:
+        """FAIL if it failed a check (the spec verdict), else ERROR if a check could not run,
+        else PASS if any check passed (skips do not hold a device back), else SKIPPED."""
+        present = {c.status for c in self.checks}
         if not self.checks:
             return Status.ERROR
-        return max(self.checks, key=lambda c: c.status.rank).status
+        for status in (Status.FAIL, Status.ERROR, Status.PASS):
+            if status in present:
+                return status
+        return Status.SKIPPED
+
+    @property
+    def findings(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.finding]
+
+    @property
+    def follow_ups(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.status is Status.SKIPPED and c.follow_up is not None]
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Status}
@@ -66,7 +115,7 @@ class DeviceResult:
             "name": self.name, "kind": self.kind, "profile": self.profile,
             "location": {"centre": self.centre, "room": self.room, "rack": self.rack, "unit": self.unit},
             "status": self.status.value, "counts": self.counts(), "seconds": round(self.seconds, 3),
-            "checks": [c.to_json() for c in self.checks],
+            "identity": self.identity, "checks": [c.to_json() for c in self.checks],
         }
 
 
@@ -85,25 +134,49 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        """Complete, nothing failed or errored, and every device proved something.
+        """Complete, and every device passed: nothing failed or errored, something proved.
 
         A device whose checks were all skipped proved nothing, so it cannot pass.
         """
-        return self.complete and bool(self.devices) and all(
-            d.status in (Status.PASS, Status.SKIPPED) and any(c.status is Status.PASS for c in d.checks)
-            for d in self.devices)
+        return self.complete and bool(self.devices) and all(d.status is Status.PASS for d in self.devices)
+
+    @property
+    def outcome(self) -> str:
+        """``accepted``; ``failed`` (a device failed its spec); ``unverified`` (nothing failed, but a
+        device could not be reached or read); ``incomplete`` (interrupted)."""
+        if not self.complete:
+            return "incomplete"
+        if self.passed:
+            return "accepted"
+        if any(d.status is Status.FAIL for d in self.devices):
+            return "failed"
+        return "unverified"
+
+    def findings(self) -> list[tuple[DeviceResult, CheckResult]]:
+        """Every failure and root error (errors a finding caused are listed under it), errors first."""
+        items = [(d, c) for d in self.devices for c in d.findings]
+        return sorted(items, key=lambda dc: (-dc[1].status.rank, dc[0].rack, dc[0].name, dc[1].check))
+
+    def follow_ups(self) -> list[tuple[DeviceResult, CheckResult]]:
+        return [(d, c) for d in self.devices for c in d.follow_ups]
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Status}
         for device in self.devices:
             for key, value in device.counts().items():
                 out[key] += value
+        out["findings"] = sum(len(d.findings) for d in self.devices)
+        out["manual_follow_ups"] = sum(len(d.follow_ups) for d in self.devices)
         return out
 
     def to_json(self) -> dict[str, Any]:
         return {
             "format": REPORT_FORMAT, "inventory": self.inventory,
             "started_at": self.started_at, "finished_at": self.finished_at,
-            "complete": self.complete, "passed": self.passed, "counts": self.counts(),
+            "complete": self.complete, "passed": self.passed, "outcome": self.outcome, "counts": self.counts(),
             "devices": [d.to_json() for d in self.devices], "not_run": list(self.not_run),
+            "manual_follow_ups": [
+                {"device": d.name, "check": c.check, "requirement": c.requirement, "title": c.title,
+                 "reason": c.reason, **(c.follow_up.to_json() if c.follow_up else {})}
+                for d, c in self.follow_ups()],
         }

@@ -12,7 +12,7 @@ from medcloud.hardware.inventory import Server
 from medcloud.hardware.specs.server import ServerProfile
 from medcloud.hardware.verify.checks import Check, Skip, declared
 from medcloud.hardware.verify.expect import AllIn, AtLeast, Equals, Expectation, Matches, OneOf, VersionAtLeast
-from medcloud.hardware.verify.results import CheckResult
+from medcloud.hardware.verify.results import CheckResult, FollowUp
 
 from medcloud.model import standards
 
@@ -31,7 +31,8 @@ def _redundancy(kind: str) -> Callable[[BmcFacts, ServerContext], object]:
     def actual(bmc: BmcFacts, ctx: ServerContext) -> object:
         sensors = bmc.sensors_of(kind)
         if not sensors:
-            return Skip(f"the BMC reports no {kind} sensors; check the chassis by hand")
+            return Skip(f"cannot tell: the BMC reports no {kind} sensors",
+                        FollowUp("site engineer", f"count the healthy {kind.lower()} units on the chassis"))
         # Only healthy units count towards redundancy.
         return sum(1 for s in sensors if s.ok)
     return actual
@@ -134,8 +135,12 @@ def declared_results() -> list[CheckResult]:
     """R-HW requirements no device query can prove; listed so nobody mistakes silence for a pass."""
     return [
         declared("power.mtbf", "R-HW-03", f"MTBF >= {standards.MTBF_MIN_HOURS} h",
-                 "a vendor declaration, not measurable on the device: attach the datasheet"),
+                 "a vendor declaration, not measurable on the device: attach the datasheet",
+                 FollowUp("supplier", f"hand over the datasheet stating MTBF >= {standards.MTBF_MIN_HOURS} h "
+                          "for this model; the acceptance engineer attaches it to the report")),
         declared("nvme.nvmeof", "R-HW-05", "NVMe-oF capable",
-                 "needs an NVMe-oF target to connect to; verified in the storage acceptance run"),
+                 "needs an NVMe-oF target to connect to; verified in the storage acceptance run",
+                 FollowUp("storage engineer", "connect the node to an NVMe-oF target in the storage acceptance "
+                          "run and record the session")),
     ]
 

@@ -11,7 +11,7 @@ from medcloud.hardware.inventory import Cable, Switch
 from medcloud.hardware.specs.switch import PortGroup, SwitchProfile
 from medcloud.hardware.verify.checks import Check, FactFailure, Skip, declared
 from medcloud.hardware.verify.expect import AllIn, AtLeast, Equals, Matches, OneOf, VersionAtLeast
-from medcloud.hardware.verify.results import CheckResult, Status
+from medcloud.hardware.verify.results import CheckResult, FollowUp, Status
 
 from medcloud.model import standards
 
@@ -69,12 +69,13 @@ def _vlans(facts: SwitchFacts, ctx: SwitchContext) -> object:
 
 def _entities_of(cls: str) -> Callable[[SwitchFacts, SwitchContext], object]:
     def actual(facts: SwitchFacts, ctx: SwitchContext) -> object:
+        by_hand = FollowUp("site engineer", f"count the healthy {cls} units on the switch chassis")
         if not facts.entities:
-            return Skip("cannot tell: the agent exposes no ENTITY-MIB inventory; check the chassis by hand")
+            return Skip("cannot tell: the agent exposes no ENTITY-MIB inventory", by_hand)
         count = sum(1 for e in facts.entities if e.cls == cls)
         if count == 0:
             # Many agents list only the chassis and its ports: absence of rows is not absence of units.
-            return Skip(f"cannot tell: ENTITY-MIB lists no {cls} entities; check the chassis by hand")
+            return Skip(f"cannot tell: ENTITY-MIB lists no {cls} entities", by_hand)
         return count
     return actual
 
@@ -126,15 +127,35 @@ def _local_names(neighbour: LldpNeighbour, interfaces: tuple[Interface, ...]) ->
     return names - {""}
 
 
-def cabling(facts: SwitchFacts | FactFailure, switch: Switch) -> list[CheckResult]:
-    """One R-HW-06 result per expected cable: the LLDP neighbour on that port must be the designed one."""
-    results: list[CheckResult] = []
+def cabling(facts: SwitchFacts | FactFailure, switch: Switch,
+            devices: frozenset[str] = frozenset()) -> list[CheckResult]:
+    """One R-HW-06 result per expected cable, plus one for neighbours on ports the plan does not list.
+
+    A mis-cabled port says where its expected neighbour was actually seen; ``devices`` (the
+    inventory's device names) tells an unplanned neighbour that is one of ours (a cable in the
+    wrong port: fail) from one the plan does not know (to be confirmed by a person).
+    """
     if not switch.cabling:
         return [CheckResult("switch.cabling", "R-HW-06", "cabling as designed (LLDP)", Status.SKIPPED,
                             reason="the inventory lists no expected cabling for this switch")]
-    for cable in switch.cabling:
-        results.append(_cable(facts, cable))
+    results = [_cable(facts, cable) for cable in switch.cabling]
+    if isinstance(facts, SwitchFacts) and facts.lldp_walked:
+        results.append(_unplanned(facts, switch, devices))
     return results
+
+
+def _host(name: str) -> str:
+    # Compare host names without domain: LLDP often carries the FQDN.
+    return name.strip().lower().split(".")[0]
+
+
+def _neighbour(n: LldpNeighbour) -> str:
+    return f"{n.remote_system or n.remote_chassis} {n.remote_port}".strip()
+
+
+def _is(neighbour: LldpNeighbour, device: str, port: str) -> bool:
+    return _host(neighbour.remote_system) == device.lower() and _norm(port) in {
+        _norm(neighbour.remote_port), _norm(neighbour.remote_port_descr)}
 
 
 def _cable(facts: SwitchFacts | FactFailure, cable: Cable) -> CheckResult:
@@ -142,27 +163,52 @@ def _cable(facts: SwitchFacts | FactFailure, cable: Cable) -> CheckResult:
     title = f"{cable.port} → {cable.remote_device} {cable.remote_port}"
     expected = f"{cable.remote_device} {cable.remote_port}"
     if isinstance(facts, FactFailure):
-        return CheckResult(check_id, "R-HW-06", title, Status.ERROR, expected, reason=facts.reason)
+        return CheckResult(check_id, "R-HW-06", title, Status.ERROR, expected, reason=facts.reason, cause=facts.cause)
     if not facts.lldp_walked:
         return CheckResult(check_id, "R-HW-06", title, Status.ERROR, expected,
-                           reason="no LLDP data from the switch (see switch.lldp)")
+                           reason="no LLDP data from the switch (see switch.lldp)", cause="switch.lldp")
     port = _norm(cable.port)
     on_port = [n for n in facts.lldp if port in _local_names(n, facts.interfaces)]
-    if not on_port:
-        return CheckResult(check_id, "R-HW-06", title, Status.FAIL, expected, "no LLDP neighbour",
-                           reason=f"nothing is seen on {cable.port}: cable missing, or the peer does not run LLDP")
     for neighbour in on_port:
-        # Compare host names without domain: LLDP often carries the FQDN.
-        system_ok = neighbour.remote_system.strip().lower().split(".")[0] == cable.remote_device.lower()
-        port_ok = _norm(cable.remote_port) in {_norm(neighbour.remote_port), _norm(neighbour.remote_port_descr)}
-        if system_ok and port_ok:
-            return CheckResult(check_id, "R-HW-06", title, Status.PASS, expected,
-                               f"{neighbour.remote_system} {neighbour.remote_port}")
-    seen = "; ".join(f"{n.remote_system or n.remote_chassis} {n.remote_port}" for n in on_port)
-    return CheckResult(check_id, "R-HW-06", title, Status.FAIL, expected, seen,
-                       reason=f"{cable.port} is cabled to {seen}, not to {expected}")
+        if _is(neighbour, cable.remote_device, cable.remote_port):
+            return CheckResult(check_id, "R-HW-06", title, Status.PASS, expected, _neighbour(neighbour))
+    # Where the expected neighbour actually is, if anywhere on this switch.
+    elsewhere = sorted({n.local_port for n in facts.lldp if _is(n, cable.remote_device, cable.remote_port)})
+    seen = "; ".join(_neighbour(n) for n in on_port)
+    if elsewhere:
+        where = f"{expected} is seen on {', '.join(elsewhere)} instead"
+        reason = f"{cable.port} sees {seen}; {where}" if seen else f"nothing is seen on {cable.port}; {where}"
+    elif on_port:
+        reason = f"{cable.port} is cabled to {seen}, not to {expected}, which this switch sees on no port"
+    else:
+        reason = (f"nothing is seen on {cable.port}, and {expected} on no port of this switch: "
+                  "cable missing, or the peer does not run LLDP")
+    return CheckResult(check_id, "R-HW-06", title, Status.FAIL, expected, seen or "no LLDP neighbour", reason)
+
+
+def _unplanned(facts: SwitchFacts, switch: Switch, devices: frozenset[str]) -> CheckResult:
+    """LLDP neighbours on ports the cabling plan does not list."""
+    planned = {_norm(c.port) for c in switch.cabling}
+    # An expected neighbour on the wrong port is already reported on its cable.
+    extra = [n for n in facts.lldp if not (_local_names(n, facts.interfaces) & planned)
+             and not any(_is(n, c.remote_device, c.remote_port) for c in switch.cabling)]
+    title = "no neighbours on ports the cabling plan does not list"
+    if not extra:
+        return CheckResult("switch.cabling.unplanned", "R-HW-06", title, Status.PASS, "none", "none")
+    listed = "; ".join(f"{n.local_port} → {_neighbour(n)}" for n in extra)
+    ours = [n for n in extra if _host(n.remote_system) in {d.lower() for d in devices}]
+    if ours:
+        return CheckResult("switch.cabling.unplanned", "R-HW-06", title, Status.FAIL, "none", listed,
+                           reason="devices of this inventory on ports the plan does not list: "
+                                  + "; ".join(f"{n.local_port} → {_neighbour(n)}" for n in ours))
+    return CheckResult("switch.cabling.unplanned", "R-HW-06", title, Status.SKIPPED, "none", listed,
+                       reason=f"{len(extra)} neighbour(s) the plan does not know",
+                       follow_up=FollowUp("network engineer",
+                                          f"confirm or remove the unplanned links on {switch.name}: {listed}"))
 
 
 def declared_results() -> list[CheckResult]:
     return [declared("switch.sdn", "R-HW-06", "SDN/OpenFlow compatible",
-                     "not visible over SNMP: check the controller's device list or the vendor declaration")]
+                     "not visible over SNMP: check the controller's device list or the vendor declaration",
+                     FollowUp("network engineer", "confirm the switch appears in the SDN controller's device list "
+                              "(or attach the vendor's OpenFlow declaration)"))]

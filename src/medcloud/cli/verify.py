@@ -1,9 +1,10 @@
 """``medcloud verify INVENTORY``: hardware acceptance against spec profiles (R-HW-01…06).
 
 Writes a JSON and an HTML report (signed when a signing key is configured),
-prints a summary (or the JSON with ``--format json``).  Exit 0 all pass,
-1 failures or errors, 2 bad input, 130 interrupted (a partial report marked
-incomplete is still written).
+prints a summary (or the JSON with ``--format json``).  Exit 0 accepted, 1 a device
+failed its spec, 3 nothing failed but a device could not be reached or read (so it is
+not verified), 2 bad input, 130 interrupted (a partial report marked incomplete is
+still written).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from medcloud.hardware.verify.results import Report
 
 EXIT_INTERRUPTED = 130
+#: Nothing failed the spec, but a device could not be reached or read: not verified.
+EXIT_UNREACHABLE = 3
+#: Report outcome → exit code (``incomplete`` exits 130 via the interrupt path).
+EXIT_CODES = {"accepted": 0, "failed": 1, "unverified": EXIT_UNREACHABLE, "incomplete": EXIT_INTERRUPTED}
 
 
 def _positive(kind: type[int] | type[float]) -> Any:
@@ -41,7 +46,8 @@ def register(sub: Any) -> None:
         "verify",
         help="verify delivered servers and switches against their spec profiles (R-HW)",
         description="Hardware acceptance: query every device in INVENTORY (SSH, IPMI, SNMPv3) and compare "
-                    "with its spec profile. Exit 0 all pass, 1 failures/errors, 2 bad input, 130 interrupted.",
+                    "with its spec profile. Exit 0 accepted, 1 a device failed its spec, 3 a device could not be "
+                    "reached or read (nothing failed), 2 bad input, 130 interrupted.",
     )
     parser.add_argument("inventory", metavar="INVENTORY", type=Path, help="inventory YAML file")
     parser.add_argument("--format", choices=("text", "json"), default="text",
@@ -75,7 +81,8 @@ def handle(args: argparse.Namespace) -> int:
         close = getattr(transports.snmp, "close", None)
         if callable(close):
             close()
-    args.audit_detail = {"complete": report.complete, "passed": report.passed, "counts": report.counts()}
+    args.audit_detail = {"complete": report.complete, "passed": report.passed, "outcome": report.outcome,
+                         "counts": report.counts()}
     document, paths = write_reports(report, args.out, args.inventory.stem)
     if args.format == "json":
         print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -90,7 +97,7 @@ def handle(args: argparse.Namespace) -> int:
     if interrupted:
         print("medcloud: interrupted; partial report written (marked incomplete)", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return 0 if report.passed else 1
+    return EXIT_CODES[report.outcome]
 
 
 def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Transports) -> tuple[Report, bool]:

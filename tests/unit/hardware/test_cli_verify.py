@@ -63,7 +63,7 @@ def test_accepted_run_writes_signed_json_and_html(
     audit = [json.loads(line) for line in Path(os.environ["MEDCLOUD_AUDIT_LOG"]).read_text().splitlines()]
     assert audit[-1]["action"] == "verify"
     assert audit[-1]["outcome"] == "ok"
-    assert set(audit[-1]["detail"]) == {"complete", "passed", "counts"}
+    assert set(audit[-1]["detail"]) == {"complete", "passed", "outcome", "counts"}
 
 
 def test_failure_exit_1_json_output_and_failures_first_in_html(
@@ -78,6 +78,25 @@ def test_failure_exit_1_json_output_and_failures_first_in_html(
     assert html.index("Needs attention") < html.index("By rack")
     # The failing rack (a01, the server) comes before the passing one (a02, the switch).
     assert html.index("rack a01") < html.index("rack a02")
+
+
+def test_unreachable_device_exit_3_one_finding_per_protocol(
+        tmp_path: Path, secret_key: str, profiles_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing failed the spec but a BMC did not answer: exit 3 ("not verified"), not 1, and the
+    report names the dead BMC once instead of once per BMC check."""
+    args = prepare(tmp_path, secret_key)
+    (Path(args[args.index("--replay") + 1]) / "ph-node-01/ipmi.json").unlink()
+    code = main(["verify", *args, "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert document["outcome"] == "unverified" and document["counts"]["findings"] == 1
+    [device] = [d for d in document["devices"] if d["name"] == "ph-node-01"]
+    [root] = [c for c in device["checks"] if c["status"] == "error" and "cause" not in c]
+    assert root["check"] == "bmc.reachable" and "127.0.1.11" in root["reason"]
+    assert {c["cause"] for c in device["checks"] if "cause" in c} == {"bmc.reachable"}
+    # Skipped checks that need a person are listed with who and what; the device's SSH checks passed.
+    assert {f["check"] for f in document["manual_follow_ups"]} >= {"power.mtbf", "nvme.nvmeof", "switch.sdn"}
+    assert all(f["who"] and f["what"] for f in document["manual_follow_ups"])
 
 
 def test_bad_inventory_exit_2_one_line(tmp_path: Path, secret_key: str, profiles_dir: Path,

@@ -103,6 +103,14 @@ def test_timeout_and_auth_errors_do_not_stop_other_devices(
     assert "authentication refused" in server["power.psus"][1]
     assert checks(report, "leaf-01")["switch.vendor"][0] is Status.PASS
     assert report.complete and not report.passed
+    # One finding per device and protocol, not one per check the protocol kept from running.
+    [device] = [d for d in report.devices if d.name == "ph-node-01"]
+    assert [(f.check, f.status) for f in device.findings] == [
+        ("ssh.reachable", Status.ERROR), ("bmc.reachable", Status.ERROR)]
+    assert device.findings[1].reason.startswith("IPMI: authentication refused: ")
+    assert device.findings[1].requirement == "R-HW-03"
+    assert {c.cause for c in device.checks if c.check.startswith("cpu.")} == {"ssh.reachable"}
+    assert report.outcome == "unverified"
 
 
 def test_parse_error_is_an_error_not_a_pass(tmp_path: Path, secret_key: str, profiles_dir: Path) -> None:
@@ -123,7 +131,7 @@ def test_cabling_pass_and_mismatch(tmp_path: Path, secret_key: str, profiles_dir
     [(status, reason)] = [v for k, v in switch.items() if k.startswith("switch.cabling[")]
     assert status is Status.FAIL
     assert reason == ("GigabitEthernet1/0/24 is cabled to WRD-Huiju-2 GigabitEthernet1/0/33, "
-                      "not to ph-node-01 enp1s0f0")
+                      "not to ph-node-01 enp1s0f0, which this switch sees on no port")
 
 
 def test_cabling_matches_lldp(tmp_path: Path, secret_key: str, profiles_dir: Path) -> None:
@@ -141,7 +149,8 @@ def test_cabling_matches_lldp(tmp_path: Path, secret_key: str, profiles_dir: Pat
     switch = checks(run(inventory, catalogue, healthy()), "leaf-01")
     assert switch["switch.cabling[GigabitEthernet1/0/24]"][0] is Status.PASS
     assert switch["switch.cabling[GigabitEthernet1/0/1]"] == (
-        Status.FAIL, "nothing is seen on GigabitEthernet1/0/1: cable missing, or the peer does not run LLDP")
+        Status.FAIL, "nothing is seen on GigabitEthernet1/0/1, and ph-node-01 enp1s0f0 on no port of this switch: "
+                     "cable missing, or the peer does not run LLDP")
 
 
 def test_profile_without_socket_count_skips_that_check(tmp_path: Path, secret_key: str, profiles_dir: Path) -> None:
@@ -232,6 +241,33 @@ def test_a_device_with_only_skipped_checks_does_not_pass() -> None:
     assert not Report("inv", "t0", "t1", complete=True, devices=[]).passed
 
 
+def test_a_device_whose_checks_pass_is_pass_despite_skips_and_lists_follow_ups() -> None:
+    from medcloud.hardware.verify.results import CheckResult, DeviceResult, FollowUp
+
+    follow_up = FollowUp("supplier", "hand over the MTBF datasheet")
+    device = DeviceResult("x", "server", "p", "c", "r", "k", None, [
+        CheckResult("a", "R-HW-02", "t", Status.PASS),
+        CheckResult("power.mtbf", "R-HW-03", "MTBF", Status.SKIPPED, reason="declared", follow_up=follow_up),
+        CheckResult("b", "R-HW-02", "t", Status.SKIPPED, reason="the profile asks for nothing here")])
+    report = Report("inv", "t0", "t1", complete=True, devices=[device])
+    assert device.status is Status.PASS
+    assert report.passed and report.outcome == "accepted"
+    assert report.counts()["manual_follow_ups"] == 1
+    [entry] = report.to_json()["manual_follow_ups"]
+    assert entry == {"device": "x", "check": "power.mtbf", "requirement": "R-HW-03", "title": "MTBF",
+                     "reason": "declared", "who": "supplier", "what": "hand over the MTBF datasheet"}
+
+
+def test_a_failed_spec_outranks_an_unreachable_protocol() -> None:
+    from medcloud.hardware.verify.results import CheckResult, DeviceResult
+
+    device = DeviceResult("x", "server", "p", "c", "r", "k", None, [
+        CheckResult("cpu.physical_cores", "R-HW-02", "t", Status.FAIL),
+        CheckResult("bmc.reachable", "R-HW-03", "t", Status.ERROR)])
+    assert device.status is Status.FAIL
+    assert Report("inv", "t0", "t1", complete=True, devices=[device]).outcome == "failed"
+
+
 def test_cabling_against_ruijie_lldp_with_abbreviated_port_names(fixtures: Path) -> None:
     from medcloud.hardware.facts.switch import parse_switch
     from medcloud.hardware.inventory import Switch
@@ -249,10 +285,41 @@ def test_cabling_against_ruijie_lldp_with_abbreviated_port_names(fixtures: Path)
             {"port": "Gi2/1/6", "remote_device": "s5750", "remote_port": "Gi0/47"},
         ],
     })
-    first, second = cabling(facts, core)
+    first, second, unplanned = cabling(facts, core)
     assert first.status is Status.PASS and first.requirement == "R-HW-06"
     assert second.status is Status.FAIL
     assert second.actual == "S5750.20112169@X Gi0/48"
+    # 149 neighbours are on ports the plan does not list; one of them answers as "s5750e Gi0/47"
+    # too (host names compare without what follows the first dot), so it counts as that cable's
+    # neighbour, not as unplanned.  None is a device of this inventory.
+    assert unplanned.status is Status.SKIPPED and unplanned.follow_up is not None
+    assert unplanned.reason == "148 neighbour(s) the plan does not know"
+
+
+def test_miscabled_port_says_where_the_expected_neighbour_is(fixtures: Path) -> None:
+    """R-HW-06: not "cable missing" but where the cable went, and what is on ports nobody planned."""
+    from medcloud.hardware.facts.switch import parse_switch
+    from medcloud.hardware.inventory import Switch
+    from medcloud.hardware.transports import snmprec
+    from medcloud.hardware.verify.switch import cabling
+
+    facts = parse_switch(snmprec.load(fixtures / "snmp/ruijie-n18010.snmprec"))
+    core = Switch.model_validate({
+        "name": "core-01", "profile": "ruijie-rgos", "vendor": "ruijie", "model": "N18010",
+        "location": {"centre": "prod-hz", "room": "r101", "rack": "c01"},
+        "management": {"address": "10.0.2.1", "credential": "snmp-ro"},
+        # s5750e Gi0/47 is on Gi2/1/14 in the recording; the plan says Gi2/1/6.
+        "cabling": [{"port": "Gi2/1/6", "remote_device": "s5750e", "remote_port": "Gi0/47"}],
+    })
+    [cable, unplanned] = cabling(facts, core, devices=frozenset({"core-01", "s5750e", "s2928-24p"}))
+    assert cable.status is Status.FAIL
+    # Two S5750E switches answer as "s5750e Gi0/47" (names compare up to the first dot): both are named.
+    assert cable.reason == ("Gi2/1/6 sees S5750.20112169@X Gi0/48; "
+                            "s5750e Gi0/47 is seen on Gi2/1/14, Gi2/1/30 instead")
+    # A device of the inventory (S2928-24P.130027 on Gi1/5/4) on a port the plan does not list.
+    assert unplanned.status is Status.FAIL
+    assert "Gi1/5/4 → S2928-24P.130027 Gi0/28" in unplanned.reason
+    assert "Gi2/1/14" not in unplanned.reason  # the misplaced cable is reported once, on its port
 
 
 def test_single_psu_switch_fails_redundancy_r_hw_03(tmp_path: Path, secret_key: str, profiles_dir: Path) -> None:
@@ -263,3 +330,32 @@ def test_single_psu_switch_fails_redundancy_r_hw_03(tmp_path: Path, secret_key: 
     # The E528 recording's ENTITY-MIB lists one power supply and one fan.
     assert switch["switch.psus"] == (Status.FAIL, "1 is not >= 2 PSUs")
     assert switch["switch.fans"] == (Status.FAIL, "1 is not >= 2 fans")
+
+
+def test_serial_numbers_against_the_delivery_note_r_hw_08(tmp_path: Path, secret_key: str, profiles_dir: Path) -> None:
+    """The BMC FRU and ENTITY-MIB serials are recorded, and checked where the inventory carries one."""
+    text = inventory_yaml(secret_key)
+    text = text.replace("    location: {centre: prod-hz, room: r101, rack: a01, unit: 10}\n",
+                        "    location: {centre: prod-hz, room: r101, rack: a01, unit: 10}\n"
+                        "    serial: cs9b043c887e\n    asset_tag: GZ-0001\n")
+    text = text.replace("    model: E528\n", "    model: E528\n    serial: 210235A0GKC158000999\n")
+    path = tmp_path / "inv.yaml"
+    path.write_text(text)
+    catalogue = load_catalogue([profiles_dir])
+    report = run(load_inventory(path, catalogue.names()), catalogue, healthy())
+    server = checks(report, "ph-node-01")
+    # The delivery note names the chassis serial (any case): the unit is the one delivered.
+    assert server["asset.serial"][0] is Status.PASS
+    # The simulated BMC holds no asset tag: a person compares the label.
+    assert server["asset.tag"][0] is Status.SKIPPED and "cannot tell" in server["asset.tag"][1]
+    switch = checks(report, "leaf-01")
+    assert switch["asset.serial"] == (
+        Status.FAIL, "the switch reports serial 210235A0GKC158000929: not the unit on the delivery note")
+    document = report.to_json()
+    [ph] = [d for d in document["devices"] if d["name"] == "ph-node-01"]
+    assert ph["identity"]["serial"] == "SN7D06761D80" and ph["identity"]["chassis_serial"] == "CS9B043C887E"
+    assert [d["serial"] for d in ph["identity"]["nvme"]] == ["18161E7964B7"]
+    [leaf] = [d for d in document["devices"] if d["name"] == "leaf-01"]
+    assert leaf["identity"]["serial"] == "210235A0GKC158000929"
+    # Every other ENTITY-MIB part that reports a serial is recorded too (here the E528's main board).
+    assert [(p["class"], p["serial"]) for p in leaf["identity"]["parts"]] == [("module", "210235A0GKC158000929")]
