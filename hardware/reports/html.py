@@ -1,4 +1,8 @@
-"""The HTML acceptance report: one self-contained page, failures first, grouped by rack.
+"""The HTML acceptance report: one self-contained page to print, sign and archive.
+
+Verdict, findings, manual follow-ups, a rack elevation and the devices of each rack,
+the signature of the JSON report and a sign-off block; A4 print layout in which every
+check row is printed (nothing is folded away).  English or Chinese (``lang``).
 
 No external assets (fonts, scripts, stylesheets): the file is archived as
 evidence and must render the same offline years later.  Every value is
@@ -8,12 +12,17 @@ escaped by Jinja2's autoescape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from medcloud.hardware.reports.i18n import STATUS_NAMES, messages
 from medcloud.hardware.verify.results import CheckResult, DeviceResult, Report, Status
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Height of a standard rack; a rack whose inventory names a higher unit is drawn that high.
+RACK_UNITS = 42
 
 
 @dataclass
@@ -26,6 +35,19 @@ class Rack:
     @property
     def status(self) -> Status:
         return max((d.status for d in self.devices), key=lambda s: s.rank, default=Status.SKIPPED)
+
+    def elevation(self) -> list[tuple[int, list[DeviceResult]]]:
+        """Units from the top (42U or the highest unit used) down, with the devices placed there."""
+        placed: dict[int, list[DeviceResult]] = {}
+        for device in self.devices:
+            if device.unit is not None:
+                placed.setdefault(device.unit, []).append(device)
+        top = max([RACK_UNITS, *placed])
+        return [(unit, placed.get(unit, [])) for unit in range(top, 0, -1)]
+
+    @property
+    def unplaced(self) -> list[DeviceResult]:
+        return [d for d in self.devices if d.unit is None]
 
 
 def _device_order(device: DeviceResult) -> tuple[int, int, str]:
@@ -52,9 +74,25 @@ def sorted_checks(device: DeviceResult) -> list[CheckResult]:
     return sorted(device.checks, key=lambda c: -c.status.rank)
 
 
-def render(report: Report) -> str:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
-    template = env.get_template("report.html.j2")
-    return template.render(report=report, racks=racks(report), attention=attention(report),
-                           sorted_checks=sorted_checks, counts=report.counts(), Status=Status)
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render(report: Report, *, lang: str = "en", evidence: dict[str, Any] | None = None,
+           evidence_valid: bool | None = None, json_name: str = "") -> str:
+    """The page; ``evidence`` is the JSON report's evidence block, ``evidence_valid`` whether it verified."""
+    t = messages(lang)
+    counts = report.counts()
+    failed = sum(1 for _, c in report.findings() if c.status is Status.FAIL)
+    verdict = t[report.outcome].format(failed=failed, errors=counts["findings"] - failed,
+                                       not_run=len(report.not_run))
+    blocked = {(d.name, c.check): sum(1 for other in d.checks if other.cause == c.check)
+               for d in report.devices for c in d.findings}
+    return _environment().get_template("report.html.j2").render(
+        report=report, racks=racks(report), attention=attention(report), follow_ups=report.follow_ups(),
+        sorted_checks=sorted_checks, counts=counts, Status=Status, t=t, lang=lang,
+        status_name=STATUS_NAMES[lang], verdict=verdict, blocked=blocked, roles=t["roles"].split("|"),
+        evidence=evidence or {}, evidence_valid=evidence_valid, json_name=json_name,
+    )

@@ -60,6 +60,8 @@ def register(sub: Any) -> None:
                         help="seconds each device protocol may take before it counts as dead (default 120)")
     parser.add_argument("--profiles", type=Path, action="append", default=[], metavar="DIR",
                         help="extra spec-profile directory (repeatable; same name overrides a shipped one)")
+    parser.add_argument("--lang", choices=("en", "zh-CN"), default="en",
+                        help="language of the HTML report's frame: headings, verdict, sign-off (default en)")
     parser.add_argument("--replay", type=Path, metavar="DIR",
                         help="verify recorded captures (DIR/<device>/ssh.json, ipmi.json, snmp.snmprec) "
                              "instead of querying devices")
@@ -83,7 +85,7 @@ def handle(args: argparse.Namespace) -> int:
             close()
     args.audit_detail = {"complete": report.complete, "passed": report.passed, "outcome": report.outcome,
                          "counts": report.counts()}
-    document, paths = write_reports(report, args.out, args.inventory.stem)
+    document, paths = write_reports(report, args.out, args.inventory.stem, lang=args.lang)
     if args.format == "json":
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
@@ -143,9 +145,14 @@ def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Tr
             return verification.report(complete=False), True
 
 
-def write_reports(report: Report, out: Path, stem: str) -> tuple[dict[str, Any], tuple[Path, Path]]:
-    """Write ``<stem>-<time>.json`` and ``.html`` atomically, signed if a key is configured."""
-    from medcloud.evidence import write_html, write_json
+def write_reports(report: Report, out: Path, stem: str, *,
+                  lang: str = "en") -> tuple[dict[str, Any], tuple[Path, Path]]:
+    """Write ``<stem>-<time>.json`` and ``.html`` atomically, signed if a key is configured.
+
+    The HTML shows the JSON report's signature (signer, key id, SM3 digest) and whether it
+    verifies, and carries its own evidence comment.
+    """
+    from medcloud.evidence import verify_report, write_html, write_json
     from medcloud.hardware.reports import html
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -153,5 +160,8 @@ def write_reports(report: Report, out: Path, stem: str) -> tuple[dict[str, Any],
     json_path = out / f"{stem}-{stamp}{suffix}.json"
     html_path = out / f"{stem}-{stamp}{suffix}.html"
     signed = write_json(json_path, report.to_json())
-    write_html(html_path, html.render(report))
+    evidence = signed["evidence"]
+    valid = verify_report(json_path).valid if evidence.get("status") == "signed" else None
+    write_html(html_path, html.render(report, lang=lang, evidence=evidence, evidence_valid=valid,
+                                      json_name=json_path.name))
     return signed, (json_path, html_path)

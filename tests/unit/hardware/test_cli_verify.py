@@ -75,9 +75,9 @@ def test_failure_exit_1_json_output_and_failures_first_in_html(
     assert statuses["power.psus"] == "fail"
     assert statuses["bmc.health"] == "pass"  # an absent PSU is not "unhealthy" to IPMI; redundancy catches it
     html = next((tmp_path / "out").glob("*.html")).read_text()
-    assert html.index("Needs attention") < html.index("By rack")
+    assert html.index("Findings") < html.index("Devices by rack")
     # The failing rack (a01, the server) comes before the passing one (a02, the switch).
-    assert html.index("rack a01") < html.index("rack a02")
+    assert html.index("Rack a01") < html.index("Rack a02")
 
 
 def test_unreachable_device_exit_3_one_finding_per_protocol(
