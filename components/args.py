@@ -91,6 +91,8 @@ class VpcArgs:
     rules: tuple[FlowRule, ...]
     #: the network the centre's router takes as its gateway (OpenStack: a Neutron external network's name)
     external_network: str | None = None
+    #: the inside address of the centre's SM-suite IPsec appliance on the transit subnet
+    appliance_address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ class LinkSideArgs:
     cidr: str
     transit_cidr: str
     #: the link's edge address in the transit subnet: the carrier's edge router for a plain
-    #: circuit, the IPsec appliance's inside sub-interface for an SM-suite tunnel (the next hop)
+    #: circuit, the IPsec appliance's inside address for an SM-suite tunnel (the next hop)
     next_hop: str
     #: the IPsec appliance's public address when this side terminates an SM-suite tunnel on one
     appliance_address: str | None = None

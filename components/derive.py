@@ -8,6 +8,7 @@ objects replicate to (R-BC-02) — so it is testable without Pulumi.
 from __future__ import annotations
 
 import hashlib
+from ipaddress import IPv4Address
 
 from medcloud.components.args import (
     ComputeArgs,
@@ -97,6 +98,7 @@ def vpc_args(region: Region, centre: Centre, plan: AddressPlan) -> VpcArgs:
         cidr=str(cplan.cidr), subnets=tuple(subnets), pools=pool_labels(centre),
         rules=centre_rules(region, centre, plan),
         external_network=centre.openstack.external_network if centre.openstack else None,
+        appliance_address=str(inside) if (inside := appliance_inside_address(region, centre, plan)) else None,
     )
 
 
@@ -231,21 +233,48 @@ def inter_centre_links(region: Region) -> list[Link]:
     return [k for k in region.links if k.a in centres and k.b in centres and not k.local]
 
 
+def appliance_key(name: str) -> str:
+    """The IPsec appliance's slot among a centre's edge addresses (apart from any link's name)."""
+    return f"appliance:{name}"
+
+
+def edge_addresses(region: Region, centre: Centre, plan: AddressPlan) -> dict[str, IPv4Address]:
+    """The centre's edge addresses on its transit subnet, by link name and :func:`appliance_key`.
+
+    Each inter-centre link's carrier edge router gets one, and so does the
+    centre's IPsec appliance: its inside address, the next hop of every
+    SM-suite link it terminates.  Slots are stable: adding a link or an
+    appliance moves no other address.
+    """
+    names = [k.name for k in inter_centre_links(region) if centre.name in k.endpoints]
+    appliance = centre.openstack.ipsec_appliance if centre.openstack else None
+    if appliance is not None:
+        names.append(appliance_key(appliance.name))
+    return edge_hops(plan.centres[centre.name].transit, names)
+
+
+def appliance_inside_address(region: Region, centre: Centre, plan: AddressPlan) -> IPv4Address | None:
+    """The inside address of the centre's IPsec appliance, if it has one."""
+    appliance = centre.openstack.ipsec_appliance if centre.openstack else None
+    return edge_addresses(region, centre, plan)[appliance_key(appliance.name)] if appliance else None
+
+
 def link_args(region: Region, link: Link, plan: AddressPlan) -> DrLinkArgs:
-    links = inter_centre_links(region)
 
     def side(centre_name: str, az: str | None) -> LinkSideArgs:
         centre = region.centre(centre_name)
         assert centre is not None
         cplan = plan.centres[centre_name]
         transit = cplan.transit
-        hops = edge_hops(transit, [k.name for k in links if centre_name in k.endpoints])
+        hops = edge_addresses(region, centre, plan)
         appliance = centre.openstack.ipsec_appliance if centre.openstack else None
-        on_appliance = appliance is not None and link.ipsec and link.suite == CipherSuite.SM
+        if appliance is not None and link.ipsec and link.suite == CipherSuite.SM:
+            hop, public = hops[appliance_key(appliance.name)], str(appliance.public_address)
+        else:
+            hop, public = hops[link.name], None
         return LinkSideArgs(
             centre=centre_name, cloud=centre.cloud.value, cloud_region=centre.cloud_region,
-            az=az, cidr=str(cplan.cidr), transit_cidr=str(transit), next_hop=str(hops[link.name]),
-            appliance_address=str(appliance.public_address) if on_appliance and appliance else None,
+            az=az, cidr=str(cplan.cidr), transit_cidr=str(transit), next_hop=str(hop), appliance_address=public,
         )
 
     enc = link.encryption

@@ -39,6 +39,8 @@ class VpcHandles:
     subnet_cidrs: dict[str, str] = field(default_factory=dict)
     #: subnet key → the resource that connects the subnet to the router (OpenStack RouterInterface)
     attachments: dict[str, pulumi.Resource] = field(default_factory=dict)
+    #: what holds the inside address of the centre's IPsec appliance (OpenStack: a Neutron port)
+    appliance: pulumi.CustomResource | None = None
 
     def subnet_of(self, address: str) -> str:
         """The key of the subnet holding ``address`` (a route's next hop must be on a router subnet)."""

@@ -23,6 +23,7 @@ from medcloud.components.backends.openstack.network import route
 from medcloud.components.backends.openstack.sdk import openstack
 
 from medcloud.ipam import TRANSIT
+from medcloud.model.edge import IKE_LIFETIME_S, IPSEC_LIFETIME_S
 from medcloud.model.links import CipherSuite
 
 if TYPE_CHECKING:
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
 #: Neutron VPNaaS algorithms for international-suite links (R-SEC-01 interop):
 #: (IKE/ESP integrity, encryption), as the VPNaaS API and the provider spell them.
 VPNAAS_ALGORITHMS = ("sha256", "aes-256")
-#: IKE and IPsec SA lifetimes, seconds.
-IKE_LIFETIME_S = 86400
-IPSEC_LIFETIME_S = 3600
 
 
 def on_appliance(link: DrLinkArgs) -> bool:
@@ -41,29 +39,13 @@ def on_appliance(link: DrLinkArgs) -> bool:
     return link.suite == CipherSuite.SM.value
 
 
-def _appliance_address(link: DrLinkArgs, side: LinkSideArgs) -> str:
-    if side.appliance_address is None:
-        # The model loader refuses this region (Region._edge_errors); reaching here is a bug.
-        raise ValueError(f"link {link.link}: centre {side.centre} has no IPsec appliance for an SM-suite tunnel")
-    return side.appliance_address
-
-
 def ipsec_gateway(backend: OpenStackBackend, parent: pulumi.Resource, name: str, link: DrLinkArgs,
                   side: LinkSideArgs, vpc: VpcHandles) -> GatewayHandles:
     if on_appliance(link):
-        # The appliance's inside sub-interface for this link sits at the link's edge address on the
-        # transit subnet: reserve it so Neutron never hands it to an instance.  Port security is
-        # off because the appliance forwards the peer's prefixes through this address.
-        port = openstack.networking.Port(
-            f"{name}-appliance", name=f"{link.link}-{side.centre}-ipsec-appliance",
-            network_id=vpc.vpc_id, admin_state_up=True, port_security_enabled=False,
-            fixed_ips=[openstack.networking.PortFixedIpArgs(
-                subnet_id=vpc.subnet_ids[vpc.subnet_of(side.next_hop)], ip_address=side.next_hop,
-            )],
-            description=f"inside address of the SM-suite IPsec appliance for {link.link} (R-NET-04)",
-            region=backend.region, opts=backend.opts(parent),
-        )
-        return GatewayHandles(address=pulumi.Output.from_input(_appliance_address(link, side)), resource=port)
+        if vpc.appliance is None or side.appliance_address is None:
+            # The model loader refuses this region (Region._edge_errors); reaching here is a bug.
+            raise ValueError(f"link {link.link}: centre {side.centre} has no IPsec appliance for an SM-suite tunnel")
+        return GatewayHandles(address=pulumi.Output.from_input(side.appliance_address), resource=vpc.appliance)
     service = openstack.vpnaas.Service(
         f"{name}-vpn", name=f"{link.link}-{side.centre}", router_id=vpc.router_id, admin_state_up=True,
         description=link.description(), region=backend.region, opts=backend.opts(parent),

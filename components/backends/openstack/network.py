@@ -3,6 +3,7 @@ micro-segmented security groups (R-NET-01, R-NET-02, R-TOP-07)."""
 
 from __future__ import annotations
 
+from ipaddress import IPv4Address, IPv4Network
 from typing import TYPE_CHECKING
 
 import pulumi
@@ -77,10 +78,25 @@ def vpc(backend: OpenStackBackend, parent: pulumi.Resource, name: str, args: Vpc
         )
     for rule in args.rules:
         _rule(backend, parent, name, rule, groups)
+    appliance = None
+    if args.appliance_address is not None:
+        # The SM-suite IPsec appliance's inside address on the transit subnet: reserved so
+        # Neutron never hands it to an instance.  Port security is off because the appliance
+        # forwards the peers' prefixes through this address (R-NET-04).
+        transit = next(s for s in args.subnets if IPv4Address(args.appliance_address) in IPv4Network(s.cidr))
+        appliance = openstack.networking.Port(
+            f"{name}-ipsec-appliance", name=f"{args.centre}-ipsec-appliance", network_id=net.id,
+            admin_state_up=True, port_security_enabled=False,
+            fixed_ips=[openstack.networking.PortFixedIpArgs(
+                subnet_id=subnet_ids[transit.key], ip_address=args.appliance_address,
+            )],
+            description="inside address of the centre's SM-suite IPsec appliance (R-NET-04)",
+            region=backend.region, opts=opts,
+        )
     return VpcHandles(
         vpc_id=net.id, router_id=router.id, subnet_ids=subnet_ids,
         security_group_ids={k: v.id for k, v in groups.items()}, cidr=args.cidr,
-        subnet_cidrs={s.key: s.cidr for s in args.subnets}, attachments=attachments,
+        subnet_cidrs={s.key: s.cidr for s in args.subnets}, attachments=attachments, appliance=appliance,
     )
 
 

@@ -34,6 +34,7 @@ COMMANDS = [
     "provision",
     "switch",
     "bmc",
+    "appliance",
     # secrets and evidence
     "secret",
     "audit",

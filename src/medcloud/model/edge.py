@@ -17,20 +17,24 @@ from pydantic import Field
 
 from medcloud.model.base import Model, Name
 
+#: IKE and IPsec SA lifetimes, seconds, on every tunnel end medcloud configures.
+IKE_LIFETIME_S = 86400
+IPSEC_LIFETIME_S = 3600
+
 
 class ApplianceVendor(StrEnum):
     """Vendor family of an IPsec appliance: one driver folder each (``medcloud.provision.appliance``)."""
 
     H3C_SECPATH = "h3c_secpath"  # Comware 7 (SecPath F1000/F5000, MSR)
-    HUAWEI_USG = "huawei_usg"  # USG6000E / HiSecEngine (VRP)
 
 
 class IpsecAppliance(Model):
     """The centre's domestic firewall / VPN gateway terminating SM-suite IPsec (GM/T 0022).
 
-    Each SM-suite link gets one inside sub-interface on the centre's transit
-    subnet, at that link's edge address (the same address plain circuits give
-    their carrier edge router), and one tunnel from ``public_address``.
+    Its inside interface holds one address on the centre's transit subnet (an
+    edge slot of its own, next to the links' carrier edge routers): the next hop
+    Neutron routes every SM-suite peer's prefix to.  Each SM-suite link is one
+    tunnel from ``public_address``.
     """
 
     name: Name = Field(description="hostname of the appliance (or of its HA pair)")
@@ -39,7 +43,7 @@ class IpsecAppliance(Model):
     public_address: IPv4Address = Field(description="the uplink address peers dial (IKE identity)")
     uplink_interface: str = Field(min_length=1, description="interface holding public_address")
     inside_interface: str = Field(
-        min_length=1, description="interface facing the centre's transit subnet; one dot1q sub-interface per link",
+        min_length=1, description="interface on the centre's transit subnet",
     )
     pki_domain: Name = Field(
         description="PKI domain holding the appliance's SM2 signing and encryption certificates "

@@ -49,20 +49,26 @@ class Drift:
         return f"{sign} [{where}] {self.line}"
 
 
-def _owned(line: str) -> bool:
-    return any(p.search(line) for p in OWNED_FAMILIES)
+def diff(intended: ConfigNode, running: ConfigNode,
+         owned: tuple[re.Pattern[str], ...] = OWNED_FAMILIES) -> list[Drift]:
+    """Drift of ``running`` from ``intended``; empty when the device matches.
 
-
-def diff(intended: ConfigNode, running: ConfigNode) -> list[Drift]:
-    """Drift of ``running`` from ``intended``; empty when the device matches."""
+    ``owned``: the top-level command families medcloud manages every instance of
+    (a switch's by default; an IPsec appliance passes its own).
+    """
     out: list[Drift] = []
-    _compare(intended, running, (), out, top=True, strict=False)
+    _compare(intended, running, (), out, top=True, strict=False, owned=owned)
     return out
 
 
 def _compare(
     want: ConfigNode, have: ConfigNode, path: tuple[str, ...], out: list[Drift], *, top: bool, strict: bool,
+    owned: tuple[re.Pattern[str], ...],
 ) -> None:
+
+    def _owned(line: str) -> bool:
+        return any(p.search(line) for p in owned)
+
     have_by_line: dict[str, ConfigNode] = {}
     for child in have.children:
         have_by_line.setdefault(child.line, child)
@@ -74,7 +80,7 @@ def _compare(
             continue
         if child.children or match.children:
             _compare(child, match, (*path, child.line), out, top=False,
-                     strict=strict or (top and _owned(child.line)))
+                     strict=strict or (top and _owned(child.line)), owned=owned)
     for child in have.children:
         if child.line in want_lines:
             continue

@@ -1,0 +1,118 @@
+"""``medcloud appliance render|diff STACK``: SM-suite IPsec appliance configurations (R-NET-04)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "appliance",
+        help="render SM-suite IPsec appliance configurations, diff them with running ones",
+        description="Configurations of the IPsec appliances that terminate OpenStack centres' SM-suite "
+                    "links (GM/T 0022: SM4, SM3, SM2 certificates), from the region model.",
+    )
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    render = actions.add_parser(
+        "render", help="write one intended configuration per appliance",
+        description="Render every appliance into DIR/<appliance>.cfg. Exit 0, or 2 on bad input.",
+    )
+    render.add_argument("stack", metavar="STACK", help="stack name, stack file or region file")
+    render.add_argument("--out", required=True, type=Path, metavar="DIR", help="directory for the .cfg files")
+    _common(render)
+    render.set_defaults(handler=handle_render, audit_action="appliance-render")
+    diff = actions.add_parser(
+        "diff", help="compare intended configurations with saved running configurations",
+        description="Compare section by section with DIR/<appliance>.cfg (display current-configuration "
+                    "output). Exit 0 no drift, 1 drift or missing running config, 2 bad input.",
+    )
+    diff.add_argument("stack", metavar="STACK", help="stack name, stack file or region file")
+    diff.add_argument("--running", required=True, type=Path, metavar="DIR",
+                      help="directory of saved running configurations, <appliance>.cfg")
+    _common(diff)
+    diff.set_defaults(handler=handle_diff, audit_action="appliance-diff")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--endpoints", type=Path, metavar="FILE",
+        help="JSON of `pulumi stack output drLinkEndpoints --json` (or of `pulumi stack output --json`): "
+             "the cloud VPN gateways' addresses, needed for tunnels to AliCloud",
+    )
+
+
+def load_endpoints(path: Path | None) -> dict[str, dict[str, str]]:
+    """Link → centre → gateway address, from a stack-output file."""
+    from medcloud.errors import InputError
+
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{path}: --endpoints: cannot read stack outputs: {exc}") from None
+    if isinstance(data, dict) and "drLinkEndpoints" in data:
+        data = data["drLinkEndpoints"]
+    if not isinstance(data, dict) or not all(
+        isinstance(v, dict) and all(isinstance(a, str) for a in v.values()) for v in data.values()
+    ):
+        raise InputError(f"{path}: --endpoints: expected {{link: {{centre: address}}}} (drLinkEndpoints)")
+    return data
+
+
+def _intents(args: argparse.Namespace) -> list[Any]:
+    from medcloud.errors import InputError
+    from medcloud.ipam import plan
+    from medcloud.provision.appliance.intent import build_intents
+    from medcloud.stacks import load
+
+    region = load(args.stack).region
+    intents = build_intents(region, plan(region), load_endpoints(args.endpoints))
+    if not intents:
+        raise InputError(f"{args.stack}: no OpenStack centre declares an ipsec_appliance")
+    return intents
+
+
+def handle_render(args: argparse.Namespace) -> int:
+    from medcloud.errors import InputError
+    from medcloud.provision.appliance.render import write_all
+
+    intents = _intents(args)
+    if args.out.exists() and not args.out.is_dir():
+        raise InputError(f"{args.out}: --out: not a directory")
+    for path in write_all(intents, args.out):
+        print(path)
+    args.audit_detail = f"rendered {len(intents)} appliance configuration(s) into {args.out}"
+    return 0
+
+
+def handle_diff(args: argparse.Namespace) -> int:
+    from medcloud.errors import InputError
+    from medcloud.provision.appliance.render import drift, filename
+
+    if not args.running.is_dir():
+        raise InputError(f"{args.running}: --running: not a directory")
+    drifted = 0
+    for intent in _intents(args):
+        path = args.running / filename(intent)
+        if not path.is_file():
+            print(f"{intent.name}: no running configuration at {path}")
+            drifted += 1
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: cannot read running configuration: {exc}") from None
+        found = drift(intent, text)
+        if not found:
+            print(f"{intent.name}: in sync")
+            continue
+        drifted += 1
+        print(f"{intent.name}: {len(found)} difference(s) (- intended but missing, + unexpected)")
+        for item in found:
+            print(f"  {item}")
+    args.audit_detail = f"{drifted} appliance(s) drifted"
+    return 1 if drifted else 0
