@@ -73,6 +73,11 @@ def _serial(seed: str, prefix: str) -> str:
     return prefix + hashlib.sha256(seed.encode()).hexdigest()[:10].upper()
 
 
+def product_serial(device: str) -> str:
+    """The product serial the lab BMC of ``device`` reports (and its delivery note states)."""
+    return _serial(device, "SN")
+
+
 def bmc_model(model: ServerModel, device: str, *, psus_ok: int = 2, fans_ok: int = 4) -> BMCModel:
     """The BMC contents of ``device`` (a lab server name) of ``model``.
 
@@ -84,7 +89,7 @@ def bmc_model(model: ServerModel, device: str, *, psus_ok: int = 2, fans_ok: int
         manufacturer=model.manufacturer,
         product=model.product,
         model=model.model,
-        serial=_serial(device, "SN"),
+        serial=product_serial(device),
         board_product=model.board,
         board_serial=_serial(device + "/board", "BS"),
         board_part=model.board + "-01",

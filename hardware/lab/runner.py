@@ -39,7 +39,7 @@ from typing import Any
 import yaml
 from medcloud.hardware.lab import host as hostlab
 from medcloud.hardware.lab.bmc import BMCInstance
-from medcloud.hardware.lab.catalogue import MODELS, bmc_model
+from medcloud.hardware.lab.catalogue import MODELS, bmc_model, product_serial
 from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, Scenario, bmc_network, default
 from medcloud.hardware.lab.switch import Neighbour, SwitchRecording, mac_for
 
@@ -514,6 +514,8 @@ class Lab:
             servers.append({
                 "name": server.name, "profile": server.profile,
                 "location": {**location, "rack": server.rack, "unit": server.unit},
+                # The delivery note's serial: what the lab BMC's FRU holds (asset.serial, R-HW-08).
+                "serial": product_serial(server.name),
                 # Benchmark labs have no SSH targets; port 9 (discard) is never served.
                 "ssh": {"address": pin[0], "port": 22, "credential": "ssh-root", "host_key": pin[1]} if pin else
                        {"address": "127.0.0.1", "port": 9, "credential": "ssh-root"},

@@ -171,3 +171,43 @@ def scaled(bmcs: int, switches: int) -> Scenario:
         for j in range(switches)
     )
     return Scenario(f"bench-{bmcs}x{switches}", servers, leaves)
+
+
+def delivery(servers: int, switches: int) -> Scenario:
+    """A whole delivery to rehearse acceptance on (``medcloud lab up --servers N --switches M``).
+
+    ``servers`` servers of the four lab models in turn (20 to a rack, SSH targets and BMCs)
+    and ``switches`` Comware 7 leaves, each server's first NIC cabled to one leaf and its
+    second to the next (16 servers per leaf and NIC, as the 32 10GE ports allow; servers
+    beyond that are left uncabled); nothing injected.  The servers are what their host
+    recordings are: the Sugon H620's is an 8-core Hygon C86 3250, below the 64-core Hygon
+    profile, so every fourth server fails R-HW-02 as such a unit would on delivery.
+    """
+    if not 1 <= servers <= 1000 or not 0 <= switches <= 100:
+        raise ValueError("a delivery lab has 1-1000 servers and 0-100 switches")
+    keys = sorted(MODELS)
+    profiles = {"taishan-2280": "kunpeng-920-compute", "gw-ft2500": "phytium-s2500-compute",
+                "sugon-h620": "hygon-c86-compute", "ls-3c5000": "loongson-3c5000-compute"}
+    nics = {"taishan-2280": ("enp125s0f0", "enp125s0f1"), "gw-ft2500": ("enp1s0f0", "enp1s0f1"),
+            "sugon-h620": ("ens1f0", "ens1f1"), "ls-3c5000": ("enp5s0f0", "enp5s0f1")}
+    members = tuple(
+        LabServer(f"node-{i + 1:04d}", keys[i % len(keys)], profiles[keys[i % len(keys)]],
+                  f"r{i // 20 + 1:03d}", 1 + (i % 20) * 2, nics[keys[i % len(keys)]])
+        for i in range(servers)
+    )
+    # The recording's 32 10GE ports: the first 16 take first NICs, the other 16 second NICs.
+    ports = [f"Ten-GigabitEthernet{a}/{b}/0/{p}" for a in (1, 2) for b in (0, 1) for p in range(1, 9)]
+    cables: list[list[LabCable]] = [[] for _ in range(switches)]
+    for i, server in enumerate(members if switches else ()):
+        slot = i // switches
+        if slot >= 16:
+            continue
+        cables[i % switches].append(LabCable(ports[slot], server.name, server.nics[0]))
+        if switches > 1:
+            cables[(i + 1) % switches].append(LabCable(ports[16 + slot], server.name, server.nics[1]))
+    leaves = tuple(
+        LabSwitch(f"leaf-{j + 1:03d}", _H3C, "h3c", "SR8808-X", "h3c-comware", f"r{j + 1:03d}", 42,
+                  tuple(cables[j]), DESIGN_VLANS)
+        for j in range(switches)
+    )
+    return Scenario(f"delivery-{servers}x{switches}", members, leaves)

@@ -31,11 +31,28 @@ def register(sub: Any) -> None:
     up.add_argument("--inventory", type=Path, default=None,
                     help="where to write the inventory (default inventories/lab.yaml in the checkout)")
     up.add_argument("--no-ssh", action="store_true", help="BMCs and switches only (no root needed)")
+    up.add_argument("--servers", type=_count(1, 1000), default=None, metavar="N",
+                    help="a whole delivery instead of the fault scenario: N servers (1-1000) of the four "
+                         "lab models in turn, 20 to a rack, nothing injected")
+    up.add_argument("--switches", type=_count(0, 100), default=None, metavar="M",
+                    help="with --servers: M Comware 7 leaf switches (0-100; default 2)")
     up.set_defaults(handler=handle_up)
     status = actions.add_parser("status", help="show what runs")
     status.set_defaults(handler=handle_status)
     down = actions.add_parser("down", help="stop everything the lab started")
     down.set_defaults(handler=handle_down)
+
+
+def _count(low: int, high: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+    return parse
 
 
 def _home() -> Path:
@@ -45,13 +62,23 @@ def _home() -> Path:
 def _lab(args: argparse.Namespace, **kwargs: Any) -> Any:
     from medcloud.hardware.lab.runner import Lab, default_run_dir
 
-    return Lab(args.dir or default_run_dir(), **kwargs)
+    scenario = kwargs.pop("scenario", None)
+    return Lab(args.dir or default_run_dir(), scenario, **kwargs)
 
 
 def handle_up(args: argparse.Namespace) -> int:
     console = Console()
     inventory = args.inventory or _home() / "inventories" / "lab.yaml"
-    lab = _lab(args, ssh=not args.no_ssh, inventory=inventory)
+    scenario = None
+    if args.servers is not None or args.switches is not None:
+        from medcloud.hardware.lab.scenario import delivery
+
+        scenario = delivery(args.servers or 4, 2 if args.switches is None else args.switches)
+    lab = _lab(args, ssh=not args.no_ssh, inventory=inventory, scenario=scenario)
+    running = lab.state()
+    if running is not None and scenario is not None and running.scenario != scenario.name:
+        console.print(f"a lab of scenario {running.scenario} is running; `medcloud lab down` it first")
+        return 2
     was_running = lab.running()
     state, key_file = lab.up()
     _print_state(console, state)

@@ -150,3 +150,29 @@ def test_status_at_80_columns_never_splits_an_address_or_a_pid() -> None:
     for needle in ("127.0.0.1:62300", "10.213.0.2:22", "10.213.0.2:2222", "4194303", "ls-node-01"):
         assert any(needle in line for line in lines), needle
     assert "…" not in "\n".join(lines)
+
+
+def test_delivery_lab_cables_every_server_to_two_leaves() -> None:
+    """`medcloud lab up --servers N --switches M`: a whole delivery, nothing injected (R-HW-06 cabling)."""
+    from medcloud.hardware.lab.scenario import delivery
+
+    scenario = delivery(40, 2)
+    assert len(scenario.servers) == 40 and len(scenario.switches) == 2 and scenario.faults == {}
+    assert {s.rack for s in scenario.servers} == {"r001", "r002"}
+    cabled = [(c.server, c.nic) for sw in scenario.switches for c in sw.cabling]
+    # 16 servers per leaf and NIC fit the 32 10GE ports: 32 servers dual-homed, 8 left uncabled.
+    assert len(cabled) == len(set(cabled)) == 64
+    for switch in scenario.switches:
+        ports = [c.port for c in switch.cabling]
+        assert len(ports) == len(set(ports)) == 32
+    with pytest.raises(ValueError, match="1-1000 servers"):
+        delivery(0, 1)
+
+
+def test_lab_up_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    from medcloud.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lab", "up", "--servers", "0"])
+    assert exit_info.value.code == 2
+    assert "must be between 1 and 1000" in capsys.readouterr().err
