@@ -30,15 +30,23 @@ def register(sub: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from medcloud.preview import preview, render
+    from medcloud.preview import conformance, preview, render
     from medcloud.yamlio import write_atomic
 
     args.audit_target = args.stack
     result = preview(args.stack)
     text, violations = render(result, args.format)
+    report = conformance(result)
     if args.out is not None:
         write_atomic(args.out, text)
     else:
         sys.stdout.write(text)
+    # One line per resource property the providers' checks or the clouds' APIs would refuse.
+    for line in report.lines():
+        sys.stderr.write(f"conformance: {line}\n")
+    for kind in report.unchecked:
+        sys.stderr.write(f"conformance: {kind}: no provider rule data (not checked)\n")
+    if report.findings:
+        sys.stderr.write(f"conformance: {len(report.findings)} problem(s) `pulumi preview`/`up` would refuse\n")
     mandatory = [v for v in violations if v.get("enforcement", v.get("enforcementLevel")) == "mandatory"]
     return 1 if mandatory else 0

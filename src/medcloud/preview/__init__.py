@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pulumi.config import ConfigMissingError
 
+from medcloud.conformance import Report
 from medcloud.errors import InputError, SourceError
 from medcloud.gcpause import gc_paused
 from medcloud.preview.document import Preview
@@ -22,7 +23,7 @@ from medcloud.preview.engine import PLACEHOLDER_SECRET, SECRET, PreviewProgramEr
 from medcloud.stacks import project_root, resolve
 from medcloud.yamlio import load_document
 
-__all__ = ["Preview", "PreviewProgramError", "policy_violations", "preview", "render"]
+__all__ = ["Preview", "PreviewProgramError", "conformance", "policy_violations", "preview", "render"]
 
 #: The program every preview runs: the one ``pulumi up`` runs.
 PROGRAM = "__main__.py"
@@ -41,6 +42,23 @@ def policy_violations(document: dict[str, Any]) -> list[dict[str, Any]]:
     from medcloud.policy.evaluate import evaluate_document
 
     return evaluate_document(document, source="preview").to_json()
+
+
+def conformance(result: Preview) -> Report:
+    """Provider conformance and cloud API rules over the preview's resources (:mod:`medcloud.conformance`).
+
+    What ``pulumi preview`` (the providers' ``Check``) and ``pulumi up`` (the
+    clouds' APIs) would refuse; secrets are checked on their values, shown as
+    ``[secret]``; values unknown until apply are skipped as the engine does.
+    """
+    from medcloud.conformance import check
+    from medcloud.conformance.cloud import Node
+
+    with gc_paused():
+        return check(
+            Node(r.urn, r.type, r.inputs, r.parent or None, r.dependencies, r.property_dependencies, r.revealed)
+            for r in result.steps if r.custom
+        )
 
 
 def render(result: Preview, fmt: str) -> tuple[str, list[dict[str, Any]]]:

@@ -87,6 +87,8 @@ class Preview:
                 state["provider"] = reg.provider
             if reg.dependencies:
                 state["dependencies"] = list(reg.dependencies)
+            if reg.property_dependencies:
+                state["propertyDependencies"] = {k: list(v) for k, v in sorted(reg.property_dependencies.items())}
             if reg.urn in self.run.outputs:
                 state["outputs"] = self.run.outputs[reg.urn]
             step: dict[str, Any] = {"op": "create", "urn": reg.urn, "newState": state}

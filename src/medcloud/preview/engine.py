@@ -59,6 +59,11 @@ class Registration:
     inputs: dict[str, Any]
     dependencies: tuple[str, ...]
     provider: str
+    #: property → URNs its value came from (the request's propertyDependencies)
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    #: The inputs with secrets' values in place, kept only for a resource that has secrets: the
+    #: conformance checks validate them (medcloud.conformance) and never print them.
+    revealed: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -69,23 +74,27 @@ class RunResult:
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def plain(value: Any) -> Any:
+def plain(value: Any, reveal: bool = False, found: list[bool] | None = None) -> Any:
     """A property in wire form as plain JSON: secrets hidden at the leaf, unknowns kept as the marker.
 
     Working on the wire form (not the SDK's deserialised values) keeps
     secretness where it is: the SDK would mark a whole ``ike_config`` secret
     because its ``psk`` is, hiding the cipher choices a reviewer must see.
     Integral numbers print as ints, as ``pulumi preview --json`` does.
+    ``reveal`` unwraps secrets instead (for the conformance checks only);
+    ``found`` gets an entry when a secret is met.
     """
     if isinstance(value, dict):
         sig = value.get(rpc._special_sig_key)
         if sig == rpc._special_secret_sig:
-            return SECRET
+            if found is not None:
+                found.append(True)
+            return plain(value.get("value"), reveal, found) if reveal else SECRET
         if sig == rpc._special_resource_sig:
             return value.get("urn", "")
-        return {k: plain(v) for k, v in value.items()}
+        return {k: plain(v, reveal, found) for k, v in value.items()}
     if isinstance(value, list):
-        return [plain(v) for v in value]
+        return [plain(v, reveal, found) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -120,10 +129,16 @@ class RecordingMonitor(mocks.MockMonitor):
         if request.type == "pulumi:pulumi:Stack":
             self.result.registrations[urn] = Registration(urn, request.type, request.name, "", False, {}, (), "")
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        raw = json_format.MessageToDict(request.object)
+        secrets: list[bool] = []
+        inputs = plain(raw, found=secrets)
         self.result.registrations[urn] = Registration(
             urn=urn, type=request.type, name=request.name, parent=request.parent,
-            custom=bool(request.custom), inputs=plain(json_format.MessageToDict(request.object)),
+            custom=bool(request.custom), inputs=inputs,
             dependencies=tuple(sorted(set(request.dependencies))), provider=request.provider,
+            property_dependencies={k: tuple(sorted(set(v.urns))) for k, v in request.propertyDependencies.items()
+                                   if v.urns},
+            revealed=plain(raw, reveal=True) if secrets else None,
         )
         # Planned state = the inputs, id unknown: what a provider answers for a create in
         # preview.  Echoing the wire struct skips a deserialise/serialise round trip.

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from medcloud.cli import main
-from medcloud.preview import preview, render
+from medcloud.preview import conformance, preview, render
 from medcloud.preview.engine import PLACEHOLDER_SECRET, UNKNOWN
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -116,7 +116,9 @@ def test_stack_outputs_sit_on_the_stack_step(dev_json: dict[str, Any]) -> None:
 def test_cli_tree_is_the_default(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     code, out, err = run(capsys, "preview", "dev")
-    assert (code, err) == (0, "")
+    assert code == 0
+    # stderr carries only conformance findings (issue 11), one line each
+    assert all(line.startswith("conformance: ") for line in err.splitlines())
     assert out.startswith("Previewing stack medcloud/dev (offline, mock engine)\n")
     assert "└─ + medcloud:region:Region  dev" in out
     assert "+ alicloud:kms/key:Key  dev-cd-dr-storage-sm4-key  [keySpec=Aliyun_SM4 protectionLevel=HSM]" in out
@@ -127,7 +129,8 @@ def test_cli_writes_json_atomically_to_out(capsys: pytest.CaptureFixture[str], t
                                            dev_json: dict[str, Any]) -> None:
     target = tmp_path / "nested" / "dev.json"
     code, out, err = run(capsys, "preview", "dev", "--format", "json", "--out", str(target))
-    assert (code, out, err) == (0, "", "")
+    assert (code, out) == (0, "")
+    assert all(line.startswith("conformance: ") for line in err.splitlines())
     assert json.loads(target.read_text(encoding="utf-8")) == dev_json
     assert [p.name for p in target.parent.iterdir()] == ["dev.json"]
 
@@ -204,3 +207,26 @@ def test_tree_shows_unknown_outputs_as_known_after_apply_never_as_an_id() -> Non
     text, _ = render(preview("dev"), "tree")
     assert UNKNOWN not in text
     assert 'vpcIds: {"cd-dr": "(known after apply)"' in text
+
+
+def test_cli_reports_provider_conformance_one_line_per_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: what the providers' Check would refuse is printed as URN: property: value: allowed [source]."""
+    report = conformance(preview("dev", ROOT))
+    code, _, err = run(capsys, "preview", "dev")
+    lines = [line for line in err.splitlines() if line.startswith("conformance: urn:")]
+    assert len(lines) == len(report.findings)
+    for finding, line in zip(report.findings, lines, strict=True):
+        assert line == f"conformance: {finding.line()}"
+    assert report.unchecked == []
+    assert PLACEHOLDER_SECRET not in err
+
+
+def test_property_dependencies_are_recorded_as_pulumi_preview_json_does(dev_json: dict[str, Any]) -> None:
+    states = [s["newState"] for s in dev_json["steps"]]
+    linked = [s for s in states if s.get("propertyDependencies")]
+    assert linked
+    urns = {s["urn"] for s in states}
+    for state in linked:
+        for prop, deps in state["propertyDependencies"].items():
+            assert prop in state["inputs"]
+            assert set(deps) <= urns
