@@ -88,6 +88,7 @@ PROVIDERS: dict[str, dict[str, Any]] = {
             "alicloud:dns/accessStrategy:AccessStrategy", "alicloud:dns/addressPool:AddressPool",
             "alicloud:dns/gtmInstance:GtmInstance",
             "alicloud:ecs/autoSnapshotPolicy:AutoSnapshotPolicy", "alicloud:ecs/dedicatedHost:DedicatedHost",
+            "alicloud:ecs/ecsDedicatedHostCluster:EcsDedicatedHostCluster",
             "alicloud:ecs/ecsAutoSnapshotPolicyAttachment:EcsAutoSnapshotPolicyAttachment",
             "alicloud:ecs/ecsDeploymentSet:EcsDeploymentSet", "alicloud:ecs/ecsDisk:EcsDisk",
             "alicloud:ecs/instance:Instance", "alicloud:ecs/securityGroup:SecurityGroup",
