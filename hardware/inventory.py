@@ -12,6 +12,7 @@ stored or printed in clear.
 
 Example::
 
+    stack: dev                  # optional: check servers against the region's nodes too
     credentials:
       bmc-admin: {kind: ipmi, username: admin, password: "sm4gcm:v1:…"}
       ssh-accept: {kind: ssh, username: accept, password: "sm4gcm:v1:…"}
@@ -267,6 +268,9 @@ _KIND_OF = {"ssh": "ssh", "bmc": "ipmi", "management": "snmpv3"}
 
 
 class Inventory(Model):
+    #: The stack (or region file) the delivery is for: each server is then also checked
+    #: against the region node of the same name (hardware/verify/design.py).
+    stack: str | None = Field(default=None, min_length=1)
     credentials: dict[str, Credential]
     servers: tuple[Server, ...] = ()
     switches: tuple[Switch, ...] = ()

@@ -49,6 +49,9 @@ class CpuFacts:
     source: str
     #: x86 CPUID family (``cpu family``), when reported.
     cpu_family: int | None = None
+    #: The processor's name as the firmware (SMBIOS) gives it, when lscpu shows it
+    #: (``BIOS Model name``: "Kunpeng 920-4826", "S2500 NULL CPU @ 2.1GHz").
+    bios_model_name: str = ""
 
     @property
     def physical_cores(self) -> int:
@@ -132,7 +135,7 @@ def parse_lscpu(text: str) -> CpuFacts:
         architecture=fields["Architecture"], vendor=vendor, model_name=model,
         sockets=sockets, cores_per_socket=cores, threads_per_core=threads, logical_cpus=logical,
         family=detect_family(vendor, model, implementer, cpu_family=x86_family), source="lscpu",
-        cpu_family=x86_family,
+        cpu_family=x86_family, bios_model_name=fields.get("BIOS Model name", "").strip(),
     )
 
 

@@ -38,13 +38,14 @@ from medcloud.hardware.transports.base import (
     Timeouts,
     Transports,
 )
-from medcloud.hardware.verify import identity
+from medcloud.hardware.verify import design, identity
 from medcloud.hardware.verify import server as server_checks
 from medcloud.hardware.verify import switch as switch_checks
 from medcloud.hardware.verify.checks import FactFailure, evaluate
 from medcloud.hardware.verify.results import CheckResult, DeviceResult, Report, Status
 
 from medcloud.errors import DeviceAuthError, DeviceError, DeviceTimeout
+from medcloud.model import Region
 
 SSH_FACTS: tuple[SSHFact[Any], ...] = (cpu.FACT, dmi.FACT, nvme.FACT, nic.FACT, os_release.FACT)
 MASK = "********"
@@ -104,6 +105,7 @@ class Verification:
         limits: Limits = Limits(),
         opener: Opener | None = None,
         on_done: Callable[[DeviceResult], None] | None = None,
+        region: Region | None = None,
     ) -> None:
         self.inventory = inventory
         self.catalogue = catalogue
@@ -111,6 +113,8 @@ class Verification:
         self.inventory_name = inventory_name
         self.limits = limits
         self.on_done = on_done
+        #: The region the inventory names (``stack:``): servers are also checked against its nodes.
+        self.region = region
         self.results: dict[str, DeviceResult] = {}
         self.started_at = _now()
         self._identity: dict[str, dict[str, Any]] = {}
@@ -250,6 +254,13 @@ class Verification:
         context = server_checks.ServerContext(server, profile)
         self._identity[server.name] = identity.server_identity(facts["bmc"], facts["nvme"])
         results = [evaluate(c, facts, context) for c in (*server_checks.CHECKS, *identity.SERVER_CHECKS)]
+        if self.region is not None:
+            node = design.find_node(self.region, server.name)
+            if node is None:
+                results.append(design.missing_node(server.name, self.region.name))
+            else:
+                planned = design.DesignContext(self.region.name, node)
+                results += [evaluate(c, facts, planned) for c in design.CHECKS]
         failed = {p: f for p, f in (("SSH", ssh), ("IPMI", ipmi)) if isinstance(f, FactFailure)}
         return with_root_findings(results, failed) + server_checks.declared_results()
 

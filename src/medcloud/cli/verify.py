@@ -76,6 +76,18 @@ def handle(args: argparse.Namespace) -> int:
 
     catalogue = load_catalogue(args.profiles)
     inventory = load_inventory(args.inventory, catalogue.names())
+    args.region = None
+    if inventory.stack is not None:
+        from medcloud import stacks
+        from medcloud.errors import StackNotFoundError
+
+        # STACK as every command takes it: a stack of the inventory's project (else of the working
+        # directory's), or a stack or region file.
+        try:
+            root: Path | None = stacks.project_root(args.inventory.resolve().parent)
+        except StackNotFoundError:
+            root = None
+        args.region = stacks.load(inventory.stack, root).region
     transports = load_replay(args.replay, inventory) if args.replay is not None else real_transports()
     try:
         report, interrupted = run(args, inventory, catalogue, transports)
@@ -123,7 +135,7 @@ def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Tr
     limits = Limits(concurrency=args.concurrency, device_timeout=args.timeout,
                     timeouts=Timeouts(operation=min(20.0, args.timeout)))
     verification = Verification(inventory, catalogue, transports, inventory_name=str(args.inventory),
-                                limits=limits, on_done=done)
+                                limits=limits, on_done=done, region=getattr(args, "region", None))
 
     async def main() -> tuple[Report, bool]:
         loop = asyncio.get_running_loop()

@@ -359,3 +359,60 @@ def test_serial_numbers_against_the_delivery_note_r_hw_08(tmp_path: Path, secret
     assert leaf["identity"]["serial"] == "210235A0GKC158000929"
     # Every other ENTITY-MIB part that reports a serial is recorded too (here the E528's main board).
     assert [(p["class"], p["serial"]) for p in leaf["identity"]["parts"]] == [("module", "210235A0GKC158000929")]
+
+
+def test_servers_against_the_region_nodes_of_the_same_name(tmp_path: Path, secret_key: str, profiles_dir: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An inventory naming its stack: each server is also its region node (R-HW-01/02, R-TOP-07)."""
+    from medcloud.cli import main
+
+    repo = Path(__file__).resolve().parents[3]
+    text = inventory_yaml(secret_key).replace("  - name: ph-node-01\n", "  - name: gz-ft-01\n")
+    text = text.replace("remote_device: ph-node-01", "remote_device: gz-ft-01")
+    extra = ("  - name: not-designed\n    profile: test-phytium\n"
+             "    location: {centre: prod-hz, room: r101, rack: a03}\n"
+             "    ssh: {address: 127.0.0.12, credential: ssh-accept}\n"
+             "    bmc: {address: 127.0.1.12, credential: bmc-admin}\n")
+    text = text.replace("switches:\n", extra + "switches:\n", 1)
+    inventory = tmp_path / "site.yaml"
+    inventory.write_text(f"stack: {repo / 'stacks' / 'Pulumi.dev.yaml'}\n" + text)
+    from .test_cli_verify import replay_dir
+
+    replay = replay_dir(tmp_path)
+    (replay / "gz-ft-01").mkdir()
+    for name in ("ssh.json", "ipmi.json"):
+        (replay / "gz-ft-01" / name).write_bytes((replay / "ph-node-01" / name).read_bytes())
+    monkeypatch.chdir(tmp_path)
+    import json
+
+    code = main(["verify", str(inventory), "--profiles", str(profiles_dir), "--replay", str(replay),
+                 "--out", str(tmp_path / "out"), "--format", "json"])
+    assert code == 1
+    document = json.loads(next((tmp_path / "out").glob("*.json")).read_text())
+    by_device = {d["name"]: {c["check"]: c for c in d["checks"]} for d in document["devices"]}
+    node = by_device["gz-ft-01"]
+    # The region designs gz-ft-01 as a 64-core Phytium S2500 with 512 GiB and 7.68 TB of NVMe.
+    assert node["design.physical_cores"]["status"] == "pass"
+    assert node["design.memory"]["status"] == "fail" and node["design.memory"]["expected"] == ">= 512 GiB"
+    assert node["design.nvme"]["status"] == "fail" and node["design.nvme"]["actual"] == "1.6 TB"
+    assert node["design.cpu_model"]["status"] == "fail"
+    assert node["design.cpu_model"]["reason"].startswith("the server reports Phytium")
+    assert by_device["not-designed"]["design.node"]["status"] == "fail"
+    assert by_device["not-designed"]["design.node"]["requirement"] == "R-TOP-07"
+
+
+@pytest.mark.parametrize(("design", "vendor", "model", "bios", "match"), [
+    ("Kunpeng 920 7260", "HiSilicon", "Kunpeng-920", "", True),         # lscpu names no SKU
+    ("Kunpeng 920 7260", "HiSilicon", "Kunpeng-920", "Kunpeng 920-4826", False),  # the firmware names another
+    ("Hygon C86 7285", "HygonGenuine", "Hygon C86 7285 32-core Processor", "", True),
+    ("Hygon C86 7380", "HygonGenuine", "Hygon C86 7285 32-core Processor", "", False),
+    ("Phytium S2500", "Phytium", "FTC663", "S2500 NULL CPU @ 2.1GHz", True),
+    ("Phytium S2500", "Phytium", "FTC663", "", False),
+    ("Loongson 3C5000", "Loongson", "Loongson-3C5000", "", True),
+])
+def test_design_cpu_model_comparison(design: str, vendor: str, model: str, bios: str, match: bool) -> None:
+    from medcloud.hardware.facts.cpu import CpuFacts
+    from medcloud.hardware.verify.design import cpu_model_matches
+
+    facts = CpuFacts("aarch64", vendor, model, 1, 64, 1, 64, None, "lscpu", bios_model_name=bios)
+    assert cpu_model_matches(design, facts)[0] is match
