@@ -90,29 +90,10 @@ def handle_render(args: argparse.Namespace) -> int:
 
 
 def handle_diff(args: argparse.Namespace) -> int:
-    from medcloud.errors import InputError
-    from medcloud.provision.appliance.render import drift, filename
+    from medcloud.provision.appliance.render import OWNED_FAMILIES, render
+    from medcloud.provision.configs import diff_saved
 
-    if not args.running.is_dir():
-        raise InputError(f"{args.running}: --running: not a directory")
-    drifted = 0
-    for intent in _intents(args):
-        path = args.running / filename(intent)
-        if not path.is_file():
-            print(f"{intent.name}: no running configuration at {path}")
-            drifted += 1
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read running configuration: {exc}") from None
-        found = drift(intent, text)
-        if not found:
-            print(f"{intent.name}: in sync")
-            continue
-        drifted += 1
-        print(f"{intent.name}: {len(found)} difference(s) (- intended but missing, + unexpected)")
-        for item in found:
-            print(f"  {item}")
+    lines, drifted = diff_saved(((i.name, render(i)) for i in _intents(args)), args.running, OWNED_FAMILIES)
+    print("\n".join(lines))
     args.audit_detail = f"{drifted} appliance(s) drifted"
     return 1 if drifted else 0

@@ -72,31 +72,10 @@ def handle_render(args: argparse.Namespace) -> int:
 
 
 def handle_diff(args: argparse.Namespace) -> int:
-    from medcloud.errors import InputError
-    from medcloud.provision.switch.diff import diff
-    from medcloud.provision.switch.parser import parse
-    from medcloud.provision.switch.render import filename, render
+    from medcloud.provision.configs import diff_saved
+    from medcloud.provision.switch.render import render
 
-    if not args.running.is_dir():
-        raise InputError(f"{args.running}: --running: not a directory")
-    drifted = 0
-    for intent in _intents(args):
-        path = args.running / filename(intent)
-        if not path.is_file():
-            print(f"{intent.name}: no running configuration at {path}")
-            drifted += 1
-            continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read running configuration: {exc}") from None
-        drift = diff(parse(render(intent)), parse(text))
-        if not drift:
-            print(f"{intent.name}: in sync")
-            continue
-        drifted += 1
-        print(f"{intent.name}: {len(drift)} difference(s) (- intended but missing, + unexpected)")
-        for item in drift:
-            print(f"  {item}")
+    lines, drifted = diff_saved(((i.name, render(i)) for i in _intents(args)), args.running)
+    print("\n".join(lines))
     args.audit_detail = f"{drifted} switch(es) drifted"
     return 1 if drifted else 0

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import jinja2
 
+from medcloud.provision import configs
 from medcloud.provision.appliance.intent import ApplianceIntent
 from medcloud.provision.switch.diff import Drift, diff
 from medcloud.provision.switch.parser import parse
-from medcloud.yamlio import write_atomic
 
 #: Top-level command families whose every instance medcloud manages on an appliance.
 OWNED_FAMILIES = tuple(re.compile(p) for p in (
@@ -39,17 +39,12 @@ def render(intent: ApplianceIntent) -> str:
 
 
 def filename(intent: ApplianceIntent) -> str:
-    return f"{intent.name}.cfg"
+    return configs.filename(intent.name)
 
 
 def write_all(intents: list[ApplianceIntent], out: Path) -> list[Path]:
     """Render every intent into ``out``, one file per appliance, each written atomically."""
-    written = []
-    for intent in intents:
-        path = out / filename(intent)
-        write_atomic(path, render(intent))
-        written.append(path)
-    return written
+    return configs.write_configs(((i.name, render(i)) for i in intents), out)
 
 
 def drift(intent: ApplianceIntent, running: str) -> list[Drift]:

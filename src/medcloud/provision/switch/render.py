@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
+from medcloud.provision import configs
 from medcloud.provision.switch.intent import SwitchIntent, VendorFamily
 from medcloud.provision.switch.parser import ConfigNode
-from medcloud.yamlio import write_atomic
 
 
 def id_ranges(ids: list[int]) -> str:
@@ -57,17 +57,12 @@ def render(intent: SwitchIntent) -> str:
 
 
 def filename(intent: SwitchIntent) -> str:
-    return f"{intent.name}.cfg"
+    return configs.filename(intent.name)
 
 
 def write_all(intents: list[SwitchIntent], out: Path) -> list[Path]:
     """Render every intent into ``out``, one file per switch, each written atomically."""
-    written = []
-    for intent in intents:
-        path = out / filename(intent)
-        write_atomic(path, render(intent))
-        written.append(path)
-    return written
+    return configs.write_configs(((i.name, render(i)) for i in intents), out)
 
 
 @dataclass(frozen=True)
