@@ -236,6 +236,12 @@ class DrLinkArgs:
         return self.encryption_protocol == "ipsec" or self.kind == "ipsec_vpn"
 
     @property
+    def psk_needed(self) -> bool:
+        """Whether an end authenticates with the link's pre-shared key: a cloud VPN gateway or
+        Neutron VPNaaS does; two SM-suite appliances use their SM2 certificates instead."""
+        return self.ipsec and (self.a.appliance_address is None or self.b.appliance_address is None)
+
+    @property
     def suite(self) -> str:
         """The IPsec cipher suite: ``sm`` unless the model says ``international`` (R-NET-04, R-SEC-01)."""
         return self.cipher_suite or "sm"

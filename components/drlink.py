@@ -22,7 +22,7 @@ class DrLink(pulumi.ComponentResource):
         sides = ((args.a, args.b), (args.b, args.a))
         endpoints: dict[str, pulumi.Output[str]] = {}
         if args.ipsec:
-            if psk is None:
+            if psk is None and args.psk_needed:
                 raise ValueError(f"link {args.link} is IPsec but no pre-shared key was supplied")
             gateways = {
                 side.centre: ends[side.centre][0].ipsec_gateway(

@@ -58,7 +58,7 @@ class Region(pulumi.ComponentResource):
             args = link_args(region, link, plan)
             ends = {c: (self.centres[c].backend, self.centres[c].vpc.handles) for c in (link.a, link.b)}
             self.links[link.name] = DrLink(
-                f"{name}-{link.name}", args, ends, psk(link.name) if args.ipsec else None, opts=child,
+                f"{name}-{link.name}", args, ends, psk(link.name) if args.psk_needed else None, opts=child,
             )
         layers = {
             c: CentreLayers(centre.backend, centre.storage.handles, centre.compute.backend, centre.compute.handles)

@@ -8,8 +8,9 @@ appear in previews and state only encrypted or as ``[secret]``.
 from __future__ import annotations
 
 import pulumi
-from medcloud.components.derive import inter_centre_links, replication_target
+from medcloud.components.derive import inter_centre_links, link_args, replication_target
 
+from medcloud.ipam import plan
 from medcloud.model import Region
 
 NAMESPACE = "medcloud"
@@ -33,8 +34,9 @@ def container_sync_key(region: str) -> pulumi.Output[str]:
 def required_secrets(region: Region) -> list[str]:
     """Fully qualified config keys the program will ask for, so previews can stand in for them."""
     keys = []
+    addresses = plan(region)
     for link in inter_centre_links(region):
-        if link.kind.value == "ipsec_vpn" or (link.encryption and link.encryption.protocol == "ipsec"):
+        if link_args(region, link, addresses).psk_needed:
             keys.append(f"{NAMESPACE}:{psk_key(link.name)}")
     for centre in region.centres:
         target = replication_target(region, centre)

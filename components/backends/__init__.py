@@ -105,7 +105,8 @@ class Backend(Protocol):
 
     def ipsec_connection(
         self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs, peer: LinkSideArgs,
-        gateway: GatewayHandles, peer_address: pulumi.Output[str], vpc: VpcHandles, psk: pulumi.Output[str],
+        gateway: GatewayHandles, peer_address: pulumi.Output[str], vpc: VpcHandles,
+        psk: pulumi.Output[str] | None,
     ) -> list[pulumi.CustomResource]: ...
 
     def circuit(

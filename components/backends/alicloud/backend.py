@@ -264,7 +264,9 @@ class AliCloudBackend:
 
     def ipsec_connection(self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs,
                          peer: LinkSideArgs, gateway: GatewayHandles, peer_address: pulumi.Output[str],
-                         vpc: VpcHandles, psk: pulumi.Output[str]) -> list[pulumi.CustomResource]:
+                         vpc: VpcHandles, psk: pulumi.Output[str] | None) -> list[pulumi.CustomResource]:
+        if psk is None:
+            raise ValueError(f"link {link.link}: a VPN gateway connection needs the link's pre-shared key")
         integrity, cipher = IPSEC_ALGORITHMS[link.cipher_suite or "sm"]
         customer = alicloud.vpn.CustomerGateway(
             f"{name}-peer", customer_gateway_name=f"{link.link}-{peer.centre}", ip_address=peer_address,

@@ -54,7 +54,7 @@ class OpenStackBackend:
 
     def ipsec_connection(self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs,
                          peer: LinkSideArgs, gateway: GatewayHandles, peer_address: pulumi.Output[str],
-                         vpc: VpcHandles, psk: pulumi.Output[str]) -> list[pulumi.CustomResource]:
+                         vpc: VpcHandles, psk: pulumi.Output[str] | None) -> list[pulumi.CustomResource]:
         return links.ipsec_connection(self, parent, name, link, side, peer, gateway, peer_address, vpc, psk)
 
     def circuit(self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs,

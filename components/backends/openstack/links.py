@@ -56,10 +56,12 @@ def ipsec_gateway(backend: OpenStackBackend, parent: pulumi.Resource, name: str,
 def ipsec_connection(backend: OpenStackBackend, parent: pulumi.Resource, name: str, link: DrLinkArgs,
                      side: LinkSideArgs, peer: LinkSideArgs, gateway: GatewayHandles,
                      peer_address: pulumi.Output[str], vpc: VpcHandles,
-                     psk: pulumi.Output[str]) -> list[pulumi.CustomResource]:
+                     psk: pulumi.Output[str] | None) -> list[pulumi.CustomResource]:
     if on_appliance(link):
         # The tunnel itself is the appliance's (rendered configuration); Neutron routes to it.
         return [route(backend, parent, f"{name}-route", vpc, peer.cidr, side.next_hop)]
+    if psk is None:
+        raise ValueError(f"link {link.link}: a VPNaaS site connection needs the link's pre-shared key")
     integrity, cipher = VPNAAS_ALGORITHMS
     opts = backend.opts(parent)
     ike = openstack.vpnaas.IkePolicy(

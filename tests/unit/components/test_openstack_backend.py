@@ -210,3 +210,14 @@ def test_the_openstack_edge_belongs_to_openstack_centres() -> None:
     ali = [c.model_copy(update={"openstack": gz.openstack}) if c.name == "cd-dr" else c for c in region.centres]
     errors = _errors(region.model_copy(update={"centres": ali}))
     assert (("centres", 2, "openstack"), "centre 'cd-dr' is on alicloud, not openstack") in errors
+
+
+def test_only_ends_that_use_a_pre_shared_key_ask_for_one() -> None:
+    """Two SM-suite appliances authenticate with SM2 certificates: no key to set for their links."""
+    from medcloud.components.secrets import required_secrets
+
+    dev = required_secrets(load("dev", ROOT).region)
+    assert {"medcloud:ipsecPsk-gz-cd-telecom", "medcloud:ipsecPsk-gz-cd-unicom"} <= set(dev)
+    ref002 = required_secrets(load("ref002", ROOT).region)
+    assert not [k for k in ref002 if k.startswith("medcloud:ipsecPsk-py-ga-")]
+    assert "medcloud:containerSyncKey" in ref002
