@@ -107,8 +107,10 @@ class BMCState:
 
 @dataclass(frozen=True)
 class ReadScope:
-    """Which optional parts a read covers (accounts are always read)."""
+    """Which optional parts a read covers.  Accounts are always read: every slot, or only
+    ``slots`` (and slot 1, the anonymous user) when a read-back checks the ones it changed."""
 
+    slots: frozenset[int] | None = None
     lan: bool = False
     boot: bool = False
     power: bool = False

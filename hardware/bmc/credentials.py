@@ -50,7 +50,11 @@ class Rotation:
         return f"Rotation({self.server}, {self.credential})"
 
 
-class _Dumper(yaml.SafeDumper):
+#: libyaml's parser and emitter where PyYAML has them (a 200-server inventory: ~10x faster).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """Plain YAML: no ``&id001`` anchors where two entries share a value (a rotation date)."""
 
     def ignore_aliases(self, data: Any) -> bool:
@@ -71,7 +75,7 @@ class InventoryFile:
                 break
             header.append(line)
         self._header = "".join(header)
-        self.data: dict[str, Any] = yaml.safe_load(text)
+        self.data: dict[str, Any] = yaml.load(text, Loader=_Loader)
         #: (server, credential as the run began) → the name it has now.
         self.names: dict[tuple[str, str], str] = {}
 
@@ -124,7 +128,7 @@ class InventoryFile:
     def _write(self) -> None:
         body = yaml.dump(self.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=200)
         try:
-            Inventory.model_validate(yaml.safe_load(body))
+            Inventory.model_validate(yaml.load(body, Loader=_Loader))
         except ValueError as exc:  # a bug of ours, never a half-valid inventory on disk
             raise InputError(f"{self.path}: refusing to write an invalid inventory: {exc}") from None
         write_atomic(self.path, self._header + body)

@@ -45,8 +45,10 @@ from medcloud.secrets import Secret
 
 Status = Literal["unchanged", "pending", "changed", "failed", "error"]
 Opener = Callable[[str, str], Secret]
-#: Called once per device and category ("privileged", "network-policy") with the changes touched.
-Auditor = Callable[[str, str, "DeviceResult", list[Change]], None]
+#: One audit record: server, category ("privileged" or "network-policy"), result, the changes touched.
+AuditEntry = tuple[str, str, "DeviceResult", list[Change]]
+#: Called once per run with every record (one lock and one fsync for the lot).
+Auditor = Callable[[list[AuditEntry]], None]
 
 
 @dataclass(frozen=True)
@@ -210,8 +212,7 @@ class Engine:
         finally:
             if inventory_file is not None:
                 inventory_file.finish(self._outcomes(ready, progress), self.today)
-            for device in ready:
-                self._audit(device)
+            self._write_audit(ready)
         return [d.result for d in devices]
 
     def _rotations(self, devices: list[_Device]) -> list[Rotation]:
@@ -271,7 +272,12 @@ class Engine:
         passwords = (new, device.target.passwords[device.opened_with]) if new else (
             device.target.passwords[device.opened_with],)
         target = dataclasses.replace(device.target, passwords=passwords)
-        scope = self._scope(device.desired)
+        # The slots this run changed and those of the desired accounts: the rest were read a moment
+        # ago, and a full scan is most of a BMC's requests (up to 63 slots on some BMCs).
+        assert device.state is not None and device.result.plan is not None
+        slots = {c.slot for c in device.result.plan.changes if c.slot} | {
+            a.slot for a in device.state.accounts if a.name in {d.username for d in device.desired.accounts}}
+        scope = dataclasses.replace(self._scope(device.desired), slots=frozenset(slots))
         state, index = await self.management.run(target, lambda s: s.read(scope), self.limits.timeout)
         device.opened_with = -1 if new and index == 0 else index  # -1: the new password opened it
         settled = dataclasses.replace(device.desired, accounts=tuple(
@@ -303,15 +309,23 @@ class Engine:
                 outcomes[(device.server.name, credential)] = outcome
         return outcomes
 
-    def _audit(self, device: _Device) -> None:
-        if self.audit is None:
-            return
-        result = device.result
-        for category in ("privileged", "network-policy"):
-            touched = [c for c in (result.applied + ([result.unknown] if result.unknown else []) + result.not_applied)
-                       if (c.kind in NETWORK_KINDS) == (category == "network-policy")]
-            if touched:
-                self.audit(device.server.name, category, result, touched)
+    @staticmethod
+    def _audit_entries(devices: list[_Device]) -> list[AuditEntry]:
+        entries: list[AuditEntry] = []
+        for device in devices:
+            result = device.result
+            for category in ("privileged", "network-policy"):
+                touched = [c for c in (result.applied + ([result.unknown] if result.unknown else [])
+                                       + result.not_applied)
+                           if (c.kind in NETWORK_KINDS) == (category == "network-policy")]
+                if touched:
+                    entries.append((device.server.name, category, result, touched))
+        return entries
+
+    def _write_audit(self, devices: list[_Device]) -> None:
+        entries = self._audit_entries(devices)
+        if self.audit is not None and entries:
+            self.audit(entries)
 
     # --- pxe ----------------------------------------------------------------------------
 
@@ -345,8 +359,10 @@ class Engine:
             except DeviceError as exc:
                 device.result.error = str(exc)
             self._account(device, started, done)
-            self._audit(device)
 
-        await self._each(devices, one)
+        try:
+            await self._each(devices, one)
+        finally:
+            self._write_audit(devices)
         return [d.result for d in devices]
 

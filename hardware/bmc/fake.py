@@ -75,6 +75,8 @@ class FakeSession:
     def read(self, scope: ReadScope) -> BMCState:
         accounts = []
         for slot in range(1, self.bmc.slots + 1):
+            if scope.slots is not None and slot != 1 and slot not in scope.slots:
+                continue
             user = self.bmc.users.get(slot)
             accounts.append(Account(slot, user.name if user else "", bool(user and user.enabled),
                                     user.privilege if user else "no-access"))

@@ -107,18 +107,19 @@ class PyghmiSession:
         status = access[1] >> 6  # IPMI 2.0: 01b enabled, 10b disabled, 00b not reported
         return status == 1 or (status == 0 and bool(access[3] & 0x10))
 
-    def _accounts(self) -> tuple[Account, ...]:
+    def _accounts(self, only: frozenset[int] | None) -> tuple[Account, ...]:
         first = self._access(1)
         slots = first[0] & 0x3F
         enabled_count = first[1] & 0x3F
         accounts: dict[int, Account] = {1: Account(1, "", self._enabled(first),
                                                    PRIVILEGE_NAMES.get(first[3] & 0x0F, "reserved"))}
         names = {slot: self._raw(0x06, 0x46, [slot], f"Get User Name {slot}").rstrip(b"\0").decode(
-            "utf-8", "replace") for slot in range(2, slots + 1)}
-        # Access is read for every named slot; nameless ones only while enabled slots are unaccounted.
+            "utf-8", "replace") for slot in range(2, slots + 1) if only is None or slot in only}
+        # Access is read for every named slot; nameless ones only while enabled slots are unaccounted
+        # (a partial read cannot count them, so it reads every slot it was asked for).
         for slot in sorted(names, key=lambda s: (not names[s], s)):
             found = sum(a.enabled for a in accounts.values())
-            if not names[slot] and found >= enabled_count:
+            if only is None and not names[slot] and found >= enabled_count:
                 accounts[slot] = Account(slot, "", False, "no-access")
                 continue
             access = self._access(slot)
@@ -169,7 +170,7 @@ class PyghmiSession:
                 unsupported.append((part, str(exc).split(": ", 1)[-1]))
                 return None
 
-        accounts = self._accounts()
+        accounts = self._accounts(scope.slots)
         return BMCState(
             accounts=accounts,
             lan=optional("lan", scope.lan, self._lan),

@@ -15,6 +15,7 @@ from medcloud.audit.trail import (
     Event,
     Outcome,
     append,
+    append_all,
     check_writable,
     default_path,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Tokeniser",
     "Verification",
     "append",
+    "append_all",
     "check_writable",
     "default_path",
     "verify_log",

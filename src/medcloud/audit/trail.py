@@ -161,15 +161,21 @@ def check_writable(path: Path | None = None) -> Path:
 
 def append(event: Event, path: Path | None = None) -> dict[str, Any]:
     """Append one record for ``event`` under an exclusive lock; returns the record as written."""
+    return append_all([event], path)[0]
+
+
+def append_all(events: list[Event], path: Path | None = None) -> list[dict[str, Any]]:
+    """Append one record per event, in order, under one lock and one fsync (a run's per-device records)."""
     log = path or default_path()
     try:
         tokens = Tokeniser.for_log(log)
-        return _append_locked(log, tokens, event)
+        return _append_locked(log, tokens, events)
     except OSError as exc:
         raise AuditError(f"{log}: cannot write audit record: {exc.strerror or exc}") from None
 
 
-def _append_locked(log: Path, tokens: Tokeniser, event: Event) -> dict[str, Any]:
+def _append_locked(log: Path, tokens: Tokeniser, events: list[Event]) -> list[dict[str, Any]]:
+    records = []
     with _locked(log) as handle:
         last = _last_line(handle)
         seq = 1
@@ -181,33 +187,39 @@ def _append_locked(log: Path, tokens: Tokeniser, event: Event) -> dict[str, Any]
             except (ValueError, KeyError, TypeError):
                 # A damaged last line must not stop the trail; verify will report it.
                 seq = _head_seq(log) + 1
-        record: dict[str, Any] = {
-            "seq": seq,
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "user": _user(),
-            "host": socket.gethostname(),
-            "source_ip": _source_ip(),
-            "pid": os.getpid(),
-            "action": event.action,
-            "category": event.category.value,
-            "target": tokens.text(event.target),
-            "parameters": tokens.value(event.parameters),
-            "outcome": event.outcome.value,
-            "exit_code": event.exit_code,
-            "prev": prev,
-        }
-        if event.detail:
-            record["detail"] = tokens.value(event.detail)
-        if event.error:
-            record["error"] = tokens.text(event.error)
-        record["hash"] = record_hash(record)
-        line = canonical(record)
         handle.seek(0, os.SEEK_END)
-        handle.write(line + b"\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-        write_atomic(_head_path(log), json.dumps({"seq": seq, "hash": sm3.hexdigest(line)}) + "\n")
-    return record
+        line = b""
+        for event in events:
+            record: dict[str, Any] = {
+                "seq": seq,
+                "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "user": _user(),
+                "host": socket.gethostname(),
+                "source_ip": _source_ip(),
+                "pid": os.getpid(),
+                "action": event.action,
+                "category": event.category.value,
+                "target": tokens.text(event.target),
+                "parameters": tokens.value(event.parameters),
+                "outcome": event.outcome.value,
+                "exit_code": event.exit_code,
+                "prev": prev,
+            }
+            if event.detail:
+                record["detail"] = tokens.value(event.detail)
+            if event.error:
+                record["error"] = tokens.text(event.error)
+            record["hash"] = record_hash(record)
+            line = canonical(record)
+            handle.write(line + b"\n")
+            records.append(record)
+            prev = sm3.hexdigest(line)
+            seq += 1
+        if records:
+            handle.flush()
+            os.fsync(handle.fileno())
+            write_atomic(_head_path(log), json.dumps({"seq": seq - 1, "hash": prev}) + "\n")
+    return records
 
 
 def _head_seq(log: Path) -> int:

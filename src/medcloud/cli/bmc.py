@@ -85,18 +85,21 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _auditor(args: argparse.Namespace) -> Any:
-    from medcloud.audit import Category, Event, Outcome, append
+    from medcloud.audit import Category, Event, Outcome, append_all
 
-    def record(server: str, category: str, result: DeviceResult, touched: list[Change]) -> None:
-        applied = [str(c) for c in touched if c in result.applied]
-        append(Event(
-            action=f"bmc-{args.verb}-change", target=server, category=Category(category),
-            parameters={"inventory": str(args.inventory), "changes": [str(c) for c in touched]},
-            outcome=Outcome.OK if len(applied) == len(touched) else Outcome.FAILED,
-            detail={"applied": applied, "not_applied": [str(c) for c in touched if c in result.not_applied],
-                    "unknown": str(result.unknown) if result.unknown in touched else None,
-                    "confirmed": result.confirmed},
-            error=result.error))
+    def record(entries: list[tuple[str, str, DeviceResult, list[Change]]]) -> None:
+        events = []
+        for server, category, result, touched in entries:
+            applied = [str(c) for c in touched if c in result.applied]
+            events.append(Event(
+                action=f"bmc-{args.verb}-change", target=server, category=Category(category),
+                parameters={"inventory": str(args.inventory), "changes": [str(c) for c in touched]},
+                outcome=Outcome.OK if len(applied) == len(touched) else Outcome.FAILED,
+                detail={"applied": applied, "not_applied": [str(c) for c in touched if c in result.not_applied],
+                        "unknown": str(result.unknown) if result.unknown in touched else None,
+                        "confirmed": result.confirmed},
+                error=result.error))
+        append_all(events)
     return record
 
 

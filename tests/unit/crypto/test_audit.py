@@ -306,3 +306,20 @@ def test_fresh_empty_log_is_intact(tmp_path: Path) -> None:
     log = tmp_path / "a.jsonl"
     log.write_bytes(b"")
     assert verify_log(log).intact
+
+
+def test_records_appended_together_chain_like_single_ones(tmp_path: Path) -> None:
+    """R-SEC-05: a run's per-device records (``append_all``: one lock, one fsync) keep the SM3 chain."""
+    from medcloud.audit import append_all
+
+    log = tmp_path / "audit.jsonl"
+    append(Event(action="bmc-apply", target="inv"), log)
+    records = append_all([Event(action="bmc-apply-change", target=f"n{i}", category=Category.PRIVILEGED)
+                          for i in range(3)], log)
+    append(Event(action="verify", target="inv"), log)
+    assert [r["seq"] for r in records] == [2, 3, 4]
+    result = verify_log(log)
+    assert result.intact and result.records == 5
+    assert append_all([], log) == []
+    lines = log.read_bytes().splitlines()
+    assert json.loads(lines[2])["prev"] == sm3.hexdigest(lines[1])

@@ -54,9 +54,9 @@ def fleet(servers: int = 3, **overrides: Any) -> dict[tuple[str, int], FakeBMC]:
 
 def engine(path: Path, key: bytes, bmcs: dict[tuple[str, int], FakeBMC], audit: list[Any] | None = None,
            today: dt.date = TODAY) -> Engine:
-    def record(server: str, category: str, result: DeviceResult, touched: list[Change]) -> None:
+    def record(entries: list[tuple[str, str, DeviceResult, list[Change]]]) -> None:
         if audit is not None:
-            audit.append((server, category, [str(c) for c in touched]))
+            audit.extend((server, category, [str(c) for c in touched]) for server, category, _, touched in entries)
 
     return Engine(load_inventory(path), path, FakeManagement(bmcs), key=key, today=today,
                   opener=lambda sealed, where: unseal(sealed, key, where=where), limits=Limits(4, 5.0), audit=record)
