@@ -73,9 +73,17 @@ def handle_render(args: argparse.Namespace) -> int:
 
 def handle_diff(args: argparse.Namespace) -> int:
     from medcloud.provision.configs import diff_saved
+    from medcloud.provision.switch import drivers
     from medcloud.provision.switch.render import render
 
-    lines, drifted = diff_saved(((i.name, render(i)) for i in _intents(args)), args.running)
+    # Each switch is diffed with the command families its own driver owns.
+    lines: list[str] = []
+    drifted = 0
+    for intent in _intents(args):
+        found, count = diff_saved([(intent.name, render(intent))], args.running,
+                                  owned=drivers.by_name(intent.driver).owned_families())
+        lines += found
+        drifted += count
     print("\n".join(lines))
     args.audit_detail = f"{drifted} switch(es) drifted"
     return 1 if drifted else 0

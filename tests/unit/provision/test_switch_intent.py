@@ -56,7 +56,7 @@ def test_mlag_peers_share_the_vtep(dev_region: Region, dev_inventory: Inventory)
 
 def test_unsupported_vendor_family(dev_region: Region, dev_inventory: Inventory) -> None:
     inventory = _with_switch(dev_inventory, "gz-spine-01", vendor="ruijie", model="RG-S6510")
-    with pytest.raises(IntentError, match=r"switches\[gz-spine-01\]\.model: no template set for ruijie RG-S6510"):
+    with pytest.raises(IntentError, match=r"switches\[gz-spine-01\]\.model: no switch driver renders ruijie RG-S6510"):
         build_intents(dev_region, inventory, "inv.yaml")
 
 

@@ -21,15 +21,12 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from medcloud.provision.switch.drivers import all_owned
 from medcloud.provision.switch.parser import ConfigNode
 
-#: Top-level command families whose every instance medcloud manages.
-OWNED_FAMILIES = tuple(re.compile(p) for p in (
-    r"^vlan \d+$", r"^vlan batch ", r"^bridge-domain \d+$", r"^vsi ", r"^dfs-group ", r"^m-lag ",
-    r"^ntp-service unicast-server ", r"^info-center loghost ", r"^snmp-agent usm-user ",
-    r"^snmp-agent community ", r"^snmp-agent group ", r"^bgp \d+$", r"^interface Nve\d+$",
-    r"^interface (Eth-Trunk|Bridge-Aggregation)\d+$", r"^local-user ", r"^tunnel global source-address ",
-))
+#: Top-level command families whose every instance medcloud manages: every switch
+#: driver's (``drivers/*/driver.yaml``); pass a driver's own to diff one vendor's files.
+OWNED_FAMILIES = all_owned()
 
 
 class DriftKind(StrEnum):

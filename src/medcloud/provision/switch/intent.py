@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from medcloud.errors import InputError
 from medcloud.hardware.inventory import Inventory, SNMPv3Credential, SSHCredential, Switch
 from medcloud.model import Region
+from medcloud.provision.switch import drivers
 from medcloud.provision.switch.placeholders import marker
 
 #: VXLAN network identifiers are VNI_BASE + VLAN id, the same on every switch of a region,
@@ -26,13 +26,6 @@ VNI_BASE = 10000
 #: First Eth-Trunk / Bridge-Aggregation number used for server-facing M-LAG bundles.
 SERVER_TRUNK_BASE = 10
 PEER_LINK_TRUNK = 1
-
-
-class VendorFamily(StrEnum):
-    """A template set: one per vendor operating-system family."""
-
-    HUAWEI_CE = "huawei_ce"
-    H3C_COMWARE7 = "h3c_comware"
 
 
 class IntentError(InputError):
@@ -94,7 +87,8 @@ class AdminIntent:
 @dataclass(frozen=True)
 class SwitchIntent:
     name: str
-    family: VendorFamily
+    #: The driver folder that renders it (``provision/switch/drivers/<driver>``).
+    driver: str
     model: str
     centre: str
     role: str
@@ -118,15 +112,6 @@ class SwitchIntent:
 _TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./:-]{0,62}$")
 #: VLAN names: VRP and Comware both cap them at 31 characters.
 _VLAN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,30}$")
-
-
-def vendor_family(switch: Switch) -> VendorFamily | None:
-    """The template set for a switch; None when medcloud has none for it."""
-    if switch.vendor == "huawei" and switch.model.upper().startswith("CE"):
-        return VendorFamily.HUAWEI_CE
-    if switch.vendor == "h3c":
-        return VendorFamily.H3C_COMWARE7
-    return None
 
 
 def _system_mac(domain: int, pair: tuple[str, str]) -> str:
@@ -164,10 +149,10 @@ def _intent(
     for i, vlan in enumerate(switch.vlans):
         if vlan.name and not _VLAN_NAME.match(vlan.name):
             raise fail(f"vlans[{i}].name", f"{vlan.name!r}: letters, digits, '_', '.', '-', at most 31")
-    family = vendor_family(switch)
-    if family is None:
-        raise fail("model", f"no template set for {switch.vendor} {switch.model} "
-                            "(medcloud renders Huawei CloudEngine and H3C Comware 7)")
+    driver = drivers.for_switch(switch)
+    if driver is None:
+        known = "; ".join(d.description for d in drivers.drivers())
+        raise fail("model", f"no switch driver renders {switch.vendor} {switch.model} (drivers: {known})")
     centre = region.centre(switch.location.centre)
     if centre is None:
         raise fail("location.centre", f"region {region.name} has no centre {switch.location.centre!r}")
@@ -255,7 +240,7 @@ def _intent(
     if not centre.ntp_servers:
         raise fail("location.centre", f"centre {centre.name} has no ntp_servers to give the switch")
     return SwitchIntent(
-        name=switch.name, family=family, model=switch.model, centre=centre.name, role=fabric.role,
+        name=switch.name, driver=driver.name, model=switch.model, centre=centre.name, role=fabric.role,
         management=str(switch.management.address), loopback=str(fabric.loopback),
         vtep=str(fabric.vtep or fabric.loopback), asn=fabric.asn, vlans=vlans, mlag=mlag, trunks=trunks,
         bgp_peers=bgp_peers, route_reflector=fabric.role == "spine",

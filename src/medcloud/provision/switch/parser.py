@@ -16,16 +16,16 @@ says how it was typed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from medcloud.provision.switch.drivers import cipher_forms
 from medcloud.provision.switch.placeholders import is_marker
 
 SECRET = "<secret>"
-#: Device cipher forms: VRP reversible (%^%#…%^%#, %@%@…%@%@) and irreversible ($1a$…$),
-#: Comware reversible ($c$3$…) and hashed ($h$6$…).
-_CIPHER_VALUE = re.compile(r"^(%\^%#.*%\^%#|%@%@.*%@%@|\$1[a-z]\$\S+\$|\$[chp]\$\d+\$\S+)$")
+#: Device cipher forms, as every driver declares them (``drivers/*/driver.yaml``: VRP's
+#: %^%#…%^%#, Comware's $c$3$…).
+_CIPHER_VALUE = cipher_forms()
 _SECRET_KEYWORDS = frozenset({"simple", "cipher", "irreversible-cipher", "hash"})
 
 

@@ -1,9 +1,9 @@
-"""Render switch intents with the jinja2 template set of their vendor family.
+"""Render switch intents with the template of their driver (``drivers/<name>/config.j2``).
 
 Also reads a parsed configuration back into the few facts the intent is
-about (:func:`summarise`): VLANs, VNIs and the M-LAG peer.  Tests use it to
-prove a rendered file says what the model says, independently of the
-template text.
+about (:func:`summarise`): VLANs, VNIs and the M-LAG peer, with the readers the
+driver declares as data.  Tests use it to prove a rendered file says what the
+model says, independently of the template text.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from pathlib import Path
 import jinja2
 
 from medcloud.provision import configs
-from medcloud.provision.switch.intent import SwitchIntent, VendorFamily
+from medcloud.provision.switch import drivers
+from medcloud.provision.switch.intent import SwitchIntent
 from medcloud.provision.switch.parser import ConfigNode
 
 
@@ -41,7 +42,7 @@ def id_ranges(ids: list[int]) -> str:
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("medcloud.provision.switch", "templates"),
+        loader=jinja2.FileSystemLoader(drivers.ROOT),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -53,7 +54,7 @@ def _environment() -> jinja2.Environment:
 
 
 def render(intent: SwitchIntent) -> str:
-    return _environment().get_template(f"{intent.family.value}/config.j2").render(s=intent)
+    return _environment().get_template(drivers.by_name(intent.driver).template).render(s=intent)
 
 
 def filename(intent: SwitchIntent) -> str:
@@ -75,44 +76,14 @@ class Summary:
     peer_link: bool
 
 
-def summarise(tree: ConfigNode, family: VendorFamily) -> Summary:
-    """The VLANs, VNIs and M-LAG pairing a parsed configuration declares."""
-    vlans: set[int] = set()
-    vnis: set[int] = set()
-    vni_vlan: dict[int, int] = {}
-    keepalive = None
-    peer_link = False
-    for node in tree.find("vlan"):
-        words = node.line.split()
-        if len(words) == 2 and words[1].isdigit():
-            vlans.add(int(words[1]))
-    if family is VendorFamily.HUAWEI_CE:
-        for bd in tree.find("bridge-domain"):
-            vni = next((int(c.line.split()[-1]) for c in bd.find("vxlan vni")), None)
-            vlan = next((int(c.line.split()[-1]) for c in bd.find("l2 binding vlan")), None)
-            if vni is not None:
-                vnis.add(vni)
-                if vlan is not None:
-                    vni_vlan[vni] = vlan
-        for dfs in tree.find("dfs-group"):
-            for c in dfs.find("source ip"):
-                keepalive = c.line.split()[-1]
-        peer_link = any(c.line == "peer-link 1" for i in tree.find("interface") for c in i.children)
-    else:
-        vsi_vni: dict[str, int] = {}
-        for vsi in tree.find("vsi"):
-            vni = next((int(c.line.split()[-1]) for c in vsi.find("vxlan")), None)
-            if vni is not None:
-                vnis.add(vni)
-                vsi_vni[vsi.line.split()[1]] = vni
-        for iface in tree.find("interface"):
-            for si in iface.find("service-instance"):
-                vlan = next((int(c.line.split()[-1]) for c in si.find("encapsulation s-vid")), None)
-                vsi_name = next((c.line.split()[-1] for c in si.find("xconnect vsi")), None)
-                if vlan is not None and vsi_name in vsi_vni:
-                    vni_vlan[vsi_vni[vsi_name]] = vlan
-        for node in tree.find("m-lag keepalive"):
-            words = node.line.split()
-            keepalive = words[words.index("destination") + 1] if "destination" in words else None
-        peer_link = any(c.line == "port m-lag peer-link 1" for i in tree.find("interface") for c in i.children)
-    return Summary(frozenset(vlans), frozenset(vnis), vni_vlan, keepalive, peer_link)
+def summarise(tree: ConfigNode, driver: str) -> Summary:
+    """The VLANs, VNIs and M-LAG pairing a parsed configuration declares, read as ``driver`` says."""
+    readers = drivers.by_name(driver).summary
+    vni_vlan = {int(r["vni"]): int(r["vlan"]) for r in drivers.read(tree, readers.vni_vlan)}
+    keepalive = next((r["keepalive"] for r in drivers.read(tree, readers.keepalive)), None)
+    return Summary(
+        vlans=frozenset(int(r["vlan"]) for r in drivers.read(tree, readers.vlans)),
+        vnis=frozenset(int(r["vni"]) for r in drivers.read(tree, readers.vnis)),
+        vni_vlan=vni_vlan, mlag_peer_keepalive=keepalive,
+        peer_link=bool(drivers.read(tree, readers.peer_link)),
+    )
