@@ -58,6 +58,11 @@ def test_dead_bmc_is_an_ipmi_timeout_and_ssh_checks_still_pass(report: Report) -
     assert all("timed out" in reasons[k] or "did not answer" in reasons[k] for k in bmc)
     assert checks["cpu.physical_cores"] == Status.PASS
     assert checks["os.id"] == Status.PASS
+    # One finding for the dead BMC, not one per BMC check; the others name it as their cause.
+    device = next(d for d in report.devices if d.name == "ls-node-01")
+    assert [f.check for f in device.findings] == ["bmc.reachable"]
+    assert all(c.cause == "bmc.reachable" for c in device.checks
+               if c.status is Status.ERROR and c.check != "bmc.reachable")
 
 
 def test_wrong_password_is_an_authentication_error(report: Report) -> None:
@@ -82,6 +87,16 @@ def test_mis_cabled_port_fails_cabling_only_there(report: Report) -> None:
     failed = {k for k, v in checks.items() if v == Status.FAIL}
     assert failed == {"switch.cabling[Ten-GigabitEthernet1/0/0/4]"}, checks
     assert checks["switch.cabling[Ten-GigabitEthernet1/0/0/1]"] == Status.PASS
+    # The report says where the cable went, not "cable missing".
+    reason = _reasons(report, "leaf-01")["switch.cabling[Ten-GigabitEthernet1/0/0/4]"]
+    assert "ls-node-01 enp5s0f0 is seen on Ten-GigabitEthernet1/0/0/8 instead" in reason, reason
+
+
+def test_delivery_note_serials_match_the_lab_bmcs(report: Report) -> None:
+    """R-HW-08: the lab inventory carries each server's delivery-note serial; the BMC FRU agrees."""
+    assert _device(report, "kp-node-01")["asset.serial"] == Status.PASS
+    device = next(d for d in report.devices if d.name == "kp-node-01")
+    assert device.identity["serial"].startswith("SN") and device.identity["nvme"]
 
 
 def test_below_spec_server_fails_r_hw_02(report: Report) -> None:

@@ -7,8 +7,6 @@ with the reason), never a fabricated 0.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from medcloud.hardware.facts.switch import parse_switch
 from medcloud.hardware.inventory import Switch
@@ -105,7 +103,3 @@ def test_shipped_profiles_cover_every_domestic_vendor() -> None:
     covered = {e for p in CATALOGUE.profiles.values() if isinstance(p, SwitchProfile) for e in p.enterprises}
     assert covered == set(standards.DOMESTIC_SWITCH_ENTERPRISES)
 
-
-def test_recordings_exist() -> None:
-    assert (FIXTURES / "snmp" / "dcn-s4600-system-only.snmprec").is_file()
-    assert Path(FIXTURES).is_dir()
