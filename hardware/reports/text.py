@@ -28,11 +28,16 @@ def render(report: Report, console: Console) -> None:
         line.append(f"{check.check} ({check.requirement}): ")
         line.append(check.reason or f"expected {check.expected}, got {check.actual}")
         console.print(line)
+    # Manual follow-ups, one line per task (the same datasheet for 200 servers is one line).
+    tasks: dict[tuple[str, str, str, str], list[str]] = {}
     for device, check in report.follow_ups():
         assert check.follow_up is not None
-        line = Text(f"{device.name} ", style="bold")
-        line.append("[manual] ", style="cyan")
-        line.append(f"{check.check} ({check.requirement}): {check.follow_up.who}: {check.follow_up.what}")
+        key = (check.check, check.requirement, check.follow_up.who, check.follow_up.what)
+        tasks.setdefault(key, []).append(device.name)
+    for (check_id, requirement, who, what), names in tasks.items():
+        line = Text("[manual] ", style="cyan")
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        line.append(f"{check_id} ({requirement}): {who}: {what} — {shown}")
         console.print(line)
     console.print(banner(report))
 

@@ -181,3 +181,13 @@ def test_replay_keys_captures_by_endpoint_not_address(tmp_path: Path, secret_key
     first, other = asyncio.run(read(623)), asyncio.run(read(6230))
     assert first == len(json.dumps(bmc().to_json()))
     assert other == len(json.dumps(bmc(psu2_absent=True).to_json()))
+
+
+def test_text_summary_lists_each_manual_task_once(
+        tmp_path: Path, secret_key: str, profiles_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Manual follow-ups are tasks for people: one line each, naming the devices (R-HW-03, R-HW-05, R-HW-06)."""
+    assert main(["verify", *prepare(tmp_path, secret_key)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("[manual] power.mtbf (R-HW-03): supplier:") == 1
+    assert out.count("[manual] switch.sdn (R-HW-06): network engineer:") == 1
+    assert "3 manual follow-up(s)" in out
