@@ -11,7 +11,7 @@ A password change is written twice, each time atomically (:func:`medcloud.yamlio
 
 So at every moment the inventory holds a password the BMC accepts.  A credential shared by
 several BMCs is split into one per BMC (``<server>-<credential>``) at its first change
-(R-SEC-04: no shared accounts); one left unused is dropped.
+(R-SEC-04: no shared accounts); the shared one is dropped once no BMC uses it.
 
 The file is rewritten from its data: its leading comment block is kept, comments elsewhere
 are not.
@@ -78,6 +78,8 @@ class InventoryFile:
         self.data: dict[str, Any] = yaml.load(text, Loader=_Loader)
         #: (server, credential as the run began) → the name it has now.
         self.names: dict[tuple[str, str], str] = {}
+        #: Shared credentials this run split; dropped at the end if no BMC uses them any more.
+        self._split: set[str] = set()
 
     def _server(self, name: str) -> dict[str, Any]:
         for server in self.data.get("servers") or []:
@@ -93,6 +95,7 @@ class InventoryFile:
         for rotation in rotations:
             name = rotation.credential
             if len(users.get(name, ())) > 1:  # shared: this BMC gets its own credential
+                self._split.add(rotation.credential)
                 name = f"{rotation.server}-{rotation.credential}"
                 while name in credentials:
                     name += "-1"
@@ -120,8 +123,7 @@ class InventoryFile:
             elif outcome == "kept":
                 entry["password"] = entry.pop("previous_password")
         used = set(credential_users(Inventory.model_validate(self.data)))
-        # Only ipmi credentials are ever split; the others are left alone whether used or not.
-        for name in [n for n, c in credentials.items() if c.get("kind") == "ipmi" and n not in used]:
+        for name in self._split - used:
             del credentials[name]
         self._write()
 

@@ -15,21 +15,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from medcloud.cli.verify import _positive
+
 if TYPE_CHECKING:
     from medcloud.hardware.bmc.engine import DeviceResult
     from medcloud.hardware.bmc.plan import Change
-
-
-def _positive(kind: type[int] | type[float]) -> Any:
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError("must be positive")
-        return value
-    return parse
 
 
 def register(sub: Any) -> None:

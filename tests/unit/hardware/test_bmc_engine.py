@@ -31,6 +31,7 @@ def write_inventory(path: Path, key: bytes, servers: int = 3, accounts: str = ""
         f"  bmc-admin: {{kind: ipmi, username: admin, password: \"{seal(FACTORY, key)}\"}}",
         f"  ops: {{kind: ipmi, username: ops, privilege: operator, password: \"{seal('ops-pw-1', key)}\"}}",
         f"  ssh-root: {{kind: ssh, username: root, password: \"{seal('ssh-pw', key)}\"}}",
+        f"  spare: {{kind: ipmi, username: spare, password: \"{seal('spare-pw', key)}\"}}",
         "servers:",
     ]
     for i in range(servers):
@@ -111,6 +112,7 @@ def test_apply_converges_seals_per_bmc_passwords_and_a_second_run_changes_nothin
         passwords.add(password)
     assert len(passwords) == 3  # no shared accounts (R-SEC-04)
     assert "bmc-admin" not in load_inventory(path).credentials  # the shared one is gone
+    assert "spare" in load_inventory(path).credentials  # credentials no BMC used are not ours to drop
     categories = {(server, category) for server, category, _ in audit}
     assert ("n0", "privileged") in categories and ("n0", "network-policy") in categories
     assert not any(password in json.dumps(audit) for password in passwords)
