@@ -40,7 +40,7 @@ from medcloud.hardware.bmc.plan import NETWORK_KINDS, Change, Plan, execute, pla
 from medcloud.hardware.inventory import Inventory, IPMICredential, Server
 from medcloud.hardware.specs.server import ServerProfile
 
-from medcloud.errors import DeviceError, DeviceProtocolError, InputError
+from medcloud.errors import DeviceError, DeviceProtocolError, DeviceTimeout, InputError
 from medcloud.secrets import Secret
 
 Status = Literal["unchanged", "pending", "changed", "failed", "error"]
@@ -121,6 +121,9 @@ class Engine:
         self.limits = limits
         self.today = today or dt.datetime.now(dt.UTC).date()
         self.audit = audit
+        #: Guards the changes' started/done records; set once the run settles the inventory.
+        self._progress_lock = threading.Lock()
+        self._settled = threading.Event()
 
     # --- setup ------------------------------------------------------------------------
 
@@ -195,6 +198,7 @@ class Engine:
     # --- apply ------------------------------------------------------------------------
 
     async def apply(self, limit: Iterable[str] = ()) -> list[DeviceResult]:
+        self._settled = threading.Event()
         devices = self._devices(limit)
         await self._each(devices, self._read)
         ready = [d for d in devices if d.result.status == "pending"]
@@ -210,8 +214,11 @@ class Engine:
                 self._account(device, started, done)
             await self._each([d for d in ready if d.result.status == "changed"], self._read_back)
         finally:
+            with self._progress_lock:
+                self._settled.set()
+                outcomes = self._outcomes(ready, progress)
             if inventory_file is not None:
-                inventory_file.finish(self._outcomes(ready, progress), self.today)
+                inventory_file.finish(outcomes, self.today)
             self._write_audit(ready)
         return [d.result for d in devices]
 
@@ -241,14 +248,18 @@ class Engine:
         passwords = {**device.current, **device.new}
         # Log in with the password that worked for the read (the BMC's, not the staged new one).
         target = dataclasses.replace(device.target, passwords=(device.target.passwords[device.opened_with],))
-        lock = threading.Lock()
+        settled = self._settled  # this run's: a late thread of an earlier run keeps its own
 
         def job(session: Session) -> None:
             for change in planned.changes:
-                with lock:
+                with self._progress_lock:
+                    # A session that outlived its timeout (or an interrupted run) must not start a
+                    # change after the inventory was settled from what had started.
+                    if settled.is_set():
+                        raise DeviceTimeout(f"{device.target.host}:{device.target.port}: run over before {change}")
                     started.append(change)
                 execute(session, change, device.desired, passwords)
-                with lock:
+                with self._progress_lock:
                     done.append(change)
 
         await self.management.run(target, job, self.limits.timeout)

@@ -220,3 +220,35 @@ def test_unknown_limit_is_bad_input(tmp_path: Path, key: bytes) -> None:
     path = write_inventory(tmp_path / "site.yaml", key, servers=1)
     with pytest.raises(InputError, match="no server named nope"):
         asyncio.run(engine(path, key, fleet(servers=1)).plan(["nope"]))
+
+
+def test_a_session_that_outlives_its_timeout_changes_nothing_after_the_run(tmp_path: Path, key: bytes) -> None:
+    """No lock-out: a worker thread still running when the inventory is settled starts no change."""
+    from medcloud.hardware.bmc.fake import FakeSession
+
+    from medcloud.errors import DeviceTimeout
+
+    path = write_inventory(tmp_path / "site.yaml", key, servers=1)
+    bmcs = fleet(servers=1)
+    late: list[Any] = []
+    sessions: list[int] = []
+
+    class Slow(FakeManagement):
+        async def run(self, target: Any, job: Any, budget: float) -> Any:
+            sessions.append(1)
+            if len(sessions) == 2:  # the change session (after the read): its thread is late
+                late.append(job)
+                raise DeviceTimeout("fake: no complete answer within the budget")
+            return await super().run(target, job, budget)
+
+    run = Engine(load_inventory(path), path, Slow(bmcs), key=key, today=TODAY, limits=Limits(4, 5.0),
+                 opener=lambda sealed, where: unseal(sealed, key, where=where))
+    results = asyncio.run(run.apply())
+    assert results[0].status == "error" and [c.kind for c in results[0].not_applied] == [
+        "remove-account", "set-lan", "set-password"]
+    bmc = bmcs[("127.0.0.1", 6000)]
+    with pytest.raises(DeviceTimeout, match="run over"):
+        late[0](FakeSession(bmc))
+    assert bmc.calls == [] and bmc.users[2].password == FACTORY
+    password, credential = management_password(path, "n0", key)
+    assert password == FACTORY and credential.previous_password is None
