@@ -86,7 +86,9 @@ def vpc(backend: OpenStackBackend, parent: pulumi.Resource, name: str, args: Vpc
         transit = next(s for s in args.subnets if IPv4Address(args.appliance_address) in IPv4Network(s.cidr))
         appliance = openstack.networking.Port(
             f"{name}-ipsec-appliance", name=f"{args.centre}-ipsec-appliance", network_id=net.id,
-            admin_state_up=True, port_security_enabled=False,
+            # Neutron refuses to disable port security on a port with security groups, and the
+            # provider sends none only when told to.
+            admin_state_up=True, port_security_enabled=False, no_security_groups=True,
             fixed_ips=[openstack.networking.PortFixedIpArgs(
                 subnet_id=subnet_ids[transit.key], ip_address=args.appliance_address,
             )],

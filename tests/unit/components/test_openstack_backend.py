@@ -95,7 +95,8 @@ def test_sm_suite_tunnels_end_on_the_appliance_and_neutron_routes_to_it_r_net_04
             (route,) = [r for r in graph.of_type(OS + "networking/routerRoute:RouterRoute")
                         if r.name == f"{graph.region.name}-{link.name}-{end}-route"]
             port = ports[route.inputs["nextHop"]]
-            assert port.inputs["portSecurityEnabled"] is False and "R-NET-04" in port.inputs["description"]
+            assert port.inputs["portSecurityEnabled"] is False and port.inputs["noSecurityGroups"] is True
+            assert "R-NET-04" in port.inputs["description"]
             assert graph.centre_of(port) == end
 
 
