@@ -129,7 +129,8 @@ def _where(source: str | None) -> tuple[str, int | None, int | None]:
 
 
 #: ``validate`` requirement status → case status (a finding's own severity decides inside a requirement).
-_FINDING_STATUS = {"error": "fail", "warning": "warning", "skipped": "skipped", "declared": "declared"}
+_FINDING_STATUS = {"error": "fail", "warning": "warning", "skipped": "skipped", "declared": "declared",
+                   "verified": "pass", "note": "pass"}
 
 
 def validate_cases(document: dict[str, Any], region_file: str = "") -> tuple[list[Case], dict[str, str]]:

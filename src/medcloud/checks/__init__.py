@@ -2,17 +2,29 @@
 
 Each check is registered under the requirement ID it enforces (see
 ../shared/REQUIREMENTS.md).  :func:`run_checks` runs them all and returns a
-:class:`ComplianceReport` listing every requirement, compliant or not.
+:class:`ComplianceReport` listing every requirement with its status:
+compliant, declared (only a declaration backs it), violation, waived or
+skipped.  :func:`medcloud.compliance.evaluate` adds the findings on deployed
+resources to the same report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from medcloud.checks import continuity, topology  # noqa: F401  (registers the checks)
-from medcloud.checks.findings import REGISTRY, Check, Finding, Severity, apply_waivers
+from medcloud.checks import capacity, continuity, operations, topology  # noqa: F401  (registers the checks)
+from medcloud.checks.findings import (
+    REGISTRY,
+    Check,
+    Finding,
+    Severity,
+    Status,
+    apply_waivers,
+    requirement_status,
+)
 from medcloud.model import Region
 
 
@@ -23,47 +35,64 @@ class ComplianceReport:
     findings: tuple[Finding, ...]
     #: ``region.model_dump(mode="json")``, dumped once: waivers and finding paths name list items from it.
     data: Any = field(default=None, compare=False, repr=False)
+    #: Whether deployed resources were examined (``medcloud.compliance``) or the model alone.
+    resources: str = "model only"
 
     def path(self, finding: Finding) -> str:
         """The finding's model path, e.g. ``centres[2](dr-xian).location``."""
         return finding.path(self.data)
 
     @property
+    def requirements(self) -> list[tuple[str, str]]:
+        """(requirement, title) of every requirement the report covers, in ID order."""
+        titles: dict[str, str] = {}
+        for chk in self.checks:
+            titles.setdefault(chk.requirement, chk.title)
+        return sorted(titles.items())
+
+    @property
     def violations(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == Severity.ERROR and not f.waived]
 
     @property
+    def declared(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == Severity.DECLARED and not f.waived]
+
+    @property
     def compliant(self) -> bool:
-        return not self.violations
+        """No violation and nothing that rests on a declaration alone."""
+        return not self.violations and not self.declared
 
     def for_requirement(self, requirement: str) -> list[Finding]:
         return [f for f in self.findings if f.requirement == requirement]
 
     def status(self, requirement: str) -> str:
-        """``violated``, ``skipped`` (could not be checked), ``waived`` or ``compliant``."""
-        found = self.for_requirement(requirement)
-        if any(f.severity == Severity.ERROR and not f.waived for f in found):
-            return "violated"
-        if any(f.severity == Severity.SKIPPED for f in found):
-            return "skipped"
-        return "waived" if any(f.waived for f in found) else "compliant"
+        """``violation``, ``declared``, ``skipped``, ``waived`` or ``compliant``."""
+        return requirement_status(self.for_requirement(requirement)).value
+
+    def counts(self) -> dict[str, int]:
+        """Requirements per status."""
+        found = Counter(self.status(req) for req, _ in self.requirements)
+        return {s.value: found.get(s.value, 0) for s in Status}
 
     def to_json(self) -> dict[str, Any]:
         requirements = []
-        for chk in self.checks:
-            found = self.for_requirement(chk.requirement)
+        for req, title in self.requirements:
             requirements.append({
-                "requirement": chk.requirement,
-                "title": chk.title,
-                "status": self.status(chk.requirement),
-                "findings": [f.to_json(self.data) for f in found],
+                "requirement": req,
+                "title": title,
+                "status": self.status(req),
+                "findings": [f.to_json(self.data) for f in self.for_requirement(req)],
             })
         return {
             "region": self.region.name,
             "compliant": self.compliant,
+            "resources": self.resources,
             "summary": {
-                "requirements": len(self.checks),
+                "requirements": len(self.requirements),
+                "status": self.counts(),
                 "violations": len(self.violations),
+                "declared": len(self.declared),
                 "warnings": sum(1 for f in self.findings if f.severity == Severity.WARNING),
                 "waived": sum(1 for f in self.findings if f.waived),
                 "skipped": sum(1 for f in self.findings if f.severity == Severity.SKIPPED),
@@ -73,7 +102,7 @@ class ComplianceReport:
 
 
 def run_checks(region: Region, *, today: dt.date | None = None) -> ComplianceReport:
-    """Run every registered check on ``region`` and apply its waivers."""
+    """Run every registered model check on ``region`` and apply its waivers."""
     findings: list[Finding] = []
     for chk in REGISTRY:
         findings.extend(chk.fn(region))
@@ -81,4 +110,4 @@ def run_checks(region: Region, *, today: dt.date | None = None) -> ComplianceRep
     return ComplianceReport(region, tuple(REGISTRY), tuple(apply_waivers(region, findings, today, data)), data)
 
 
-__all__ = ["REGISTRY", "Check", "ComplianceReport", "Finding", "Severity", "run_checks"]
+__all__ = ["REGISTRY", "Check", "ComplianceReport", "Finding", "Severity", "Status", "run_checks"]

@@ -30,9 +30,10 @@ def snapshot_gaps(policy: SnapshotPolicy) -> list[str]:
 
 
 def object_redundancy_ok(replicas: int | None, ec_data: int | None, ec_parity: int | None) -> bool:
-    """R-ST-02: 3 or 4 replicas, or erasure coding 2+2, 4+2 or 8+3."""
+    """R-ST-02: 3 or 4 replicas, or erasure coding k+m with m >= 2 (2+2, 4+2, 8+3 are the tender's examples)."""
     if ec_data is not None or ec_parity is not None:
-        return (ec_data, ec_parity) in std.OBJECT_EC_CHOICES
+        return ec_data is not None and ec_data >= 1 and ec_parity is not None \
+            and ec_parity >= std.OBJECT_EC_MIN_PARITY
     return replicas in std.OBJECT_REPLICA_CHOICES
 
 
@@ -42,9 +43,10 @@ def object_storage_gaps(
     """R-ST-02: what an object-storage profile lacks; shared by the model check and the component policy."""
     if not object_redundancy_ok(replicas, ec_data, ec_parity):
         shown = f"EC {ec_data}+{ec_parity}" if ec_data or ec_parity else f"{replicas} replicas"
-        choices = "EC " + ", ".join(f"{d}+{p}" for d, p in std.OBJECT_EC_CHOICES)
+        examples = ", ".join(f"{d}+{p}" for d, p in std.OBJECT_EC_EXAMPLES)
         allowed = " or ".join(str(r) for r in std.OBJECT_REPLICA_CHOICES)
-        return [f"object storage uses {shown} (allowed: {allowed} replicas, {choices})"]
+        return [f"object storage uses {shown} (allowed: {allowed} replicas, or EC k+m with m >= "
+                f"{std.OBJECT_EC_MIN_PARITY}, e.g. {examples})"]
     if ec_data is None and replicas == 3 and rack_spread < std.OBJECT_3_REPLICA_MIN_RACKS:
         return [f"3-replica object storage spans {rack_spread} racks (needs {std.OBJECT_3_REPLICA_MIN_RACKS})"]
     return []
@@ -169,7 +171,7 @@ def block_storage(region: Region) -> Iterator[Finding]:
                     "storage", "block", "rack_spread")
 
 
-@check("R-ST-02", "object storage: 3/4 replicas or EC 2+2, 4+2, 8+3; 3 replicas over 3 racks")
+@check("R-ST-02", "object storage: 3/4 replicas or EC k+m with m ≥ 2; 3 replicas over 3 racks")
 def object_storage(region: Region) -> Iterator[Finding]:
     obj = region.storage.object
     for gap in object_storage_gaps(obj.replicas, obj.ec_data, obj.ec_parity, obj.rack_spread):

@@ -24,6 +24,36 @@ class Severity(StrEnum):
     WARNING = "warning"  # compliant, but act soon (e.g. scale out a link)
     #: The check could not run (e.g. no remote DR centre to measure); says why instead of passing silently.
     SKIPPED = "skipped"
+    #: Only a declaration backs the fact (a marker, an operator-measured figure, a drill report):
+    #: never compliant, never a violation; the finding names the evidence it rests on.
+    DECLARED = "declared"
+    #: A deployed resource's real setting was compared with the model and meets the requirement.
+    VERIFIED = "verified"
+    #: Information that changes no status, e.g. which figure a conflict between seeds applied.
+    NOTE = "note"
+
+
+class Status(StrEnum):
+    """A requirement's status in a report, worst first (see :func:`requirement_status`)."""
+
+    VIOLATION = "violation"
+    DECLARED = "declared"
+    SKIPPED = "skipped"
+    WAIVED = "waived"
+    COMPLIANT = "compliant"
+
+
+def requirement_status(findings: Iterable[Finding]) -> Status:
+    """Violation beats declared beats skipped beats waived; a requirement only a declaration backs
+    is ``declared``, never compliant."""
+    found = list(findings)
+    if any(f.severity == Severity.ERROR and not f.waived for f in found):
+        return Status.VIOLATION
+    if any(f.severity == Severity.DECLARED and not f.waived for f in found):
+        return Status.DECLARED
+    if any(f.severity == Severity.SKIPPED for f in found):
+        return Status.SKIPPED
+    return Status.WAIVED if any(f.waived for f in found) else Status.COMPLIANT
 
 
 @dataclass(frozen=True)
@@ -34,6 +64,12 @@ class Finding:
     loc: Loc = ()
     #: Set when a region waiver covers the finding: its reason and expiry.
     waived: str | None = None
+    #: URN of the deployed resource the finding compared (resource joins, medcloud.compliance).
+    resource: str | None = None
+    #: What a declared finding rests on: markers, measured figures, evidence documents.
+    evidence: tuple[str, ...] = ()
+    #: A conflict between seeds (C1–C6) this finding resolved: which figure applied and why.
+    conflict: str | None = None
 
     def path(self, data: Any = None) -> str:
         """``centres[2](dr-xian).location`` — the model path, list items named from ``data``.
@@ -52,6 +88,12 @@ class Finding:
         }
         if self.waived:
             out["waived"] = self.waived
+        if self.resource:
+            out["resource"] = self.resource
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
+        if self.conflict:
+            out["conflict"] = self.conflict
         return out
 
 
@@ -88,6 +130,15 @@ def warning(requirement: str, message: str, *loc: str | int) -> Finding:
 
 def skipped(requirement: str, reason: str, *loc: str | int) -> Finding:
     return Finding(requirement, Severity.SKIPPED, reason, tuple(loc))
+
+
+def declared(requirement: str, message: str, *loc: str | int, evidence: tuple[str, ...] = (),
+             resource: str | None = None) -> Finding:
+    return Finding(requirement, Severity.DECLARED, message, tuple(loc), resource=resource, evidence=evidence)
+
+
+def note(requirement: str, message: str, *loc: str | int, conflict: str | None = None) -> Finding:
+    return Finding(requirement, Severity.NOTE, message, tuple(loc), conflict=conflict)
 
 
 def apply_waivers(

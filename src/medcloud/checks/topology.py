@@ -1,4 +1,4 @@
-"""Topology checks: two sites, three centres (R-TOP-01…06, R-TOP-08…10).
+"""Topology checks: two sites, three centres (R-TOP-01…05, R-TOP-08…10; R-TOP-06 is in ``capacity``).
 
 The policy maths are small pure functions on plain values so the Pulumi policy
 pack can call the very same rules on resource properties.
@@ -45,12 +45,12 @@ def remote_rtt_ok(rtt_ms: float) -> bool:
 # --- helpers -----------------------------------------------------------------
 
 
-def _one(region: Region, role: CentreRole) -> Centre | None:
+def one(region: Region, role: CentreRole) -> Centre | None:
     centres = region.centres_with(role)
     return centres[0] if len(centres) == 1 else None
 
 
-def _not_checkable(requirement: str, *roles: CentreRole) -> Finding:
+def not_checkable(requirement: str, *roles: CentreRole) -> Finding:
     """R-TOP-01 reports the role problem itself; here the dependent check says it could not run."""
     wanted = " and ".join(f"one {r.value} centre" for r in roles)
     return skipped(requirement, f"needs exactly {wanted} (R-TOP-01)", "centres")
@@ -82,9 +82,9 @@ def centre_roles(region: Region) -> Iterator[Finding]:
 
 @check("R-TOP-02", "same-city pair within 100 km; active-active links RTT ≤ 2 ms, loss ≤ 0.01 %")
 def same_city_pair(region: Region) -> Iterator[Finding]:
-    prod, twin = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.SAME_CITY)
+    prod, twin = one(region, CentreRole.PRODUCTION), one(region, CentreRole.SAME_CITY)
     if prod is None or twin is None:
-        yield _not_checkable("R-TOP-02", CentreRole.PRODUCTION, CentreRole.SAME_CITY)
+        yield not_checkable("R-TOP-02", CentreRole.PRODUCTION, CentreRole.SAME_CITY)
         return
     km = great_circle_km(prod.location, twin.location)
     if not same_city_distance_ok(km):
@@ -110,9 +110,9 @@ def same_city_pair(region: Region) -> Iterator[Finding]:
 
 @check("R-TOP-03", "remote DR ≥ 300 km away, no shared seismic zone, basin, grid or fibre route; RTT 5–30 ms")
 def remote_dr_site(region: Region) -> Iterator[Finding]:
-    prod, dr = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.REMOTE_DR)
+    prod, dr = one(region, CentreRole.PRODUCTION), one(region, CentreRole.REMOTE_DR)
     if prod is None or dr is None:
-        yield _not_checkable("R-TOP-03", CentreRole.PRODUCTION, CentreRole.REMOTE_DR)
+        yield not_checkable("R-TOP-03", CentreRole.PRODUCTION, CentreRole.REMOTE_DR)
         return
     di = _centre_index(region, dr)
     km = great_circle_km(prod.location, dr.location)
@@ -136,7 +136,7 @@ def remote_dr_site(region: Region) -> Iterator[Finding]:
                 f"{std.REMOTE_RTT_MIN_MS:.0f}–{std.REMOTE_RTT_MAX_MS:.0f} ms",
                 "links", _link_index(region, link), "rtt_ms",
             )
-    twin = _one(region, CentreRole.SAME_CITY)
+    twin = one(region, CentreRole.SAME_CITY)
     local_routes = {k.route_id for k in region.links_between(prod.name, twin.name)} if twin else set()
     seen: dict[str, str] = {}
     for link in remote_links:
@@ -157,9 +157,9 @@ def remote_dr_site(region: Region) -> Iterator[Finding]:
 
 @check("R-TOP-04", "≥ 2 diverse-route WDM links of ≥ 100 Gbps between the same-city pair")
 def same_city_links(region: Region) -> Iterator[Finding]:
-    prod, twin = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.SAME_CITY)
+    prod, twin = one(region, CentreRole.PRODUCTION), one(region, CentreRole.SAME_CITY)
     if prod is None or twin is None:
-        yield _not_checkable("R-TOP-04", CentreRole.PRODUCTION, CentreRole.SAME_CITY)
+        yield not_checkable("R-TOP-04", CentreRole.PRODUCTION, CentreRole.SAME_CITY)
         return
     wdm = [k for k in region.links_between(prod.name, twin.name) if k.kind == LinkKind.WDM]
     for link in wdm:
@@ -180,9 +180,9 @@ def same_city_links(region: Region) -> Iterator[Finding]:
 
 @check("R-TOP-05", "≥ 2 remote links from different carriers, ≥ 10 Gbps, FEC and retransmission on")
 def remote_links(region: Region) -> Iterator[Finding]:
-    prod, dr = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.REMOTE_DR)
+    prod, dr = one(region, CentreRole.PRODUCTION), one(region, CentreRole.REMOTE_DR)
     if prod is None or dr is None:
-        yield _not_checkable("R-TOP-05", CentreRole.PRODUCTION, CentreRole.REMOTE_DR)
+        yield not_checkable("R-TOP-05", CentreRole.PRODUCTION, CentreRole.REMOTE_DR)
         return
     links = region.links_between(prod.name, dr.name)
     carriers = {k.carrier for k in links}
@@ -208,28 +208,6 @@ def remote_links(region: Region) -> Iterator[Finding]:
             yield warning(
                 "R-TOP-05", f"remote link {link.name!r} peaks at {link.utilisation_pct:g} % utilisation: scale out "
                 f"(above {std.REMOTE_SCALE_OUT_UTILISATION_PCT:g} %)", "links", li, "utilisation_pct",
-            )
-
-
-@check("R-TOP-06", "remote DR capacity: CPU and memory ≥ 50 %, storage ≥ 120 % of production")
-def dr_capacity(region: Region) -> Iterator[Finding]:
-    prod, dr = _one(region, CentreRole.PRODUCTION), _one(region, CentreRole.REMOTE_DR)
-    if prod is None or dr is None:
-        yield _not_checkable("R-TOP-06", CentreRole.PRODUCTION, CentreRole.REMOTE_DR)
-        return
-    di = _centre_index(region, dr)
-    for field, ratio in (
-        ("vcpus", std.DR_MIN_CPU_RATIO),
-        ("memory_gib", std.DR_MIN_MEMORY_RATIO),
-        ("storage_tib", std.DR_MIN_STORAGE_RATIO),
-    ):
-        have, base = float(getattr(dr.capacity, field)), float(getattr(prod.capacity, field))
-        if have < base * ratio:
-            yield error(
-                "R-TOP-06",
-                f"remote DR {field} is {have:g}, {have / base:.0%} of production's {base:g} (needs ≥ {ratio:.0%})"
-                if base else f"remote DR {field} is {have:g}",
-                "centres", di, "capacity", field,
             )
 
 

@@ -1,4 +1,11 @@
-"""``medcloud validate STACK``: run the model checks and print a compliance report."""
+"""``medcloud validate STACK``: the region's compliance, per requirement.
+
+A stack is checked on the model *and* on the resources its program
+registers: the program runs under the Pulumi SDK's mock engine (the offline
+preview) and the join tables compare each model fact with the resource that
+realises it (``medcloud.compliance``).  ``--model-only`` (or a bare region
+file) skips the program: every joined fact is then reported ``declared``.
+"""
 
 from __future__ import annotations
 
@@ -10,28 +17,37 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from medcloud.checks import ComplianceReport, run_checks
-from medcloud.stacks import LoadedRegion, display_path, load
+from medcloud.checks import ComplianceReport
+from medcloud.checks.findings import Severity
+from medcloud.stacks import LoadedRegion, display_path
 
-STATUS_STYLE = {"compliant": "green", "violated": "bold red", "waived": "yellow", "skipped": "magenta"}
-SEVERITY_STYLE = {"error": "red", "warning": "yellow", "waived": "yellow", "skipped": "magenta"}
+STATUS_STYLE = {"compliant": "green", "violation": "bold red", "declared": "cyan", "waived": "yellow",
+                "skipped": "magenta"}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "waived": "yellow", "skipped": "magenta",
+                  "declared": "cyan", "verified": "green", "note": "blue"}
 
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "validate",
-        help="check a region against the standards (R-TOP, R-BC, R-DC, R-ST)",
-        description="Validate a region model. Exit 0 compliant, 1 violations, 2 bad input.",
+        help="check a region and the resources it deploys against the standards",
+        description="Validate a region: the model checks plus, for a stack, the resources its program "
+                    "registers (run offline under the mock engine). Per requirement: compliant, declared, "
+                    "violation, waived or skipped. Exit 0 no violation, 1 violations, 2 bad input.",
     )
     parser.add_argument("stack", metavar="STACK", help="stack name (dev), stack file or region file")
     parser.add_argument("--format", choices=("table", "json", "junit", "sarif"), default="table",
                         help="junit/sarif: for CI systems (one case per requirement finding, at file:line)")
+    parser.add_argument("--model-only", action="store_true",
+                        help="do not run the program: joined requirements report declared")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    loaded = load(args.stack)
-    report = run_checks(loaded.region)
+    from medcloud.compliance.engine import evaluate_stack
+
+    report, loaded = evaluate_stack(args.stack, model_only=args.model_only)
+    assert isinstance(loaded, LoadedRegion)
     if args.format in ("json", "junit", "sarif"):
         document = report.to_json()
         for req in document["requirements"]:
@@ -46,38 +62,51 @@ def handle(args: argparse.Namespace) -> int:
             print(junit(cases, name=f"medcloud validate {report.region.name}") if args.format == "junit"
                   else sarif(cases, rules=rules), end="")
     else:
-        render_table(report, loaded, Console())
-    return 0 if report.compliant else 1
+        render_table(report, loaded, Console(width=160))
+    return 0 if not report.violations else 1
+
+
+def verdict(report: ComplianceReport) -> str:
+    """``dev: 3 violation(s), 12 declared, 1 waived, 0 skipped, 10 compliant`` (requirements per status)."""
+    counts = report.counts()
+    return (f"{report.region.name}: {counts['violation']} violation(s), {counts['declared']} declared, "
+            f"{counts['waived']} waived, {counts['skipped']} skipped, {counts['compliant']} compliant "
+            f"({report.resources})")
 
 
 def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Console) -> None:
     region = report.region
-    table = Table(title=f"region {region.name}: {len(region.centres)} centres, {len(region.systems)} systems",
-                  show_lines=False, expand=False)
+    table = Table(title=f"region {region.name}: {len(region.centres)} centres, {len(region.systems)} systems — "
+                  f"{report.resources}", show_lines=False, expand=False)
     table.add_column("requirement", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("finding")
     table.add_column("source", overflow="fold", style="cyan")
-    for chk in sorted(report.checks, key=lambda c: c.requirement):
-        found = report.for_requirement(chk.requirement)
-        status = report.status(chk.requirement)
+    for req, title in report.requirements:
+        found = [f for f in report.for_requirement(req) if f.severity != Severity.VERIFIED]
+        verified = [f for f in report.for_requirement(req) if f.severity == Severity.VERIFIED]
+        status = report.status(req)
+        rows: list[tuple[Text, str]] = []
         if not found:
-            table.add_row(chk.requirement, Text(status, style=STATUS_STYLE[status]), Text(chk.title, style="dim"), "")
-            continue
-        for i, finding in enumerate(found):
+            rows.append((Text(title, style="dim"), ""))
+        for finding in found:
             label = finding.severity.value if not finding.waived else "waived"
             message = Text(f"{label}: ", style=SEVERITY_STYLE[label])
             message.append(finding.message, style="default")
             message.append(f"\n{report.path(finding)}", style="dim")
+            if finding.resource:
+                message.append(f"\nresource: {finding.resource}", style="dim")
+            for item in finding.evidence:
+                message.append(f"\nevidence: {item}", style="cyan")
+            if finding.conflict:
+                message.append(f"\nconflict {finding.conflict}", style="blue")
             if finding.waived:
                 message.append(f"\nwaiver: {finding.waived}", style="yellow")
-            table.add_row(
-                chk.requirement if i == 0 else "",
-                Text(status, style=STATUS_STYLE[status]) if i == 0 else "",
-                message,
-                loaded.position(finding.loc),
-            )
+            rows.append((message, loaded.position(finding.loc)))
+        if verified:
+            rows.append((Text(f"verified on {len(verified)} resource(s)", style="green"), ""))
+        for i, (message, source) in enumerate(rows):
+            table.add_row(req if i == 0 else "", Text(status, style=STATUS_STYLE[status]) if i == 0 else "",
+                          message, source)
     console.print(table)
-    count = len(report.violations)
-    verdict = "[green]compliant[/]" if report.compliant else f"[bold red]{count} violation(s)[/]"
-    console.print(f"{region.name}: {verdict}")
+    console.print(verdict(report))

@@ -33,6 +33,23 @@ class Cloud(StrEnum):
     ALICLOUD = "alicloud"  # public cloud
 
 
+class SecurityDevice(Model):
+    """A security appliance a centre runs (R-NET-06): declared, with the document that proves it."""
+
+    kind: str = Field(pattern=r"^[a-z_]+$", description="ngfw, waf, ips, anti_ddos, … (standards.SECURITY_DEVICES)")
+    product: str = Field(min_length=1)
+    in_series: bool = Field(default=False, description="an egress firewall in series at the core")
+
+
+class DrOperation(Model):
+    """How a remote DR centre runs (R-BC-08)."""
+
+    mode: str = Field(pattern=r"^(active_standby|active_active|cold)$")
+    readonly_verification_days: int | None = Field(default=None, ge=1, description="read-only check interval")
+    canary_failback: bool = False
+    burst_pct: int = Field(default=0, ge=0, le=1000, description="capacity it can burst to, % of production")
+
+
 class Capacity(Model):
     """Usable capacity of a centre (R-TOP-06)."""
 
@@ -53,6 +70,8 @@ class Centre(Model):
     openstack: OpenStackEdge | None = Field(
         default=None, description="OpenStack centres: external network and SM-suite IPsec appliance",
     )
+    security_devices: list[SecurityDevice] = Field(default_factory=list)
+    dr: DrOperation | None = Field(default=None, description="remote DR operation (R-BC-08)")
 
     @property
     def pools(self) -> list[Pool]:
@@ -90,10 +109,46 @@ class ArchivePolicy(Model):
     retention_years: int = Field(default=30, ge=0)
 
 
+class Integrity(Model):
+    """Declared object-integrity regime (R-ST-05)."""
+
+    block_checksum_hours: int = Field(ge=1)
+    object_sm3: bool
+    alarm_s: int = Field(ge=0)
+    restore_drill_days: int = Field(ge=1)
+    restore_sample_pct: float = Field(gt=0, le=100)
+
+
+class Durability(Model):
+    """Declared storage availability and loss probability (R-DC-03)."""
+
+    availability_pct: float = Field(gt=0, le=100)
+    annual_loss_probability: float = Field(ge=0, le=1)
+
+
+class Tiering(Model):
+    """Cold tiers and when rarely accessed data moves there (R-ST-04)."""
+
+    cold_after_days: int = Field(ge=1)
+    tiers: list[str] = Field(min_length=1, description="hdd, optical, archive…")
+
+
+class Backups(Model):
+    """Declared backup regime (R-BAK-01)."""
+
+    kinds: list[str] = Field(min_length=1, description="full, incremental, differential")
+    encrypted: bool
+    local_copy: bool = True
+
+
 class StorageProfile(Model):
     block: BlockStorage = Field(default_factory=BlockStorage)
     object: ObjectStorage = Field(default_factory=ObjectStorage)
     archive: ArchivePolicy = Field(default_factory=ArchivePolicy)
+    integrity: Integrity | None = None
+    durability: Durability | None = None
+    tiering: Tiering | None = None
+    backups: Backups | None = None
     snapshots: SnapshotPolicy = Field(
         default_factory=lambda: SnapshotPolicy(
             times=list(SNAPSHOT_TIMES), retention_days=SNAPSHOT_RETENTION_DAYS,
@@ -124,6 +179,16 @@ class Waiver(Model):
     expires: dt.date
 
 
+class Evidence(Model):
+    """A document backing a declaration: the findings under ``path`` cite it (file + SM3 digest)."""
+
+    requirement: str = Field(pattern=r"^R-[A-Z]+-\d{2}$")
+    path: str = Field(default="", description="finding path prefix it backs; empty = all of the requirement")
+    file: str = Field(min_length=1, description="relative to the region file")
+    sm3: str = Field(pattern=r"^[0-9a-f]{64}$", description="SM3 digest of the file, hex")
+    title: str = Field(min_length=1)
+
+
 class Region(Model):
     name: Name
     description: str = ""
@@ -135,6 +200,7 @@ class Region(Model):
     links: list[Link] = Field(default_factory=list)
     systems: list[System] = Field(default_factory=list)
     waivers: list[Waiver] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
 
     def centre(self, name: str) -> Centre | None:
         return next((c for c in self.centres if c.name == name), None)

@@ -144,6 +144,12 @@ SNAPSHOT_TIMES = ("00:00", "06:00", "12:00", "18:00")
 SNAPSHOT_RETENTION_DAYS = 7
 #: R-BC-05 [013 5.6.2.1 c]: 2+2 synchronous write replicas across the pair.
 SAME_CITY_MIN_WRITE_REPLICAS = 4
+#: R-BC-05 [013 5.6.2.1 a]: core databases commit by a consensus protocol or shared-storage dual write.
+CORE_DB_CONSISTENCY = frozenset({"raft", "paxos", "shared_storage_dual_write"})
+#: R-BC-08 [013 5.6.2.2 a, g]: remote DR runs active-standby, verified read-only daily, bursts to 100 %.
+DR_MODE = "active_standby"
+DR_READONLY_VERIFICATION_MAX_DAYS = 1
+DR_BURST_MIN_PCT = 100
 
 # --- Data and storage ------------------------------------------------------
 #: R-DC-02 [014 C.3 e]
@@ -152,7 +158,22 @@ ARCHIVE_RETENTION_MIN_YEARS = 30
 BLOCK_MIN_REPLICAS = 3
 #: R-ST-02 [003]
 OBJECT_REPLICA_CHOICES = (3, 4)
-OBJECT_EC_CHOICES = ((2, 2), (4, 2), (8, 3))
+#: R-ST-02 [003]: the tender's erasure codes are examples; any k+m with m >= 2 qualifies.
+OBJECT_EC_EXAMPLES = ((2, 2), (4, 2), (8, 3))
+OBJECT_EC_MIN_PARITY = 2
+#: R-ST-04 [014 7.3.2.2 e; 013 6.4.1.1 c]: cold tiers the standards name.
+COLD_TIERS = frozenset({"hdd", "optical", "archive", "cold_archive", "infrequent_access"})
+#: R-ST-05 [013 5.6.2.2 e]: daily block checksums, object SM3 hashes, alarm within 1 min,
+#: a monthly restore drill sampling 5 % of objects.
+INTEGRITY_CHECK_MAX_HOURS = 24
+INTEGRITY_ALARM_MAX_S = 60
+RESTORE_DRILL_MAX_DAYS = 31
+RESTORE_DRILL_MIN_SAMPLE_PCT = 5.0
+#: R-DC-03 [013 6.2.1]: storage availability and annual loss probability.
+STORAGE_AVAILABILITY_MIN_PCT = 99.95
+STORAGE_ANNUAL_LOSS_MAX = 1e-9
+#: R-BAK-01 [014 6.1.2 b; 6.4 a]: the backup kinds every institution runs.
+BACKUP_KINDS = frozenset({"full", "incremental", "differential"})
 #: R-ST-02 [003]: the 3-replica mode spreads over 3 racks (or 3 access-switch pairs).
 OBJECT_3_REPLICA_MIN_RACKS = 3
 
@@ -185,6 +206,32 @@ GSLB_SWITCH_MAX_S = 30.0
 #: R-BC-06 [013 5.6.1.1 d]: session persistence for emergency and registration systems; HIS is the
 #: outpatient registration (挂号) and emergency front desk in every reference build, so it counts too.
 SESSION_PERSISTENCE_KINDS = frozenset({"emergency", "registration", "his"})
+
+# --- Security devices ----------------------------------------------------------
+#: R-NET-06 [LN; 014 6.5 b-d; 003-2022 A.2]: the devices every centre runs.
+SECURITY_DEVICES = (
+    "ngfw", "waf", "ips", "anti_ddos", "vulnerability_scanner", "web_tamper_protection",
+    "database_audit", "bastion_host", "ssl_vpn",
+)
+#: R-NET-06 [003-2022 A.2]: the egress firewall sits in series at the core.
+EGRESS_FIREWALL = "egress_firewall"
+
+# --- Conflicts between the seeds (../shared/REQUIREMENTS.md, "Conflicts") --------
+#: Each conflict: what the seeds say, and the rule medcloud applies.
+CONFLICTS: dict[str, str] = {
+    "C1": "core RTO/RPO: 013 table 2, 013 3.4/3.6, 013 5.6.2.2 f, 014 C.1 and 014 A.5 b differ; "
+          "the strictest applicable figure is applied",
+    "C2": "remote replication: 013 5.6.2.2 c allows asynchronous (lag <= 15 min), 003-2022 7.6/A.2 asks "
+          "synchronous zero loss; 013's figure is applied, 003-2022's is reported",
+    "C3": "imaging residency [LN] vs remote DR >= 300 km on another grid [013 5.6.2.2 b]: residency wins "
+          "(compliance before business SLA, R-POOL-03); an in-province imaging backup is not a 013 remote-DR copy",
+    "C4": "domestic CPUs: 014 7.1.1.2 a bans foreign-licensed instruction sets, 013 / 014 7.5.1 c / the "
+          "tender allow x86, C86 and ARM; the permissive reading is applied and the pool reported",
+    "C5": "structured-data encryption: AES [LN front gateway] vs SM first [014 7.2.1 c]; SM4 is applied, "
+          "AES-256 only under an interop exception (R-SEC-01)",
+    "C6": "same-city links: 2x10G dark fibre [003-2022 A.2] vs >= 2x100G WDM [013 5.6.2.1 b]; 013's "
+          "figure is applied (newer and stricter), a reference build needs a waiver",
+}
 
 #: Workloads the standards call sensitive by kind (R-TOP-08): physically dedicated pools.
 SENSITIVE_SYSTEM_KINDS = frozenset({"his", "emr", "pacs", "lis", "ris"})

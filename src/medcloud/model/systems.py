@@ -56,12 +56,25 @@ class Placement(Model):
     pool: Name
 
 
+class DbConsistency(StrEnum):
+    """How a core database commits across the same-city pair (R-BC-05)."""
+
+    RAFT = "raft"
+    PAXOS = "paxos"
+    SHARED_STORAGE_DUAL_WRITE = "shared_storage_dual_write"
+    PRIMARY_STANDBY = "primary_standby"
+    NONE = "none"
+
+
 class Replication(Model):
     same_city: ReplicationMode = ReplicationMode.NONE
     remote: ReplicationMode = ReplicationMode.NONE
     remote_lag_s: float | None = Field(default=None, ge=0, description="remote async lag, seconds")
     object_lag_s: float | None = Field(default=None, ge=0, description="object replication lag")
     write_replicas: int | None = Field(default=None, ge=1, description="synchronous write copies (R-BC-05)")
+    database: DbConsistency | None = Field(
+        default=None, description="core database commit protocol across the pair (R-BC-05)",
+    )
 
 
 Clock = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]

@@ -176,8 +176,55 @@ def _two_block_replicas(data: Data) -> None:
     data["storage"]["block"]["replicas"] = 2
 
 
-def _ec_6_3(data: Data) -> None:
-    data["storage"]["object"] = {"replicas": None, "ec_data": 6, "ec_parity": 3}
+def _ec_6_1(data: Data) -> None:
+    data["storage"]["object"] = {"replicas": None, "ec_data": 6, "ec_parity": 1}
+
+
+def _small_dr_nodes(data: Data) -> None:
+    centre(data, "remote_dr")["azs"][0]["pools"][0]["clusters"] = [{"name": "kp-dr", "cpu_compat_level": "kunpeng-920",
+        "nodes": [{"name": "cd-kp-01", "cpu_model": "Kunpeng 920", "physical_cores": 64, "memory_gib": 512,
+                   "nvme_tib": 15.36}]}]
+
+
+def _no_compat_level(data: Data) -> None:
+    centre(data, "production")["azs"][0]["pools"][0]["clusters"][0]["cpu_compat_level"] = None
+
+
+def _starved_node(data: Data) -> None:
+    centre(data, "production")["azs"][0]["pools"][0]["clusters"][0]["nodes"][0]["memory_gib"] = 256
+
+
+def _two_write_replicas(data: Data) -> None:
+    system(data, "his")["replication"]["write_replicas"] = 2
+
+
+def _primary_standby_db(data: Data) -> None:
+    system(data, "emr")["replication"]["database"] = "primary_standby"
+
+
+def _dr_active_active(data: Data) -> None:
+    centre(data, "remote_dr")["dr"]["mode"] = "active_active"
+
+
+def _low_availability(data: Data) -> None:
+    data["storage"]["durability"]["availability_pct"] = 99.9
+
+
+def _no_cold_tier(data: Data) -> None:
+    data["storage"]["tiering"]["tiers"] = ["ssd"]
+
+
+def _slow_alarm(data: Data) -> None:
+    data["storage"]["integrity"]["alarm_s"] = 300
+
+
+def _plain_backups(data: Data) -> None:
+    data["storage"]["backups"]["encrypted"] = False
+
+
+def _no_waf(data: Data) -> None:
+    centre(data, "remote_dr")["security_devices"] = [
+        d for d in centre(data, "remote_dr")["security_devices"] if d["kind"] != "waf"]
 
 
 VIOLATIONS: list[tuple[str, Callable[[Data], None], str]] = [
@@ -196,7 +243,18 @@ VIOLATIONS: list[tuple[str, Callable[[Data], None], str]] = [
     ("R-TOP-05", _one_carrier, "1 carrier"),
     ("R-TOP-05", _no_fec, "FEC off"),
     ("R-TOP-05", _slow_remote, "carries 2.5 Gbps"),
-    ("R-TOP-06", _small_dr, "storage_tib is 300"),
+    ("R-TOP-06", _small_dr, "storage TiB typed as 300"),
+    ("R-TOP-06", _small_dr_nodes, "nodes provide 64 CPU cores"),
+    ("R-HW-07", _no_compat_level, "sets no CPU compatibility level"),
+    ("R-POOL-01", _starved_node, "strands cores"),
+    ("R-BC-05", _two_write_replicas, "2 synchronous write replicas"),
+    ("R-BC-05", _primary_standby_db, "commits by primary_standby"),
+    ("R-BC-08", _dr_active_active, "runs active_active"),
+    ("R-DC-03", _low_availability, "availability 99.9 %"),
+    ("R-ST-04", _no_cold_tier, "no cold tier"),
+    ("R-ST-05", _slow_alarm, "alarm after 300 s"),
+    ("R-BAK-01", _plain_backups, "not encrypted"),
+    ("R-NET-06", _no_waf, "lists no waf"),
     ("R-TOP-08", _his_on_shared_pool, "shared pool"),
     ("R-TOP-09", _pacs_out_of_province, "imaging data"),
     ("R-TOP-10", _lonely_branch, "1 leased line"),
@@ -213,7 +271,7 @@ VIOLATIONS: list[tuple[str, Callable[[Data], None], str]] = [
     ("R-DC-01", _his_weekly_audit, "audits weekly"),
     ("R-DC-02", _archive_10_years, "10 years"),
     ("R-ST-01", _two_block_replicas, "2 replicas"),
-    ("R-ST-02", _ec_6_3, "EC 6+3"),
+    ("R-ST-02", _ec_6_1, "EC 6+1"),
 ]
 
 
@@ -237,9 +295,28 @@ def test_violation_names_its_requirement(
 
 
 @pytest.mark.parametrize("requirement", sorted({c.requirement for c in REGISTRY}))
-def test_dev_region_is_compliant_with(dev_data: Data, requirement: str) -> None:
+def test_dev_region_model_violates_nothing_of(dev_data: Data, requirement: str) -> None:
+    """The model alone: no violation (what its resources say is medcloud.compliance's business)."""
     report = run_checks(Region.model_validate(dev_data))
-    assert report.for_requirement(requirement) == []
+    assert [f.message for f in report.violations if f.requirement == requirement] == []
+
+
+@pytest.mark.parametrize(("ec_data", "ec_parity"), [(2, 2), (4, 2), (8, 3), (6, 3), (10, 4), (12, 2)])
+def test_r_st_02_any_erasure_code_with_two_parity_qualifies(dev_data: Data, ec_data: int, ec_parity: int) -> None:
+    """R-ST-02: the tender's 2+2, 4+2, 8+3 are examples; any k+m with m >= 2 qualifies."""
+
+    def edit(data: Data) -> None:
+        data["storage"]["object"] = {"replicas": None, "ec_data": ec_data, "ec_parity": ec_parity}
+
+    assert run_checks(region_after(dev_data, edit)).for_requirement("R-ST-02") == []
+
+
+def test_r_top_06_without_dr_nodes_is_declared_not_compliant(dev_data: Data) -> None:
+    """R-TOP-06: dev's AliCloud DR centre lists no nodes: its typed capacity is only a declaration."""
+    report = run_checks(Region.model_validate(dev_data))
+    assert report.status("R-TOP-06") == "declared"
+    [finding] = report.for_requirement("R-TOP-06")
+    assert "cd-dr" in finding.message and report.path(finding) == "centres[2](cd-dr).capacity"
 
 
 def test_every_registered_requirement_has_a_violating_case() -> None:
@@ -263,7 +340,7 @@ def test_r_top_05_high_utilisation_is_a_warning_not_a_violation(dev_data: Data) 
     report = run_checks(region_after(dev_data, busy))
     warnings = [f for f in report.findings if f.requirement == "R-TOP-05"]
     assert [f.severity for f in warnings] == [Severity.WARNING]
-    assert report.compliant
+    assert not report.violations
 
 
 def test_waiver_covers_only_until_it_expires(dev_data: Data) -> None:
@@ -277,7 +354,7 @@ def test_waiver_covers_only_until_it_expires(dev_data: Data) -> None:
         }]
 
     region = region_after(dev_data, waived)
-    assert run_checks(region, today=dt.date(2027, 1, 1)).compliant
+    assert not run_checks(region, today=dt.date(2027, 1, 1)).violations
     expired = run_checks(region, today=dt.date(2027, 2, 1))
     assert {f.requirement for f in expired.violations} == {"R-TOP-04"}
 
@@ -299,7 +376,9 @@ def test_reference_build_002_is_expressible_and_compliant(root: Path) -> None:
     branch_lines = [k for k in region.links if k.kind.value == "leased_line" and k.bandwidth_gbps == 1]
     assert len(branch_lines) == 6
     report = run_checks(region)
-    assert report.compliant
+    # R-TOP-06 from the nodes: Gui'an's one node is 30 % of production's cores and memory;
+    # R-BC-05: LIS (class B) writes to the same-city room asynchronously.
+    assert {f.requirement for f in report.violations} == {"R-TOP-06", "R-BC-05"}
     # The 2x10G same-city fibre falls short of 013-2025's WDM figure: waived, not hidden.
     assert [f.requirement for f in report.findings if f.waived] == ["R-TOP-04"]
 
@@ -311,7 +390,7 @@ def test_r_top_01_missing_dr_centre_marks_dependent_checks_skipped_not_compliant
         centre(data, "remote_dr")["role"] = "production"
 
     report = run_checks(region_after(dev_data, second_production))
-    assert report.status("R-TOP-01") == "violated"
+    assert report.status("R-TOP-01") == "violation"
     for requirement in ("R-TOP-02", "R-TOP-03", "R-TOP-04", "R-TOP-05", "R-TOP-06"):
         assert report.status(requirement) == "skipped", requirement
         [finding] = report.for_requirement(requirement)

@@ -93,8 +93,14 @@ REGION_POLICIES = sorted(REGION_EDITS)
 def test_region_policy_compliant_on_reference_regions(
     name: str, dev_model: dict[str, Any], ref002_model: dict[str, Any],
 ) -> None:
-    for model in (dev_model, ref002_model):
-        assert call_resource(spec(name), REGION_TYPE, "dev", {"model": model}) == []
+    assert call_resource(spec(name), REGION_TYPE, "dev", {"model": dev_model}) == []
+    found = call_resource(spec(name), REGION_TYPE, "ref002", {"model": ref002_model})
+    # ref002's honest findings: Gui'an's one node is 30 % of production (R-TOP-06, from the nodes), and
+    # LIS (class B) writes to the same-city room asynchronously (R-BC-05).
+    assert found == [] or name in REF002_MODEL_VIOLATIONS, found
+
+
+REF002_MODEL_VIOLATIONS = {"r-top-06-region-model", "r-bc-05-region-model"}
 
 
 @pytest.mark.parametrize("name", REGION_POLICIES)
