@@ -201,7 +201,7 @@ def _replace_pool(region: Region, centre_name: str, pool: Pool) -> Region:
 
 @pytest.mark.parametrize(("old", "new", "reason"), [
     ("gz-ls-01, cpu_model: Loongson", "gz-kp-01, cpu_model: Loongson", r"node 'gz-kp-01' already serves pool"),
-    ("              - name: ft-a\n                nodes:\n",
+    ("              - name: ft-a\n                cpu_compat_level: phytium-s2500\n                nodes:\n",
      "              - name: ft-b\n                cpu_compat_level: phytium-d2000\n                nodes:\n"
      "                  - {name: gz-ft-02, cpu_model: Phytium D2000, physical_cores: 64, memory_gib: 512}\n"
      "              - name: ft-a\n                cpu_compat_level: phytium-s2500\n                nodes:\n",
