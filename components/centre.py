@@ -37,4 +37,5 @@ class Centre(pulumi.ComponentResource):
         self.compute = Compute(
             f"{name}-compute", compute_args(region, centre), compute_for(centre, self.backend, shared), opts=child,
         )
-        self.register_outputs({"vpcId": self.vpc.vpc_id, "cidr": str(plan.centres[centre.name].cidr)})
+        self.register_outputs({"centre": centre.name, "vpcId": self.vpc.vpc_id,
+                               "cidr": str(plan.centres[centre.name].cidr)})

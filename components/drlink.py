@@ -43,4 +43,5 @@ class DrLink(pulumi.ComponentResource):
                 backend.circuit(self, f"{name}-{side.centre}", args, side, peer, vpc)
                 endpoints[side.centre] = pulumi.Output.from_input(side.next_hop)
         self.endpoints = endpoints
-        self.register_outputs({"endpoints": endpoints, "kind": args.kind, "ipsec": args.ipsec})
+        # ``link`` too: a CrossGuard stack policy sees only outputs, and the compliance joins key on it.
+        self.register_outputs({"link": args.link, "endpoints": endpoints, "kind": args.kind, "ipsec": args.ipsec})

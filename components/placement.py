@@ -54,5 +54,6 @@ class SystemPlacement(pulumi.ComponentResource):
             )
             volumes[replica.centre] = volume.id
         self.register_outputs({
+            "system": args.system,  # the compliance joins key on it (stack policies see only outputs)
             "volumes": volumes, "serverGroups": server_groups, "replicaCentres": [r.centre for r in args.replicas],
         })

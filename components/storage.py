@@ -17,6 +17,7 @@ class StoragePolicy(pulumi.ComponentResource):
         self.args = args
         self.handles = backend.storage(self, name, args, replica)
         self.register_outputs({
+            "centre": args.centre,  # the compliance joins key on it (stack policies see only outputs)
             "volumeTypes": self.handles.volume_types,
             "objectsBucket": args.objects_bucket,
             "archiveBucket": args.archive_bucket if args.archive_worm else None,

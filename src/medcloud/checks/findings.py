@@ -70,6 +70,8 @@ class Finding:
     evidence: tuple[str, ...] = ()
     #: A conflict between seeds (C1–C6) this finding resolved: which figure applied and why.
     conflict: str | None = None
+    #: Produced by a join of the model to deployed resources (``medcloud.compliance``), not by a model check.
+    joined: bool = False
 
     def path(self, data: Any = None) -> str:
         """``centres[2](dr-xian).location`` — the model path, list items named from ``data``.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from medcloud.checks import REGISTRY, Check, ComplianceReport
@@ -21,9 +22,6 @@ from medcloud.compliance.evidence import cite, digest_problems
 from medcloud.compliance.joins import NA, TABLES, Backing, JoinTable, Undecided
 from medcloud.compliance.resources import Graph, Resource
 from medcloud.model import Region
-
-#: Origin of a finding the joins produced (the pack's ``-deployed`` policies report only these).
-JOINED = "resources"
 
 
 def _noop(_region: Region) -> Iterable[Finding]:
@@ -98,7 +96,7 @@ def _show(value: object) -> str:
 
 def joined_findings(region: Region, resources: Iterable[Resource] | None) -> list[Finding]:
     graph = Graph(resources) if resources is not None else None
-    return [f for table in TABLES for f in join(table, region, graph)]
+    return [replace(f, joined=True) for table in TABLES for f in join(table, region, graph)]
 
 
 def declared_findings(region: Region) -> list[Finding]:
@@ -152,3 +150,34 @@ def evaluate_stack(stack_arg: str, *, model_only: bool = False, root: Path | Non
     resources = preview_resources(result.to_json([]))
     source = f"offline preview of stack {loaded.ref.name}: {len(resources)} resources"
     return evaluate(loaded.region, resources, base_dir=base_dir, today=today, source=source), loaded
+
+
+#: Status order, best first: a move to the right is a regression a review flags.
+STATUS_RANK = {"compliant": 0, "waived": 1, "skipped": 2, "declared": 3, "violation": 4}
+
+
+def statuses_of(resources: Iterable[Resource]) -> dict[str, str] | None:
+    """Requirement → status for a preview's resources, the region model read from its Region component."""
+    from medcloud.policy.model import REGION_TYPE, find_model, region_report
+
+    items = list(resources)
+    for res in items:
+        if REGION_TYPE.match(res.type):
+            model = find_model(res.props)
+            region = region_report(model).region if model is not None else None
+            if isinstance(region, Region):
+                report = evaluate(region, items)
+                return {req: report.status(req) for req, _ in report.requirements}
+    return None
+
+
+def status_changes(base: dict[str, str] | None, head: dict[str, str] | None) -> list[tuple[str, str, str, bool]]:
+    """(requirement, base status, head status, regression) for every requirement whose status moved."""
+    if base is None or head is None:
+        return []
+    out = []
+    for req in sorted(set(base) | set(head)):
+        before, after = base.get(req, "compliant"), head.get(req, "compliant")
+        if before != after:
+            out.append((req, before, after, STATUS_RANK.get(after, 0) > STATUS_RANK.get(before, 0)))
+    return out

@@ -25,16 +25,28 @@ from pydantic import ValidationError
 
 from medcloud.checks.continuity import snapshot_gaps
 from medcloud.checks.findings import Loc, Severity
-from medcloud.compliance.resources import Graph, Resource, lookup
+from medcloud.compliance.resources import BUCKET_TYPES, Graph, Resource, lookup
 from medcloud.model import CentreRole, Link, LinkKind, Region, ReplicationMode, SnapshotPolicy, System
 from medcloud.model import standards as std
-from medcloud.policy.rules import algorithm_family, alicloud_snapshot_times
 
 
 class Undecided(str):
     """An acceptance result: the resource is there but leaves the figure to a declaration."""
 
     __slots__ = ()
+
+
+def algorithm_family(name: str) -> str:
+    """``medcloud.policy.rules.algorithm_family`` (imported late: the policy pack imports this module)."""
+    from medcloud.policy.rules import algorithm_family as family
+
+    return family(name)
+
+
+def alicloud_snapshot_times(points: Iterable[Any]) -> list[str]:
+    from medcloud.policy.rules import alicloud_snapshot_times as times
+
+    return times(points)
 
 
 #: Returned by a probe's reader when the resource does not concern the element at all.
@@ -249,6 +261,10 @@ class Edge:
     mode: ReplicationMode
     lag_s: float | None
 
+    def __str__(self) -> str:
+        lag = f", lag ≤ {self.lag_s:g} s" if self.lag_s is not None else ""
+        return f"{self.mode.value} {self.kind} {self.source} → {self.target or '(target outside the resource)'}{lag}"
+
 
 #: AliCloud OSS replication time control: 99.99 % of objects within 10 minutes (the provider's SLA).
 OSS_RTC_LAG_S = 600.0
@@ -300,6 +316,16 @@ def _cinder_edge(graph: Graph, res: Resource, _region: Region) -> Edge | None:
     return Edge("block", graph.centre_of(res), None, ReplicationMode.ASYNC, None)
 
 
+def _declared_replica_edge(graph: Graph, res: Resource, _region: Region) -> Edge | None:
+    """``medcloud-replica-declared: <cloud>:<region>/<bucket>``: a replica nothing in the program creates."""
+    meta = res.props.get("metadata")
+    target = meta.get("medcloud-replica-declared") if isinstance(meta, Mapping) else None
+    if not target:
+        return None
+    return Edge("object", graph.centre_of(res), graph.bucket_centre(str(target).rsplit("/", 1)[-1]),
+                ReplicationMode.ASYNC, None)
+
+
 REPLICATION_PROBES = (
     Probe("alicloud:oss/bucketReplication:BucketReplication", "destination.bucket, rtc", edge_reader(_oss_edge)),
     Probe("openstack:objectstorage/container:Container", "containerSyncTo, containerSyncKey",
@@ -308,6 +334,9 @@ REPLICATION_PROBES = (
     Probe("openstack:blockstorage/volumeTypeV3:VolumeTypeV3", "extraSpecs.replication_enabled",
           edge_reader(_cinder_edge), Backing.MARKER,
           "Cinder replicates to the replication_device of cinder.conf; the target is not in the resource"),
+    Probe("openstack:objectstorage/container:Container", "metadata.medcloud-replica-declared",
+          edge_reader(_declared_replica_edge), Backing.MARKER,
+          "no provider resource replicates Swift to OSS: the replica is run outside the program"),
 )
 
 
@@ -393,12 +422,20 @@ def _capacity_ok(gbps: float, element: Element) -> str | None:
 
 
 def _ipsec_links(region: Region) -> Iterator[Element]:
+    """Each end of each inter-centre IPsec link: both tunnel ends must negotiate the suite."""
     centres = {c.name for c in region.centres}
     for li, link in enumerate(region.links):
         if link.a in centres and link.b in centres and not link.local and link.encryption is not None \
                 and link.encryption.protocol == "ipsec":
-            yield Element(("links", li, "encryption"), f"IPsec link {link.name!r} ({link.encryption.suite.value} "
-                          "suite declared)", "link", link.name, need=link.encryption.suite.value)
+            for end in (link.a, link.b):
+                yield Element(("links", li, "encryption"), f"IPsec link {link.name!r} at {end} "
+                              f"({link.encryption.suite.value} suite declared)", "link", link.name,
+                              need=link.encryption.suite.value, data={"centre": end})
+
+
+def _link_end(graph: Graph, element: Element, types: tuple[str, ...]) -> list[Resource]:
+    """The link's resources built in the element's centre (by the provider of that centre)."""
+    return [r for r in graph.realising("link", element.name, types) if graph.centre_of(r) == element.data["centre"]]
 
 
 def _sm_suite(found: list[str], element: Element) -> str | None:
@@ -513,7 +550,8 @@ def _system_data(graph: Graph, element: Element, types: tuple[str, ...]) -> list
     """A system's volumes, plus the buckets of the centres it keeps object data in."""
     found = graph.realising("system", element.name, types)
     if element.data.get("objects"):
-        found += [r for r in graph.of_type(*types) if graph.centre_of(r) in element.data["centres"]]
+        buckets = [t for t in types if t in BUCKET_TYPES]
+        found += [r for r in graph.of_type(*buckets) if graph.centre_of(r) in element.data["centres"]]
     return found
 
 
@@ -530,7 +568,10 @@ TABLES: tuple[JoinTable, ...] = (
                   Probe("openstack:vpnaas/ipSecPolicy:IpSecPolicy", "authAlgorithm, encryptionAlgorithm", algorithms),
                   Probe("alicloud:vpn/connection:Connection", "ikeConfig/ipsecConfig algorithms", algorithms),
                   Probe("alicloud:vpn/gateway:Gateway", "vpnType", vpn_type),
-              ), _sm_suite, Severity.DECLARED, "no IPsec resource: the tunnel is configured on an appliance"),
+                  Probe("openstack:networking/port:Port", "(appliance port)", constant(None), Backing.NONE,
+                        "SM-suite IPsec ends on the domestic firewall appliance behind this port; its rendered "
+                        "configuration is not a cloud resource"),
+              ), _sm_suite, Severity.DECLARED, "no IPsec resource at this end", select=_link_end),
     JoinTable("R-DC-01", "SM4 at rest, on the disks' and volumes' real encryption",
               "systems[].protection.algorithm ↔ disk/volume/bucket encryption", _encrypting_systems(1),
               ENCRYPTION_PROBES + BUCKET_ENCRYPTION_PROBES, _algorithm_ok, select=_system_data),

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pulumi.runtime import rpc
+
 from medcloud.review.document import ResourceState, urn_name
 
 
@@ -25,6 +27,8 @@ class Resource:
     props: Mapping[str, Any]
     parent: str | None = None
     dependencies: tuple[str, ...] = ()
+    #: Provider reference (``urn::id``); each centre has its own, parented to its Centre component.
+    provider: str | None = None
 
     @property
     def name(self) -> str:
@@ -33,26 +37,45 @@ class Resource:
 
 def from_states(states: Iterable[ResourceState]) -> list[Resource]:
     """Preview or review states (inputs overlaid with known outputs)."""
-    return [Resource(s.urn, s.type, {**s.inputs, **s.outputs}, s.parent, tuple(s.dependencies)) for s in states]
+    return [Resource(s.urn, s.type, {**s.inputs, **s.outputs}, s.parent, tuple(s.dependencies), s.provider)
+            for s in states]
+
+
+#: What a value not known until the update reads as (the preview documents' marker).
+UNKNOWN = rpc.UNKNOWN
+
+
+def _known(value: Any) -> Any:
+    """pulumi_policy's proxies as plain data; a value unknown until the update becomes :data:`UNKNOWN`
+    (only that value: the rest of its mapping stays readable)."""
+    from pulumi_policy.proxy import UnknownValueError
+
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key in value:
+            try:
+                out[str(key)] = _known(value[key])
+            except UnknownValueError:
+                out[str(key)] = UNKNOWN
+        return out
+    if isinstance(value, (list, tuple)):
+        items = []
+        for i in range(len(value)):
+            try:
+                items.append(_known(value[i]))
+            except UnknownValueError:
+                items.append(UNKNOWN)
+        return items
+    return value
 
 
 def from_policy(resources: Iterable[Any]) -> list[Resource]:
     """``pulumi_policy.PolicyResource`` objects of a stack policy."""
-    from medcloud.policy.rules import plain
-
     out = []
     for res in resources:
-        try:
-            props = plain(res.props)
-        except Exception:  # an unknown value during preview: keep what is readable
-            props = {}
-            for key in res.props:
-                try:
-                    props[key] = plain(res.props[key])
-                except Exception:
-                    continue
-        out.append(Resource(res.urn, res.resource_type, props, res.parent.urn if res.parent else None,
-                            tuple(d.urn for d in res.dependencies)))
+        provider = getattr(res, "provider", None)
+        out.append(Resource(res.urn, res.resource_type, _known(res.props), res.parent.urn if res.parent else None,
+                            tuple(d.urn for d in res.dependencies), provider.urn if provider else None))
     return out
 
 
@@ -110,8 +133,15 @@ class Graph:
         return [r for r in self.of_type(*pats) if self.anchor(r, component, key) == name]
 
     def centre_of(self, res: Resource) -> str | None:
+        """The centre a resource is built in: a component above it naming the centre, else its
+        provider's (a link's resources hang under the link, each end's under its centre's provider)."""
         component, key = ANCHORS["centre"]
-        return self.anchor(res, component, key)
+        found = self.anchor(res, component, key)
+        if found is None and res.provider:
+            provider = self.by_urn.get(res.provider.rsplit("::", 1)[0]) or self.by_urn.get(res.provider)
+            if provider is not None:
+                found = self.anchor(provider, component, key)
+        return found
 
     def bucket_centre(self, bucket: str) -> str | None:
         """The centre holding the bucket or container named ``bucket``."""

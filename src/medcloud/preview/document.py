@@ -137,7 +137,12 @@ class Preview:
                   f"{len(self.steps) - custom} components and stack)"]
         for kind in sorted(counts):
             lines.append(f"      {counts[kind]:5d}  {kind}")
-        lines += ["", f"Policy violations: {len(policy_violations)}"]
+        declared = sum(1 for v in policy_violations if str(v.get("policy", "")).endswith("-declared"))
+        mandatory = sum(1 for v in policy_violations
+                        if v.get("enforcement", v.get("enforcementLevel", "mandatory")) == "mandatory")
+        # Declared findings (``r-…-declared``, advisory) are counted apart: only a declaration backs them.
+        lines += ["", f"Policy violations: {len(policy_violations)} ({mandatory} mandatory, {declared} declared "
+                  "only, not verified)"]
         for violation in policy_violations:
             level = violation.get("enforcement", violation.get("enforcementLevel", "mandatory"))
             name = violation.get("policy", violation.get("policyName", "?"))

@@ -71,6 +71,13 @@ class ComplianceDelta:
     unchanged: list[Violation] = field(default_factory=list)
     base: Evaluation = field(default_factory=Evaluation)
     head: Evaluation = field(default_factory=Evaluation)
+    #: (requirement, base status, head status, regression): compliant → declared → violation moves are
+    #: regressions (a verified requirement now only declared, a replication removed, a gateway too slow).
+    statuses: list[tuple[str, str, str, bool]] = field(default_factory=list)
+
+    @property
+    def regressions(self) -> list[tuple[str, str, str, bool]]:
+        return [s for s in self.statuses if s[3]]
 
     @classmethod
     def of(cls, base: Evaluation, head: Evaluation) -> ComplianceDelta:
@@ -94,6 +101,8 @@ class ComplianceDelta:
             "fixed": [v.to_json() for v in self.fixed],
             "unchanged": [v.to_json() for v in self.unchanged],
             "notRun": [{"policy": p, "urn": u, "reason": r} for p, u, r in self.head.unknown],
+            "statusChanges": [{"requirement": r, "base": b, "head": h, "regression": g}
+                              for r, b, h, g in self.statuses],
         }
 
 
@@ -263,7 +272,12 @@ def resolved(doc: PreviewDocument, other: PreviewDocument) -> list[ResourceState
 
 def review(base: PreviewDocument, head: PreviewDocument, config: PackConfig | None = None) -> Review:
     """The changes-only review of going from ``base`` to ``head``."""
+    from medcloud.compliance import from_states
+    from medcloud.compliance.engine import status_changes, statuses_of
+
     memo = Memo()
-    delta = ComplianceDelta.of(evaluate(resolved(base, head), config, memo=memo),
-                               evaluate(resolved(head, base), config, memo=memo))
+    base_states, head_states = resolved(base, head), resolved(head, base)
+    delta = ComplianceDelta.of(evaluate(base_states, config, memo=memo), evaluate(head_states, config, memo=memo))
+    # Per requirement, on the deployed resources (medcloud.compliance): what got worse is flagged.
+    delta.statuses = status_changes(statuses_of(from_states(base_states)), statuses_of(from_states(head_states)))
     return Review(base.source, head.source, _changes(base, head), delta)

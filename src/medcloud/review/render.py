@@ -76,6 +76,10 @@ def render_text(review: Review, console: Console) -> None:
             line = Text(f"  {label:5} ", style=style)
             line.append(_violation_line(v))
             console.print(line)
+    for req, before, after, regression in delta.statuses:
+        line = Text("  ! " if regression else "    ", style="bold red" if regression else "green")
+        line.append(f"{req}: {before} → {after}" + ("  (regression on the deployed resources)" if regression else ""))
+        console.print(line)
     if delta.head.unknown:
         console.print(Text(f"  {len(delta.head.unknown)} policy check(s) could not run: values unknown until the "
                            "update (see --format json, compliance.notRun)", style="dim"))
@@ -141,6 +145,12 @@ def render_markdown(review: Review) -> str:
         out.append("|---|---|---|---|---|---|")
         out.extend(_violation_rows(delta.introduced, "🆕 new"))
         out.extend(_violation_rows(delta.fixed, "✔️ fixed"))
+    if delta.statuses:
+        out.append("")
+        out.append("| requirement | base | head | |")
+        out.append("|---|---|---|---|")
+        out.extend(f"| {req} | {before} | {after} | {'⚠️ regression' if regression else 'improved'} |"
+                   for req, before, after, regression in delta.statuses)
     if delta.unchanged:
         out.append("")
         out.append(f"<details><summary>{len(delta.unchanged)} violation(s) already present in the base</summary>")
