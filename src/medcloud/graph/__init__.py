@@ -60,6 +60,8 @@ def _status(findings: Iterable[Finding]) -> str:
             statuses.append("waived")
         elif finding.severity == Severity.ERROR:
             statuses.append("violation")
+        elif finding.severity in (Severity.VERIFIED, Severity.NOTE):  # a resource verified it; a conflict note
+            statuses.append("ok")
         elif finding.severity.value in STATUS_COLOUR:
             statuses.append(finding.severity.value)
         else:  # a severity this module does not know yet is not a pass
