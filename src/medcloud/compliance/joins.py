@@ -369,10 +369,17 @@ def _copies(region: Region) -> Iterator[Element]:
 
 
 def _copy_ok(edge: Edge, element: Element) -> str | None:
+    """The copy's replication can meet the class RPO: synchronous for RPO 0, else a lag within it.
+
+    Remote copies are judged by R-BC-02's lag (C1/C2: 013 5.6.2.2 c allows asynchronous remote DR).
+    """
+    system: System = element.data["system"]
     if element.need == ReplicationMode.SYNC and edge.mode != ReplicationMode.SYNC:
-        system: System = element.data["system"]
         return (f"replicates {edge.mode.value}ly, but class {system.business_class.value} needs RPO 0 "
                 "(synchronous same-city replication)")
+    rpo = std.BUSINESS_CLASSES[system.business_class].rpo_max_s
+    if element.data["role"] == CentreRole.SAME_CITY and edge.lag_s is not None and edge.lag_s > rpo > 0:
+        return f"replicates with RPO up to {edge.lag_s:g} s (class {system.business_class.value}: ≤ {rpo:g} s)"
     return None
 
 

@@ -241,3 +241,21 @@ def test_conflicts_say_which_figure_applied(dev: Any, conflict: str, requirement
     notes = [f for f in report.findings if f.conflict == conflict]
     assert notes and all(f.requirement == requirement for f in notes)
     assert any(says(f.message) for f in notes), [f.message for f in notes]
+
+
+def test_r_bc_01_block_replica_pair_rpo_above_the_class_rpo(dev: Any) -> None:
+    """R-BC-01: a class-B copy needs RPO ≤ 60 s; an EBS replica pair with RPO 900 s does not give it."""
+    loaded, resources = dev
+    data = loaded.region.model_dump(mode="json")
+    # Put PACS (class B) and its same-city twin on AliCloud zones for the pair to join.
+    for centre in data["centres"]:
+        if centre["name"] in ("gz-prod", "fs-aa"):
+            centre["cloud"] = "alicloud"
+            centre["azs"][0]["name"] = f"cn-{centre['name']}-a"
+    region = type(loaded.region).model_validate({**data, "links": [], "branches": []})
+    pair = Resource("urn:pulumi:dev::medcloud::alicloud:ebs/diskReplicaPair:DiskReplicaPair::pacs-pair",
+                    "alicloud:ebs/diskReplicaPair:DiskReplicaPair",
+                    {"sourceZoneId": "cn-gz-prod-a", "destinationZoneId": "cn-fs-aa-a", "rpo": 900})
+    report = evaluate(region, [pair])
+    found = [f for f in report.violations if f.requirement == "R-BC-01" and f.resource == pair.urn]
+    assert any(report.path(f) == "systems[2](pacs).replication.same_city" and "900 s" in f.message for f in found)
