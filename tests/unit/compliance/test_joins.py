@@ -245,7 +245,7 @@ def test_conflicts_say_which_figure_applied(dev: Any, conflict: str, requirement
 
 def test_r_bc_01_block_replica_pair_rpo_above_the_class_rpo(dev: Any) -> None:
     """R-BC-01: a class-B copy needs RPO ≤ 60 s; an EBS replica pair with RPO 900 s does not give it."""
-    loaded, resources = dev
+    loaded, _ = dev
     data = loaded.region.model_dump(mode="json")
     # Put PACS (class B) and its same-city twin on AliCloud zones for the pair to join.
     for centre in data["centres"]:
