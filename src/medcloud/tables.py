@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 #: Narrowest a prose column may get before the table gives way to records.
-MIN_PROSE_WIDTH = 16
+MIN_PROSE_WIDTH = 30
 #: Per column: one space of padding each side plus one border; plus the closing border.
 _COLUMN_OVERHEAD = 3
 _TABLE_OVERHEAD = 1
@@ -69,18 +69,15 @@ def fitted(title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]
 
 
 def records(title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> RenderableType:
-    """Rows as ``header: value`` records: every value whole, folded (never cropped) when longer than a line."""
-    label = max(Text(c.header).cell_len for c in columns) if columns else 0
+    """Rows as ``header: value`` records: every value whole, folded (never cropped) under its own column."""
     parts: list[RenderableType] = [Text(title, style="bold")] if title else []
+    label = max((Text(c.header).cell_len for c in columns), default=0) + 1
     for row in rows:
-        block = Text()
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True, style="dim", min_width=label)
+        grid.add_column(overflow="fold")
         for column, cell in zip(columns, row, strict=True):
-            if not _plain(cell):
-                continue
-            block.append(f"{column.header:>{label}}: ", style="dim")
-            block.append(cell if isinstance(cell, Text) else Text(cell))
-            block.append("\n")
-        block.rstrip()
-        block.overflow = "fold"
-        parts.append(Padding(block, (1, 0, 0, 0)))
+            if _plain(cell):
+                grid.add_row(f"{column.header}:", cell)
+        parts.append(Padding(grid, (1, 0, 0, 0)))
     return Group(*parts)

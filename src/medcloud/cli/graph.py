@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
         help="draw a region (centres, links, distances) or its preview's resource graph",
         description="Draw the region as a map: centres placed by their coordinates, production → centre "
                     "distances against the 100/300 km thresholds (R-TOP-02/03), every link with kind, carrier, "
-                    "bandwidth and route, coloured by the model checks. With --resources, the offline "
+                    "bandwidth and route, coloured by the same evaluation as `validate` (model and deployed resources). With --resources, the offline "
                     "preview's resources and their parent/dependency edges. Needs Graphviz for SVG/PNG.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -29,6 +29,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--format", "-f", choices=("svg", "dot", "png"), default=None,
                         help="default: from --out's suffix, else svg for the map and dot for --resources")
     parser.add_argument("--resources", action="store_true", help="the preview's resource graph instead of the map")
+    parser.add_argument("--model-only", action="store_true",
+                        help="colour by the model checks alone (do not run the program offline)")
     parser.set_defaults(handler=handle)
 
 
@@ -45,10 +47,11 @@ def handle(args: argparse.Namespace) -> int:
 
         graph = resource_graph(preview(args.stack).to_json([]))
     else:
-        from medcloud.checks import run_checks
-        from medcloud.stacks import load
+        # The same evaluation as `validate`: the model and, for a stack, the resources it deploys.
+        from medcloud.compliance.engine import evaluate_stack
 
-        graph = region_graph(run_checks(load(args.stack).region))
+        report, _ = evaluate_stack(args.stack, model_only=args.model_only)
+        graph = region_graph(report)
     data = render(graph, fmt)
     if args.out is None:
         sys.stdout.buffer.write(data)

@@ -14,7 +14,6 @@ import json
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from medcloud.checks import ComplianceReport
@@ -62,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
             print(junit(cases, name=f"medcloud validate {report.region.name}") if args.format == "junit"
                   else sarif(cases, rules=rules), end="")
     else:
-        render_table(report, loaded, Console(width=160))
+        render_table(report, loaded, Console())
     return 0 if not report.violations else 1
 
 
@@ -75,20 +74,19 @@ def verdict(report: ComplianceReport) -> str:
 
 
 def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Console) -> None:
+    from medcloud.tables import Column, fitted
+
     region = report.region
-    table = Table(title=f"region {region.name}: {len(region.centres)} centres, {len(region.systems)} systems — "
-                  f"{report.resources}", show_lines=False, expand=False)
-    table.add_column("requirement", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column("finding")
-    table.add_column("source", overflow="fold", style="cyan")
+    columns = (Column("requirement", atom=True), Column("status", atom=True), Column("finding"),
+               Column("source", atom=True))
+    rows: list[tuple[str | Text, ...]] = []
     for req, title in report.requirements:
         found = [f for f in report.for_requirement(req) if f.severity != Severity.VERIFIED]
         verified = [f for f in report.for_requirement(req) if f.severity == Severity.VERIFIED]
         status = report.status(req)
-        rows: list[tuple[Text, str]] = []
+        lines: list[tuple[Text, str]] = []
         if not found:
-            rows.append((Text(title, style="dim"), ""))
+            lines.append((Text(title, style="dim"), ""))
         for finding in found:
             label = finding.severity.value if not finding.waived else "waived"
             message = Text(f"{label}: ", style=SEVERITY_STYLE[label])
@@ -102,11 +100,12 @@ def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Consol
                 message.append(f"\nconflict {finding.conflict}", style="blue")
             if finding.waived:
                 message.append(f"\nwaiver: {finding.waived}", style="yellow")
-            rows.append((message, loaded.position(finding.loc)))
+            lines.append((message, loaded.position(finding.loc)))
         if verified:
-            rows.append((Text(f"verified on {len(verified)} resource(s)", style="green"), ""))
-        for i, (message, source) in enumerate(rows):
-            table.add_row(req if i == 0 else "", Text(status, style=STATUS_STYLE[status]) if i == 0 else "",
-                          message, source)
-    console.print(table)
+            lines.append((Text(f"verified on {len(verified)} resource(s)", style="green"), ""))
+        for i, (message, source) in enumerate(lines):
+            rows.append((req if i == 0 else "", Text(status, style=STATUS_STYLE[status]) if i == 0 else "",
+                         message, Text(source, style="cyan")))
+    title = f"region {region.name}: {len(region.centres)} centres, {len(region.systems)} systems — {report.resources}"
+    console.print(fitted(title, columns, rows, console.width))
     console.print(verdict(report))

@@ -154,7 +154,22 @@ def region_graph(report: ComplianceReport) -> graphviz.Graph:
     _branches(graph, region, points)
     _distances(graph, report, points)
     _links(graph, report)
+    _legend(graph, points)
     return graph
+
+
+#: What each colour means, as the legend prints it.
+LEGEND = {"ok": "passed", "violation": "violation", "waived": "waived", "declared": "declared only (not verified)",
+          "warning": "warning", "skipped": "not checked"}
+
+
+def _legend(graph: graphviz.Graph, points: dict[str, Point]) -> None:
+    """A key in the bottom-left corner, below every centre."""
+    rows = "".join(f'<tr><td><font color="{STATUS_COLOUR[k]}">■</font></td><td align="left">{html.escape(v)}</td></tr>'
+                   for k, v in LEGEND.items())
+    right = max((p.x for p in points.values()), default=0.0)
+    graph.node("medcloud-legend", label=f'<<table border="1" cellborder="0" cellspacing="2">{rows}</table>>',
+               shape="plaintext", fontsize="9", pos=f"{right + BRANCH_OFFSET_PT * 2:.1f},0.0!")
 
 
 def _branches(graph: graphviz.Graph, region: Region, points: dict[str, Point]) -> None:

@@ -33,7 +33,7 @@ def test_atoms_are_never_split_and_nothing_is_cropped(width: int) -> None:
     assert "…" not in text
     for row in ROWS:
         for column, value in zip(COLUMNS, row, strict=True):
-            if column.atom and value and len(value) <= width - 16:
+            if column.atom and value and len(value) <= width - 30:
                 assert any(value in line for line in lines), (width, value)
     # Prose folds at word boundaries: every word is there whole.  An atom longer than a line folds
     # (records layout) and comes back whole when the fold is undone.
@@ -43,7 +43,8 @@ def test_atoms_are_never_split_and_nothing_is_cropped(width: int) -> None:
             if column.atom:
                 assert re.sub(r"\s+", "", value) in joined, (width, value)
             else:
-                assert all(word in text for word in value.split()), (width, value)
+                # a word longer than its column folds: it comes back whole once the fold is undone
+                assert all(word in text or word in joined for word in value.split()), (width, value)
 
 
 def test_a_table_when_it_fits_records_when_it_does_not() -> None:

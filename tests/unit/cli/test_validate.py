@@ -135,3 +135,21 @@ def test_help_is_available_everywhere(capsys: pytest.CaptureFixture[str]) -> Non
             main(argv)
         assert exit_info.value.code == 0
         assert "usage: medcloud" in capsys.readouterr().out
+
+
+def test_table_at_80_columns_never_splits_file_line_or_crops(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pipes and CI logs are 80 columns: `file:129` once wrapped to `file:12` / `9`."""
+    monkeypatch.setenv("COLUMNS", "80")
+    main(["validate", "ref002", "--model-only"])
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in out
+    sources = re.findall(r"stacks/regions/ref002\.yaml:\d+", out)
+    assert sources, out[:2000]
+    for line in lines:
+        tail = re.search(r"stacks/regions/ref002\.yaml:?\d*\s*$", line)
+        if tail:
+            assert re.search(r"ref002\.yaml:\d+", tail.group(0)), line
