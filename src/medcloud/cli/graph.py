@@ -20,7 +20,8 @@ def register(sub: Any) -> None:
         help="draw a region (centres, links, distances) or its preview's resource graph",
         description="Draw the region as a map: centres placed by their coordinates, production → centre "
                     "distances against the 100/300 km thresholds (R-TOP-02/03), every link with kind, carrier, "
-                    "bandwidth and route, coloured by the same evaluation as `validate` (model and deployed resources). With --resources, the offline "
+                    "bandwidth and route, coloured by the same evaluation as `validate` (model and deployed "
+                    "resources). With --resources, the offline "
                     "preview's resources and their parent/dependency edges. Needs Graphviz for SVG/PNG.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
