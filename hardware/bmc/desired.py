@@ -9,7 +9,8 @@
 * Lockout after :data:`~medcloud.model.standards.LOGIN_FAILURES_BEFORE_LOCK` failures for
   :data:`~medcloud.model.standards.LOCKOUT_MIN_MINUTES` (IPMI LAN parameter 26), where the BMC
   has it.
-* LAN settings, boot device and SOL where the inventory names them.
+* LAN settings, boot device and SOL where the inventory names them; the clock from the NTP
+  servers of the server's centre where a region is given (IPMI has no NTP setting: a gap).
 
 What IPMI cannot hold is listed as a :class:`PolicyGap` — "not enforceable on this BMC" —
 never as a pass.
@@ -83,6 +84,8 @@ class DesiredBMC:
     sol: bool | None
     lockout: Lockout
     password_length: int
+    #: The NTP servers of the server's centre (from the region, when a stack is given).
+    ntp: tuple[str, ...] = ()
 
     @property
     def management(self) -> DesiredAccount:
@@ -113,7 +116,7 @@ def rotation_due(credential: IPMICredential, shared_by: int, today: dt.date) -> 
 
 
 def desired_state(inventory: Inventory, server: Server, today: dt.date, password_length: int | None = None,
-                  users: dict[str, list[str]] | None = None) -> DesiredBMC:
+                  users: dict[str, list[str]] | None = None, ntp: tuple[str, ...] = ()) -> DesiredBMC:
     """The state ``server``'s BMC must have; ``users`` is :func:`credential_users` (computed if absent)."""
     users = credential_users(inventory) if users is None else users
     accounts: list[DesiredAccount] = []
@@ -136,7 +139,7 @@ def desired_state(inventory: Inventory, server: Server, today: dt.date, password
         str(network.gateway or "0.0.0.0"), network.vlan)
     boot = None if server.bmc.boot is None else BootOverride(server.bmc.boot.device, server.bmc.boot.persistent)
     return DesiredBMC(server.name, tuple(accounts), lan, boot, server.bmc.sol, LOCKOUT,
-                      password_length or DEFAULT_PASSWORD_LENGTH)
+                      password_length or DEFAULT_PASSWORD_LENGTH, ntp)
 
 
 def generate_password(length: int) -> str:

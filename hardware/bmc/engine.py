@@ -111,7 +111,7 @@ class Engine:
     def __init__(self, inventory: Inventory, inventory_path: Path, management: Management, *,
                  opener: Opener, key: bytes, profiles: dict[str, ServerProfile] | None = None,
                  limits: Limits = Limits(), today: dt.date | None = None,
-                 audit: Auditor | None = None) -> None:
+                 audit: Auditor | None = None, ntp: dict[str, tuple[str, ...]] | None = None) -> None:
         self.inventory = inventory
         self.path = inventory_path
         self.management = management
@@ -121,6 +121,8 @@ class Engine:
         self.limits = limits
         self.today = today or dt.datetime.now(dt.UTC).date()
         self.audit = audit
+        #: Centre name → its NTP servers (from the region), for the BMCs standing there.
+        self.ntp = ntp or {}
         #: Guards the changes' started/done records; set once the run settles the inventory.
         self._progress_lock = threading.Lock()
         self._settled = threading.Event()
@@ -140,7 +142,8 @@ class Engine:
                 continue
             profile = self.profiles.get(server.profile)
             length = profile.bmc.password_length if isinstance(profile, ServerProfile) else None
-            desired = desired_state(self.inventory, server, self.today, length, users)
+            desired = desired_state(self.inventory, server, self.today, length, users,
+                                    self.ntp.get(server.location.centre, ()))
             current: dict[str, Secret] = {}
             for account in desired.accounts:
                 credential = self.inventory.credentials[account.credential]

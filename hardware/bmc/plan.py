@@ -145,6 +145,9 @@ def plan(state: BMCState, desired: DesiredBMC) -> Plan:
             gaps.append(PolicyGap("R-SEC-04", "serial over LAN setting", unsupported))
         elif state.sol is not None and state.sol != desired.sol:
             settings.append(Change("set-sol", "serial over LAN", f"{state.sol} -> {desired.sol}"))
+    if desired.ntp:
+        gaps.append(PolicyGap("R-SEC-05", f"BMC clock from NTP {', '.join(desired.ntp)} (time in its event log)",
+                              "IPMI has no NTP setting; set it in the vendor's web or Redfish interface"))
     return Plan(tuple(removals + accounts + settings + passwords), tuple(gaps), tuple(blockers))
 
 

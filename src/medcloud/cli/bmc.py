@@ -42,6 +42,8 @@ def register(sub: Any) -> None:
                              help="seconds one session with one BMC may take (default 30)")
         command.add_argument("--profiles", type=Path, action="append", default=[], metavar="DIR",
                              help="extra spec-profile directory (repeatable)")
+        command.add_argument("--stack", metavar="STACK",
+                             help="stack or region file whose centres give the BMCs' NTP servers")
         command.set_defaults(handler=handle, verb=verb, audit_action=f"bmc-{verb}", audit_category="privileged")
 
 
@@ -60,10 +62,19 @@ def handle(args: argparse.Namespace) -> int:
     inventory = load_inventory(args.inventory, catalogue.names())
     key = load_key()
     profiles = {name: p for name, p in catalogue.profiles.items() if isinstance(p, ServerProfile)}
+    ntp: dict[str, tuple[str, ...]] = {}
+    if args.stack:
+        from medcloud.stacks import load
+
+        region = load(args.stack).region
+        ntp = {centre.name: tuple(centre.ntp_servers) for centre in region.centres}
+        missing = sorted({s.location.centre for s in inventory.servers} - set(ntp))
+        if missing:
+            raise InputError(f"{args.inventory}: centre(s) {', '.join(missing)} not in the region of {args.stack}")
     engine = Engine(inventory, args.inventory, PyghmiManagement(workers=args.concurrency),
                     opener=lambda sealed, where: unseal(sealed, key, where=where), key=key, profiles=profiles,
                     limits=Limits(args.concurrency, args.timeout),
-                    audit=_auditor(args) if args.verb != "plan" else None)
+                    audit=_auditor(args) if args.verb != "plan" else None, ntp=ntp)
     run = {"plan": engine.plan, "apply": engine.apply, "pxe": engine.pxe}[args.verb]
     results = asyncio.run(run(args.limit))
     _print(args, results)

@@ -252,3 +252,16 @@ def test_a_session_that_outlives_its_timeout_changes_nothing_after_the_run(tmp_p
     assert bmc.calls == [] and bmc.users[2].password == FACTORY
     password, credential = management_password(path, "n0", key)
     assert password == FACTORY and credential.previous_password is None
+
+
+def test_cli_refuses_a_stack_without_the_inventorys_centres(tmp_path: Path, key: bytes,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from medcloud.cli import main
+
+    monkeypatch.setenv("MEDCLOUD_SECRET_KEY", key.hex())
+    path = write_inventory(tmp_path / "site.yaml", key, servers=1)
+    assert main(["bmc", "plan", str(path), "--stack", "dev"]) == 2
+    assert "centre(s) lab not in the region of dev" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # pxe needs --limit: a whole inventory is never power-cycled by accident
+        main(["bmc", "pxe", str(path)])

@@ -150,3 +150,13 @@ def test_generated_passwords_have_every_class_and_the_asked_length() -> None:
         assert not set(password) & set("\"'\\ ")
         assert set(password) <= set(string.printable)
     assert len(seen) == 3
+
+
+def test_the_centres_ntp_servers_are_a_gap_ipmi_cannot_close() -> None:
+    """R-SEC-05: event-log time comes from the BMC clock; IPMI has no NTP setting to make it right."""
+    want = dataclasses.replace(desired(), ntp=("10.1.0.1", "10.1.0.2"))
+    result = plan(state(ADMIN, lockout=LOCKOUT), want)
+    assert result.changes == ()
+    gap = next(g for g in result.gaps if g.requirement == "R-SEC-05")
+    assert "10.1.0.1, 10.1.0.2" in gap.what and NOT_ENFORCEABLE in str(gap)
+    assert not any(g.requirement == "R-SEC-05" for g in plan(state(ADMIN), desired()).gaps)
