@@ -43,8 +43,8 @@ from medcloud.hardware.lab.catalogue import MODELS, bmc_model, product_serial
 from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, Scenario, bmc_network, default
 from medcloud.hardware.lab.switch import Neighbour, SwitchRecording, mac_for
 
-from medcloud.errors import InputError, SecretError
-from medcloud.yamlio import write_atomic
+from medcloud.errors import InputError, SecretError, SourceError
+from medcloud.yamlio import load_json, write_atomic
 
 LOCK_PATH = Path("/run/lock/medcloud-lab.lock") if Path("/run/lock").is_dir() else Path("/tmp/medcloud-lab.lock")
 STATE = "state.json"
@@ -280,8 +280,8 @@ class Lab:
         if not path.exists():
             return None
         try:
-            return LabState.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, TypeError, KeyError) as exc:
+            return LabState.from_json(load_json(path))
+        except (ValueError, TypeError, KeyError, AttributeError, SourceError) as exc:
             raise LabError(f"{path}: unreadable lab state ({exc}); run `medcloud lab down`") from None
 
     def running(self) -> bool:

@@ -32,6 +32,7 @@ from medcloud.hardware.transports.base import (
 from medcloud.hardware.transports.snmprec import oid_key
 
 from medcloud.errors import DeviceProtocolError, SourceError
+from medcloud.yamlio import load_json
 
 
 @dataclass(frozen=True)
@@ -146,16 +147,16 @@ def load_replay(directory: Path, inventory: Inventory) -> Transports:
             if isinstance(device, Server):
                 if (folder / "ssh.json").is_file():
                     ssh[_endpoint(inventory, device.ssh, "ssh")] = SSHCapture.from_json(
-                        json.loads((folder / "ssh.json").read_text("utf-8"))).results
+                        load_json(folder / "ssh.json")).results
                 if (folder / "ipmi.json").is_file():
                     ipmi[_endpoint(inventory, device.bmc, "bmc")] = IPMICapture.from_json(
-                        json.loads((folder / "ipmi.json").read_text("utf-8")))
+                        load_json(folder / "ipmi.json"))
             elif (folder / "snmp.snmprec").is_file():
                 snmp[_endpoint(inventory, device.management, "management")] = SNMPCapture(
                     snmprec.load(folder / "snmp.snmprec"))
             elif (folder / "snmp.json").is_file():
                 snmp[_endpoint(inventory, device.management, "management")] = SNMPCapture.from_json(
-                    json.loads((folder / "snmp.json").read_text("utf-8")))
+                    load_json(folder / "snmp.json"))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise SourceError(folder, f"bad capture: {exc}") from None
     return fake_transports(ssh, ipmi, snmp)

@@ -10,7 +10,9 @@ item, keyed by the same ``loc`` tuples pydantic reports.
 from __future__ import annotations
 
 import json
+import math
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,70 +46,267 @@ class Document:
         return self.positions.get((), None)
 
 
-def _construct(node: yaml.Node, loc: Loc, positions: dict[Loc, tuple[int, int]], path: Path) -> Any:
-    positions.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise SourceError(
-                    path, "mapping keys must be plain strings",
-                    line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
-                )
-            key = str(key_node.value)
-            if key in result:
-                raise SourceError(
-                    path, f"duplicate key {key!r}",
-                    line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,
-                    field=_dotted((*loc, key)),
-                )
-            child = (*loc, key)
-            positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _construct(value_node, child, positions, path)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*loc, i), positions, path) for i, item in enumerate(node.value)]
-    assert isinstance(node, yaml.ScalarNode)
-    if node.tag.startswith("!") and not node.tag.startswith("tag:yaml.org"):
-        raise SourceError(
-            path, f"unknown YAML tag {node.tag}",
-            line=node.start_mark.line + 1, column=node.start_mark.column + 1, field=_dotted(loc),
-        )
-    # compose() has already resolved the tag (int, bool, null, str for quoted…).
-    constructor = _SCALARS.yaml_constructors.get(node.tag)
-    return node.value if constructor is None else constructor(_SCALARS, node)
-
+#: The input boundary every user-supplied YAML or JSON file crosses (issue 16).  Limits are
+#: far above any real region, inventory, preview or report, and far below what exhausts the
+#: machine: a 342-byte alias bomb, a 100,000-deep nesting or a 4 GB file is refused, by name.
+MAX_INPUT_BYTES = 256 * 1024 * 1024
+#: Nesting of mappings and sequences (a region is ~8 deep, a Pulumi property rarely 20).
+MAX_DEPTH = 64
+#: Values a YAML document may hold once its aliases are expanded.
+MAX_VALUES = 2_000_000
+#: Values that aliases may add beyond the document's own: 10× its own values plus this.
+ALIAS_ALLOWANCE = 10_000
+#: Integers beyond 64 bits are nobody's port, size or count; they only break arithmetic.
+MAX_INT = 2**63 - 1
 
 _SCALARS = yaml.SafeLoader("")
-#: libyaml's composer when PyYAML was built with it: several times faster on large
-#: regions and inventories, with the same nodes, tags and marks.
-_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml's parser when PyYAML was built with it: several times faster on large
+#: regions and inventories, with the same events, tags and marks.
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: The only scalar tags a document may carry, explicitly or resolved (YAML 1.1 core types).
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
+                         ("null", "bool", "int", "float", "str", "timestamp", "binary"))
 
 
-def read_text(path: Path) -> str:
-    """The UTF-8 text of a user's file; a missing or unreadable file is a :class:`SourceError`."""
+class _Limit(Exception):
+    """A value broke the boundary; carries the reason and mark for a :class:`SourceError`."""
+
+    def __init__(self, reason: str, mark: Any = None, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.mark, self.field = reason, mark, field
+
+
+def check_number(value: Any) -> Any:
+    """``value`` if it is no number, a finite float or an integer within 64 bits; else :class:`ValueError`."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{value} is not a finite number")
+    if isinstance(value, int) and not isinstance(value, bool) and not -MAX_INT - 1 <= value <= MAX_INT:
+        raise ValueError("integer out of range (more than 64 bits)")
+    return value
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    loc: Loc
+    anchor: str | None
+    mark: Any
+    size: int = 1
+    key: str | None = None
+
+
+def _compose(text: str, path: Path) -> Document:
+    """Build plain data and positions from libyaml's event stream, without recursion.
+
+    Anchored values are shared, never copied, and counted at their expanded size, so an
+    alias bomb is refused before it costs memory; an alias to an unfinished anchor (a
+    cycle), nesting beyond :data:`MAX_DEPTH`, a non-finite or oversized number and an
+    unknown tag are refused at their position.
+    """
+    positions: dict[Loc, tuple[int, int]] = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    root: list[Any] = []
+    own = expanded = documents = 0
+
+    def at(mark: Any) -> tuple[int, int]:
+        return (mark.line + 1, mark.column + 1)
+
+    def attach(value: Any, size: int, mark: Any, anchor: str | None, *, scalar_key: str | None = None) -> None:
+        if anchor is not None:
+            anchors[anchor] = (value, size)
+        if not stack:
+            positions.setdefault((), at(mark))
+            root.append(value)
+            return
+        top = stack[-1]
+        if isinstance(top.container, list):
+            loc = (*top.loc, len(top.container))
+            positions.setdefault(loc, at(mark))
+            top.container.append(value)
+        elif top.key is None:
+            if scalar_key is None:
+                raise _Limit("mapping keys must be plain strings", mark)
+            if scalar_key in top.container:
+                raise _Limit(f"duplicate key {scalar_key!r}", mark, _dotted((*top.loc, scalar_key)))
+            positions[(*top.loc, scalar_key)] = at(mark)
+            top.key = scalar_key
+            return
+        else:
+            top.container[top.key] = value
+            top.key = None
+        top.size += size
+
+    def scalar(event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _SCALARS.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        constructor = _SCALARS.yaml_constructors.get(tag)
+        if tag not in _SCALAR_TAGS or constructor is None:
+            raise _Limit(f"unknown YAML tag {tag}", event.start_mark)
+        if tag == "tag:yaml.org,2002:int" and len(event.value) > 40:
+            raise _Limit("integer out of range (more than 64 bits)", event.start_mark)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return check_number(constructor(_SCALARS, node))
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            raise _Limit(f"invalid {tag.rsplit(':', 1)[-1]}: {exc}", event.start_mark) from None
+
+    for event in yaml.parse(text, Loader=_PARSER):
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Limit("expected a single document in the stream", event.start_mark)
+        elif isinstance(event, yaml.ScalarEvent):
+            own += 1
+            key = event.value if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None else None
+            attach(scalar(event) if key is None else key, 1, event.start_mark, event.anchor, scalar_key=key)
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise _Limit(f"alias *{event.anchor} refers to no finished anchor (undefined or recursive)",
+                             event.start_mark)
+            value, size = anchors[event.anchor]
+            expanded += size
+            if expanded > 10 * own + ALIAS_ALLOWANCE or own + expanded > MAX_VALUES:
+                raise _Limit(f"aliases expand the document beyond {MAX_VALUES:,} values or 10x its own size "
+                             "(an alias bomb?)", event.start_mark)
+            attach(value, size, event.start_mark, None)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            own += 1
+            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise _Limit(f"unknown YAML tag {event.tag}", event.start_mark)
+            if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                raise _Limit("mapping keys must be plain strings", event.start_mark)
+            if len(stack) >= MAX_DEPTH:
+                raise _Limit(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            if own > MAX_VALUES:
+                raise _Limit(f"more than {MAX_VALUES:,} values", event.start_mark)
+            parent = stack[-1] if stack else None
+            loc: Loc = ()
+            if parent is not None:
+                loc = (*parent.loc, parent.key if isinstance(parent.container, dict) and parent.key is not None
+                       else len(parent.container))
+            positions.setdefault(loc, at(event.start_mark))
+            container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+            stack.append(_Frame(container, loc, event.anchor, event.start_mark))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            frame = stack.pop()
+            attach(frame.container, frame.size, frame.mark, frame.anchor)
+    if not root:
+        raise _Limit("file is empty")
+    return Document(path=path, data=root[0], positions=positions)
+
+
+def read_bytes(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a user's file, which must be a regular file of at most ``limit`` bytes.
+
+    A FIFO, device, socket or directory is refused without blocking on it (``O_NONBLOCK``),
+    and so are a symlink loop, a missing or unreadable file: each a :class:`SourceError`.
+    """
     try:
-        return path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise SourceError(path, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(path, f"cannot read file: {exc}") from None
+    except OSError as exc:
+        raise SourceError(path, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(path, "not a regular file")
+        if info.st_size > limit:
+            raise SourceError(path, f"file is larger than {limit // 2**20} MiB")
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise SourceError(path, f"cannot read file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise SourceError(path, f"file is larger than {limit // 2**20} MiB")
+    return data
+
+
+def read_text(path: Path, *, limit: int = MAX_INPUT_BYTES) -> str:
+    """The UTF-8 text of a user's file (see :func:`read_bytes`); bad UTF-8 is a :class:`SourceError`."""
+    try:
+        return read_bytes(path, limit=limit).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (byte {exc.start})") from None
+
+
+def _json_constant(name: str) -> Any:
+    raise _Limit(f"{name} is not a finite number")
+
+
+def _json_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Limit(f"{text} is not a finite number")
+    return value
+
+
+def _json_int(text: str) -> int:
+    if len(text) > 40:
+        raise _Limit("integer out of range (more than 64 bits)")
+    try:
+        return int(check_number(int(text)))
+    except ValueError as exc:
+        raise _Limit(str(exc)) from None
+
+
+def parse_json(text: str | bytes, source: Path | str) -> Any:
+    """Parse JSON a user handed in: finite numbers, 64-bit integers, :data:`MAX_DEPTH` levels at most.
+
+    Every failure is a :class:`SourceError` naming ``source`` (and the line and column
+    when the text itself is malformed).
+    """
+    try:
+        data = json.loads(text, parse_constant=_json_constant, parse_float=_json_float, parse_int=_json_int)
+    except json.JSONDecodeError as exc:
+        raise SourceError(source, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    except _Limit as exc:
+        raise SourceError(source, exc.reason) from None
+    except RecursionError:
+        raise SourceError(source, f"nested more than {MAX_DEPTH} levels deep") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SourceError(source, f"invalid JSON: {exc}") from None
+    _check_depth(data, source)
+    return data
+
+
+def _check_depth(data: Any, source: Path | str) -> None:
+    todo: list[tuple[Any, int]] = [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= MAX_DEPTH:
+                    raise SourceError(source, f"nested more than {MAX_DEPTH} levels deep")
+                todo.append((child, depth + 1))
 
 
 def load_json(path: Path) -> Any:
-    """Parse a user's JSON file; errors name the file, line and column."""
-    text = read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError(path, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    """Read and parse a user's JSON file through the boundary (:func:`read_bytes`, :func:`parse_json`)."""
+    return parse_json(read_text(path), path)
 
 
 def load_document(path: Path) -> Document:
-    """Read and compose ``path``; raise :class:`SourceError` on unreadable or malformed YAML."""
-    text = read_text(path)
+    """Read and compose ``path``; raise :class:`SourceError` on unreadable, malformed or hostile YAML."""
+    return parse_yaml(read_text(path), path)
+
+
+def parse_yaml(text: str, path: Path) -> Document:
+    """Compose YAML ``text`` (read from ``path``) through the boundary (see :func:`_compose`)."""
     try:
-        node = yaml.compose(text, Loader=_COMPOSER)
+        return _compose(text, path)
+    except _Limit as exc:
+        mark = exc.mark
+        raise SourceError(path, exc.reason, line=mark.line + 1 if mark else None,
+                          column=mark.column + 1 if mark else None, field=exc.field) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = f"invalid YAML: {exc.problem or exc.context}"
@@ -116,11 +315,6 @@ def load_document(path: Path) -> Document:
         raise SourceError(path, reason, line=mark.line + 1, column=mark.column + 1) from None
     except yaml.YAMLError as exc:
         raise SourceError(path, f"invalid YAML: {exc}") from None
-    if node is None:
-        raise SourceError(path, "file is empty")
-    positions: dict[Loc, tuple[int, int]] = {}
-    data = _construct(node, (), positions, path)
-    return Document(path=path, data=data, positions=positions)
 
 
 def _dotted(loc: Iterable[str | int]) -> str:

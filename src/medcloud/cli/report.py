@@ -47,11 +47,9 @@ def register(sub: Any) -> None:
 def _trusted_key(path: Path) -> str:
     from medcloud.crypto import sm2
     from medcloud.evidence import read_public
+    from medcloud.yamlio import read_text
 
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read trusted key: {exc.strerror}") from None
+    text = read_text(path, limit=64 * 1024).strip()
     try:
         sm2.parse_public(text)
         return text.lower()
@@ -80,23 +78,18 @@ def handle_verify(args: argparse.Namespace) -> int:
 def handle_sign(args: argparse.Namespace) -> int:
     from medcloud.evidence import load_signing_key, write_html, write_json
     from medcloud.evidence.signing import EVIDENCE_KEY, HTML_MARKER
+    from medcloud.yamlio import parse_json, read_text
 
     source: Path = args.report
     out: Path = args.out or source
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{source}: cannot read report: {exc}") from None
+    text = read_text(source)
     key = load_signing_key()
     if source.suffix.lower() in (".html", ".htm"):
         # Re-signing replaces the old evidence comment rather than signing over it.
         at = text.rfind(HTML_MARKER)
         write_html(out, text[:at] if at >= 0 else text, key)
     elif source.suffix.lower() == ".json":
-        try:
-            document = json.loads(text)
-        except ValueError as exc:
-            raise InputError(f"{source}: not valid JSON: {exc}") from None
+        document = parse_json(text, source)
         if not isinstance(document, dict):
             raise InputError(f"{source}: a JSON report must be an object")
         document.pop(EVIDENCE_KEY, None)

@@ -20,6 +20,7 @@ from medcloud.evidence.signing import (
     dumps,
     signed_part,
 )
+from medcloud.yamlio import read_bytes
 
 
 class EvidenceError(InputError):
@@ -132,14 +133,15 @@ def verify_report(path: Path, trusted: Collection[str] | None = None) -> ReportV
     ``trusted``: public keys (``04||x||y`` hex) the signer must be one of;
     ``None`` accepts any key whose signature verifies and reports its id.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise EvidenceError(f"{path}: report not found") from None
-    except OSError as exc:
-        raise EvidenceError(f"{path}: cannot read report: {exc.strerror}") from None
+    data = read_bytes(path)
     if HTML_MARKER.encode() in data:
         return _verify_html(path, data, trusted)
-    if f'"{EVIDENCE_KEY}"'.encode() in data:
+    head = data.lstrip()[:1]
+    if head == b"{" or path.suffix.lower() == ".json":
         return _verify_json(path, data, trusted)
-    raise EvidenceError(f"{path}: not a medcloud report (no evidence block; sign it with medcloud.evidence)")
+    if head == b"<" or path.suffix.lower() in (".html", ".htm"):
+        # A report whose evidence comment was stripped or cut off is tampered evidence, not bad input.
+        result = ReportVerification(path, "html")
+        result.fail(Status.TAMPERED, "evidence comment removed or truncated")
+        return result
+    raise EvidenceError(f"{path}: not a medcloud report (neither a JSON object nor an HTML page)")

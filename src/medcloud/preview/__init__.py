@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pulumi.config import ConfigMissingError
 
 from medcloud.conformance import Report
@@ -71,10 +70,7 @@ def render(result: Preview, fmt: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 def _project_name(root: Path) -> str:
-    try:
-        data = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise SourceError(root / "Pulumi.yaml", f"cannot read the project file: {exc}") from None
+    data = load_document(root / "Pulumi.yaml").data
     name = data.get("name") if isinstance(data, dict) else None
     if not isinstance(name, str) or not name:
         raise SourceError(root / "Pulumi.yaml", "the project has no name", field="name")

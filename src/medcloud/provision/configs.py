@@ -10,7 +10,7 @@ from pathlib import Path
 from medcloud.errors import InputError
 from medcloud.provision.switch.diff import OWNED_FAMILIES, diff
 from medcloud.provision.switch.parser import parse
-from medcloud.yamlio import write_atomic
+from medcloud.yamlio import read_text, write_atomic
 
 
 def filename(device: str) -> str:
@@ -43,10 +43,7 @@ def diff_saved(rendered: Iterable[tuple[str, str]], running: Path,
             lines.append(f"{device}: no running configuration at {path}")
             drifted += 1
             continue
-        try:
-            saved = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read running configuration: {exc}") from None
+        saved = read_text(path)  # the input boundary: regular file, bounded, UTF-8
         found = diff(parse(text), parse(saved), owned=owned)
         if not found:
             lines.append(f"{device}: in sync")

@@ -113,29 +113,57 @@ def _fail(source: str, reason: str, field_name: str | None = None) -> SourceErro
     return SourceError(source, reason, field=field_name)
 
 
+def _strings(raw: Any, source: str, where: str) -> tuple[str, ...]:
+    """A JSON list of strings (absent or null: empty); any other shape is a :class:`SourceError`."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise _fail(source, "must be a list of strings", where)
+    return tuple(raw)
+
+
+def _flag(raw: Mapping[str, Any], key: str, source: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _fail(source, "must be true or false", f"{where}.{key}")
+    return value
+
+
+def _text(raw: Mapping[str, Any], key: str, source: str, where: str) -> str | None:
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _fail(source, "must be a string", f"{where}.{key}")
+    return value
+
+
 def _state(raw: Any, source: str, where: str) -> ResourceState | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
         raise _fail(source, "must be an object", where)
-    urn, kind = raw.get("urn"), raw.get("type")
+    kind = raw.get("type")
     if not isinstance(kind, str) or not kind:
         raise _fail(source, "type is missing", f"{where}.type")
     for key in ("inputs", "outputs"):
         if raw.get(key) is not None and not isinstance(raw.get(key), Mapping):
             raise _fail(source, "must be an object", f"{where}.{key}")
-    parent = raw.get("parent") or None
-    deps = raw.get("propertyDependencies") or {}
+    deps = raw.get("propertyDependencies")
+    if deps is not None and not isinstance(deps, Mapping):
+        raise _fail(source, "must be an object", f"{where}.propertyDependencies")
     return ResourceState(
-        urn=str(urn or ""), type=kind,
-        custom=bool(raw.get("custom", False)),
-        parent=str(parent) if parent else None,
+        urn=_text(raw, "urn", source, where) or "", type=kind,
+        custom=_flag(raw, "custom", source, where),
+        parent=_text(raw, "parent", source, where),
         inputs=raw.get("inputs") or {}, outputs=raw.get("outputs") or {},
-        provider=str(raw["provider"]) if raw.get("provider") else None,
-        protect=bool(raw.get("protect", False)),
-        dependencies=tuple(str(d) for d in raw.get("dependencies") or ()),
-        property_dependencies={str(k): tuple(str(u) for u in v) for k, v in deps.items()}
-        if isinstance(deps, Mapping) else {},
+        provider=_text(raw, "provider", source, where),
+        protect=_flag(raw, "protect", source, where),
+        dependencies=_strings(raw.get("dependencies"), source, f"{where}.dependencies"),
+        property_dependencies={str(k): _strings(v, source, f"{where}.propertyDependencies.{k}")
+                               for k, v in (deps or {}).items()},
     )
 
 
@@ -164,6 +192,8 @@ def parse_document(data: Any, source: str) -> PreviewDocument:
         old = _with_urn(old, urn)
         detailed = raw.get("detailedDiff")
         diff: dict[str, tuple[str, bool]] | None = None
+        if detailed is not None and not isinstance(detailed, Mapping):
+            raise _fail(source, "must be an object", f"{where}.detailedDiff")
         if isinstance(detailed, Mapping):
             diff = {}
             for path, entry in detailed.items():
@@ -171,16 +201,19 @@ def parse_document(data: Any, source: str) -> PreviewDocument:
                     raise _fail(source, "must be an object", f"{where}.detailedDiff.{path}")
                 # PropertyDiff serialises its kind as "kind"; some tools write "diffKind".
                 kind = entry.get("kind", entry.get("diffKind", "update"))
-                diff[str(path)] = (str(kind), bool(entry.get("inputDiff", False)))
+                if not isinstance(kind, str):
+                    raise _fail(source, "must be a string", f"{where}.detailedDiff.{path}.kind")
+                diff[str(path)] = (kind, _flag(entry, "inputDiff", source, f"{where}.detailedDiff.{path}"))
         steps.append(Step(
             op=str(op), urn=urn, old=old, new=new,
-            diff_reasons=tuple(str(k) for k in raw.get("diffReasons") or ()),
-            replace_reasons=tuple(str(k) for k in raw.get("replaceReasons") or ()),
+            diff_reasons=_strings(raw.get("diffReasons"), source, f"{where}.diffReasons"),
+            replace_reasons=_strings(raw.get("replaceReasons"), source, f"{where}.replaceReasons"),
             detailed_diff=diff,
         ))
     recorded = data.get("policyViolations")
-    if recorded is not None and not isinstance(recorded, list):
-        raise _fail(source, "must be a list", "policyViolations")
+    if recorded is not None and not (isinstance(recorded, list)
+                                     and all(isinstance(v, Mapping) for v in recorded)):
+        raise _fail(source, "must be a list of objects", "policyViolations")
     # Offline previews say so; a real preview that shows sames is complete too.
     offline = bool(data.get("offline")) or data.get("generator") == "medcloud"
     complete = offline or all(s.old is None for s in steps) or any(s.op == "same" for s in steps

@@ -215,9 +215,22 @@ def test_signing_key_file_rejects_plain_text_and_mismatched_halves(tmp_path: Pat
 
 
 def test_not_a_report(tmp_path: Path) -> None:
-    path = tmp_path / "x.json"
-    path.write_text('{"a": 1}')
+    path = tmp_path / "x.txt"
+    path.write_text("plain words")
     with pytest.raises(EvidenceError, match="not a medcloud report"):
         verify_report(path)
-    with pytest.raises(EvidenceError, match="report not found"):
+    with pytest.raises(SourceError, match="file not found"):
         verify_report(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("stripped.json", '{"a": 1}'),
+    ("truncated.json", '{"a": 1, "evidence": {"digest": "ab'),
+    ("stripped.html", "<html><body>report</body></html>\n"),
+    ("truncated.html", "<html><body>report</body></html>\n<!-- medcloud-evi"),
+])
+def test_stripped_or_truncated_evidence_is_tampered(tmp_path: Path, name: str, text: str) -> None:
+    """R-SEC-05: evidence cut off or removed is tampering (exit 1), never "bad input" (exit 2)."""
+    path = tmp_path / name
+    path.write_text(text)
+    assert verify_report(path).status is Status.TAMPERED

@@ -1,0 +1,150 @@
+"""The input boundary (issue 16): every file a user hands in is size-, shape- and alias-checked.
+
+Each case goes through the real command a user would run and must end with exit 2, one line
+on stderr naming the file, no traceback, and within milliseconds (a 342-byte alias bomb
+used to take 5 GB and 88 s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from medcloud.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "review"
+BASE = FIXTURES / "offline_base.json"
+
+#: The billion-laughs bomb: nine levels of nine aliases, 342 bytes of YAML.
+ALIAS_BOMB = "\n".join(
+    [f'a: &a [{",".join(["lol"] * 9)}]']
+    + [f"{c}: &{c} [{','.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
+) + "\n"
+
+HOSTILE_YAML = {
+    "alias-bomb": (ALIAS_BOMB, "alias bomb"),
+    "deep-block": ("- " * 100_000 + "x\n", "nest"),
+    "deep-flow": ("[" * 100_000 + "]" * 100_000 + "\n", "nest"),
+    "recursive-alias": ("a: &a [*a]\n", "refers to no finished anchor"),
+    "huge-int": ("name: " + "9" * 5000 + "\n", "integer out of range"),
+    "infinite-float": ("name: .inf\n", "not a finite number"),
+    "nan": ("name: .nan\n", "not a finite number"),
+    "python-tag": ("name: !!python/object:os.system ls\n", "unknown YAML tag"),
+    "two-documents": ("a: 1\n---\nb: 2\n", "single document"),
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code: int, err: str, *needles: str) -> None:
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert err.startswith("medcloud: error: ") and err.count("\n") == 1, err
+    for needle in needles:
+        assert needle in err, err
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_YAML))
+@pytest.mark.parametrize("command", ["validate", "verify", "secret-scan"])
+def test_hostile_yaml_is_refused_by_every_yaml_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, command: str
+) -> None:
+    text, reason = HOSTILE_YAML[case]
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text)
+    argv = {"validate": ["validate", str(path)],
+            "verify": ["verify", str(path), "--out", str(tmp_path / "out")],
+            "secret-scan": ["secret", "scan", str(path)]}[command]
+    code, _, err = run(capsys, *argv)
+    assert_one_line_error(code, err, str(path), reason)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_stack_whose_region_is_a_bomb_is_refused_by_preview(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "stacks" / "regions").mkdir(parents=True)
+    (tmp_path / "stacks" / "regions" / "bomb.yaml").write_text(ALIAS_BOMB)
+    stack = tmp_path / "stacks" / "Pulumi.bomb.yaml"
+    stack.write_text("config:\n  medcloud:region: regions/bomb.yaml\n")
+    code, _, err = run(capsys, "preview", str(stack))
+    assert_one_line_error(code, err, "bomb.yaml", "alias bomb")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "symlink-loop", "device"])
+def test_only_regular_files_are_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    path = tmp_path / "inventory.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)  # reading it used to hang verify forever
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "symlink-loop":
+        path.symlink_to(tmp_path / "loop.yaml")
+        (tmp_path / "loop.yaml").symlink_to(path)
+    else:
+        path.symlink_to("/dev/zero")
+    for argv in (["verify", str(path), "--out", str(tmp_path / "out")], ["validate", str(path)],
+                 ["review", str(path), str(BASE)]):
+        code, _, err = run(capsys, *argv)
+        assert_one_line_error(code, err, str(path))
+
+
+HOSTILE_JSON = {
+    "infinity": ('{"steps": [], "x": Infinity}', "not a finite number"),
+    "nan": ('{"steps": [NaN]}', "not a finite number"),
+    "overflowing-float": ('{"steps": [], "x": 1e999}', "not a finite number"),
+    "huge-int": ('{"steps": [], "x": ' + "9" * 5000 + "}", "integer out of range"),
+    "deep": ("[" * 100_000 + "]" * 100_000, "nested more than"),
+    "moderately-deep": ('{"steps": []' + ', "x": ' + "[" * 200 + "]" * 200 + "}", "nested more than"),
+}
+
+_STEP = {"op": "create", "urn": "urn:pulumi:dev::medcloud::openstack:networking/network:Network::n",
+         "newState": {"type": "openstack:networking/network:Network", "custom": True, "inputs": {}}}
+
+
+def _step(**changes: object) -> str:
+    step = json.loads(json.dumps(_STEP))
+    for path, value in changes.items():
+        node = step
+        *parents, last = path.split("__")
+        for part in parents:
+            node = node[part]
+        node[last] = value
+    return json.dumps({"steps": [step]})
+
+
+WRONG_SHAPES = {
+    "dependencies-number": (_step(newState__dependencies=7), "steps[0].newState.dependencies"),
+    "diff-reasons-string": (_step(diffReasons="cidr"), "steps[0].diffReasons"),
+    "diff-reasons-objects": (_step(diffReasons=[{"a": 1}]), "steps[0].diffReasons"),
+    "property-deps-list": (_step(newState__propertyDependencies=[1]), "propertyDependencies"),
+    "property-deps-values": (_step(newState__propertyDependencies={"a": 3}), "propertyDependencies.a"),
+    "custom-string": (_step(newState__custom="yes"), "steps[0].newState.custom"),
+    "parent-number": (_step(newState__parent=5), "steps[0].newState.parent"),
+    "detailed-diff-list": (_step(detailedDiff=[1]), "steps[0].detailedDiff"),
+    "violations-strings": ('{"steps": [], "policyViolations": ["x"]}', "policyViolations"),
+    "steps-object": ('{"steps": {}}', "steps"),
+    "top-level-list": ("[]", "a preview document is a JSON object"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_JSON) + sorted(WRONG_SHAPES))
+@pytest.mark.parametrize("side", ["base", "head"])
+def test_review_refuses_hostile_json_and_wrong_shapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str, side: str
+) -> None:
+    text, reason = HOSTILE_JSON.get(case) or WRONG_SHAPES[case]
+    path = tmp_path / "preview.json"
+    path.write_text(text)
+    argv = [str(path), str(BASE)] if side == "base" else [str(BASE), str(path)]
+    out = tmp_path / "review.md"
+    code, _, err = run(capsys, "review", *argv, "--format", "markdown", "--output", str(out))
+    assert_one_line_error(code, err, str(path), reason)
+    assert not out.exists()
