@@ -30,7 +30,7 @@ from medcloud.components.args import (
 )
 from medcloud.components.segmentation import centre_rules
 
-from medcloud.errors import InputError
+from medcloud.errors import PlacementError as PlacementError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.ipam import TRANSIT, AddressPlan, edge_hops
 from medcloud.model import Centre, CentreRole, CipherSuite, Link, Pool, Region, System
 from medcloud.model.standards import (
@@ -55,10 +55,6 @@ ROLE_OF: dict[CentreRole, ReplicaRole] = {
     CentreRole.REMOTE_DR: "remote_dr",
     CentreRole.BACKUP: "backup",
 }
-
-
-class PlacementError(InputError):
-    """A business system cannot be placed as its class requires (R-BC-01)."""
 
 
 def bucket_name(region: str, centre: str, purpose: str) -> str:

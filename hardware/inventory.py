@@ -41,6 +41,7 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import re
 from ipaddress import IPv4Address, IPv6Address
 from pathlib import Path
 from typing import Annotated, Literal
@@ -54,9 +55,21 @@ from medcloud.secrets import SealedSecret
 from medcloud.yamlio import Document, describe_loc, load_document, validate
 
 Port = Annotated[int, Field(ge=1, le=65535)]
-Address = IPv4Address | IPv6Address | Annotated[
-    str, Field(pattern=r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$", description="host name")
-]
+def _host_name(value: str) -> str:
+    """RFC 1123 host name: labels of 1–63 letters, digits and inner hyphens; the last not all digits.
+
+    So ``999.1.1.1`` (no IPv4 address, and no host name either) is refused, not looked up.
+    """
+    labels = value.removesuffix(".").split(".")
+    if len(value) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise ValueError(f"{value!r} is neither an IP address nor a host name")
+    if labels[-1].isdigit():
+        raise ValueError(f"{value!r} is not an IP address (and a host name cannot end in a number)")
+    return value
+
+
+_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+Address = IPv4Address | IPv6Address | Annotated[str, AfterValidator(_host_name), Field(description="host name")]
 
 
 class SSHCredential(Model):

@@ -13,7 +13,7 @@ from typing import Any, Protocol, cast
 import pulumi
 from medcloud.components.backends import Backend, ComputeBackend, RegionShared
 
-from medcloud.errors import InputError
+from medcloud.errors import UnknownCloudError as UnknownCloudError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.model import Centre as CentreModel
 
 #: cloud name (``Centre.cloud``) → package of its backend
@@ -21,10 +21,6 @@ BACKENDS: dict[str, str] = {
     "openstack": "medcloud.components.backends.openstack",
     "alicloud": "medcloud.components.backends.alicloud",
 }
-
-
-class UnknownCloudError(InputError):
-    """A centre names a cloud no backend is registered for."""
 
 
 class BackendFactory(Protocol):

@@ -8,11 +8,9 @@ from typing import Generic, TypeVar
 
 from medcloud.hardware.transports.base import Command, CommandResult
 
+from medcloud.errors import ParseError as ParseError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
+
 T = TypeVar("T")
-
-
-class ParseError(ValueError):
-    """The captured output does not say what the parser needs (message says why)."""
 
 
 @dataclass(frozen=True)

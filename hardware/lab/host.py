@@ -33,16 +33,14 @@ import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from medcloud.errors import HostSetupError as HostSetupError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
+
 HOSTS_DATA = Path(__file__).parent / "data" / "hosts"
 #: The /16 lab links are carved from, one /30 each.
 LINK_NET = ipaddress.IPv4Network("10.213.0.0/16")
 SSHD = "/usr/sbin/sshd"
 SSH_PORT = 22
 _COMMAND_TIMEOUT = 15.0
-
-
-class HostSetupError(RuntimeError):
-    """A lab host could not be set up (message names the step and the tool's answer)."""
 
 
 def run(argv: list[str], *, check: bool = True) -> subprocess.CompletedProcess[str]:

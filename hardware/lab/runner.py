@@ -43,7 +43,8 @@ from medcloud.hardware.lab.catalogue import MODELS, bmc_model, product_serial
 from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, Scenario, bmc_network, default
 from medcloud.hardware.lab.switch import Neighbour, SwitchRecording, mac_for
 
-from medcloud.errors import InputError, SecretError, SourceError
+from medcloud.errors import LabError as LabError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
+from medcloud.errors import SecretError, SourceError
 from medcloud.yamlio import load_json, write_atomic
 
 LOCK_PATH = Path("/run/lock/medcloud-lab.lock") if Path("/run/lock").is_dir() else Path("/tmp/medcloud-lab.lock")
@@ -134,10 +135,6 @@ SSH_USER = "root"
 
 #: Peers this process started, kept so they are reaped (not left as zombies) on `down`.
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
-
-
-class LabError(InputError):
-    """The lab cannot be started or inspected as asked (the message says why and what to do)."""
 
 
 @dataclass

@@ -1,23 +1,42 @@
-"""Exceptions raised by medcloud.
+"""Every exception medcloud raises, in one tree, and the exit code each one means.
 
-The tree, so callers can catch exactly what they mean::
+The tree, so callers can catch exactly what they mean (issue 16: nothing medcloud raises
+lives anywhere else; the old module of each class re-exports it)::
 
     MedcloudError                    anything medcloud raises on purpose
-    ├── InputError                   the user's input is wrong; CLI exit 2, no traceback
+    ├── InputError                   the user's input is wrong: CLI exit 2, one line, no traceback
     │   ├── SourceError              a file's content is wrong at a known place (file:line:col field)
     │   ├── StackNotFoundError       a STACK argument names no stack or region file
     │   ├── SecretError              a secret cannot be opened (missing or wrong key)
-    │   ├── IpamError                (medcloud.ipam) the address space cannot hold the plan
-    │   ├── PlacementError           (medcloud.components.derive) a system cannot be placed per its class
-    │   └── PreviewProgramError      (medcloud.preview.engine) the program rejected its stack config
-    └── DeviceError                  a device answered badly or not at all (reported per device)
+    │   ├── OutputError              an output path (--out, --output) cannot be written
+    │   ├── AuditError               the audit log cannot be written or read (R-SEC-05)
+    │   ├── EvidenceError            a file is not a report medcloud can verify
+    │   ├── IpamError                the address space cannot hold the plan
+    │   ├── PlacementError           a system cannot be placed as its class requires (R-BC-01)
+    │   ├── UnknownCloudError        a centre names a cloud no backend is registered for
+    │   ├── PreviewProgramError      the program rejected its stack config in an offline preview
+    │   ├── RevisionError            a git revision cannot be read or previewed (review --git)
+    │   ├── IntentError              inventory and region disagree about a switch
+    │   ├── UnresolvedSecretError    a switch configuration holds a secret marker nothing resolves
+    │   ├── TargetError              a provisioning target does not fit the inventory
+    │   ├── PlanError                no OS baseline can be planned for a server
+    │   └── LabError                 the lab cannot be started or inspected as asked
+    ├── SetupError                   this machine cannot do what was asked (a tool failed): exit 2
+    │   └── HostSetupError           a lab host (netns, sshd) could not be set up
+    ├── DataError                    data medcloud reads or computes has the wrong form (a ValueError)
+    │   ├── ParseError               captured device output does not say what a fact parser needs
+    │   ├── KeyFormatError           an SM2 key or signature has the wrong shape
+    │   └── InvalidTag               SM4-GCM: ciphertext, nonce, data or key do not match the tag
+    └── DeviceError                  a device answered badly or not at all: exit 3 if it escapes
         ├── DeviceTimeout
         ├── DeviceAuthError
         └── DeviceProtocolError
 
-User mistakes are ``InputError``; the CLI prints ``str(error)`` on one line and
-exits 2.  Device failures never abort a run: verification turns them into
-``error`` results for that device.
+Ctrl-C and SIGTERM are not in the tree: they stay ``KeyboardInterrupt`` (so no
+``except Exception`` swallows them) and :mod:`medcloud.signals` records which
+signal it was.  :data:`EXIT_CODES` maps the tree to exit codes; ``medcloud.cli``
+uses it and nothing else.  Device failures never abort a run: verification turns
+them into ``error`` results for that device.
 """
 
 from __future__ import annotations
@@ -74,6 +93,85 @@ class SecretError(InputError):
     """A sealed secret cannot be opened: no key, wrong key or damaged ciphertext."""
 
 
+class OutputError(InputError):
+    """An output path cannot be written (a directory where a file is wanted, no permission…)."""
+
+
+class AuditError(InputError):
+    """The audit log cannot be written or read (bad path, permissions, lock timeout)."""
+
+
+class EvidenceError(InputError):
+    """The file is not a report medcloud can verify (missing, unreadable, no evidence)."""
+
+
+class IpamError(InputError):
+    """The address space cannot hold the plan (too small, or full)."""
+
+
+class PlacementError(InputError):
+    """A business system cannot be placed as its class requires (R-BC-01)."""
+
+
+class UnknownCloudError(InputError):
+    """A centre names a cloud no backend is registered for."""
+
+
+class PreviewProgramError(InputError):
+    """The program rejected its input (config or region) during an offline preview."""
+
+
+class RevisionError(InputError):
+    """A revision cannot be read or previewed."""
+
+
+class IntentError(InputError):
+    """The inventory and the region disagree, or name something that cannot be rendered."""
+
+    def __init__(self, source: Path | str, switch: str, field: str, reason: str) -> None:
+        super().__init__(f"{source}: switches[{switch}].{field}: {reason}")
+
+
+class UnresolvedSecretError(InputError):
+    """A configuration still holds a secret marker that no credential resolves."""
+
+
+class TargetError(InputError):
+    """A requested server or connector override does not fit the inventory."""
+
+
+class PlanError(InputError):
+    """The region and inventory do not describe a server we can plan a baseline for."""
+
+
+class LabError(InputError):
+    """The lab cannot be started or inspected as asked (the message says why and what to do)."""
+
+
+class SetupError(MedcloudError):
+    """This machine cannot do what was asked: a tool it needs failed (the message names it)."""
+
+
+class HostSetupError(SetupError, RuntimeError):
+    """A lab host could not be set up (message names the step and the tool's answer)."""
+
+
+class DataError(MedcloudError, ValueError):
+    """Data medcloud reads or computes has the wrong form."""
+
+
+class ParseError(DataError):
+    """The captured output does not say what the parser needs (message says why)."""
+
+
+class KeyFormatError(DataError):
+    """A private key, public key or signature has the wrong shape."""
+
+
+class InvalidTag(DataError):
+    """The ciphertext, nonce, associated data or key does not match the tag."""
+
+
 class DeviceError(MedcloudError):
     """A device did not answer as expected."""
 
@@ -88,3 +186,17 @@ class DeviceAuthError(DeviceError):
 
 class DeviceProtocolError(DeviceError):
     """The device answered something we could not understand."""
+
+
+#: Exit codes of the command line (README "Exit codes"); the first matching class wins.
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
+EXIT_CODES: tuple[tuple[type[MedcloudError], int], ...] = (
+    (InputError, EXIT_BAD_INPUT),
+    (DeviceError, EXIT_UNREACHABLE),
+    (MedcloudError, EXIT_BAD_INPUT),
+)
+
+
+def exit_code(error: MedcloudError) -> int:
+    """The exit code ``error`` ends a command with."""
+    return next(code for kind, code in EXIT_CODES if isinstance(error, kind))

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
-from medcloud.errors import InputError
+from medcloud.errors import IpamError as IpamError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.model import Region
 
 #: Bits added to the prefix at each level: 64 slots for centres, 64 for subnets.
@@ -46,10 +46,6 @@ LEVEL_BITS = 6
 MAX_SUBNET_PREFIX = 28
 #: Key of the subnet that terminates inter-centre links (VPN gateways, WDM next hops).
 TRANSIT = "transit"
-
-
-class IpamError(InputError):
-    """The address space cannot hold the plan (too small, or full)."""
 
 
 @dataclass(frozen=True)

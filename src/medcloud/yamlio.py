@@ -68,12 +68,10 @@ _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
                          ("null", "bool", "int", "float", "str", "timestamp", "binary"))
 
 
-class _Limit(Exception):
-    """A value broke the boundary; carries the reason and mark for a :class:`SourceError`."""
-
-    def __init__(self, reason: str, mark: Any = None, field: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason, self.mark, self.field = reason, mark, field
+def _refuse(path: Path | str, reason: str, mark: Any = None, field: str | None = None) -> SourceError:
+    """A :class:`SourceError` at a libyaml mark (0-based) or at no particular place."""
+    return SourceError(path, reason, line=mark.line + 1 if mark else None,
+                       column=mark.column + 1 if mark else None, field=field)
 
 
 def check_number(value: Any) -> Any:
@@ -126,9 +124,9 @@ def _compose(text: str, path: Path) -> Document:
             top.container.append(value)
         elif top.key is None:
             if scalar_key is None:
-                raise _Limit("mapping keys must be plain strings", mark)
+                raise _refuse(path, "mapping keys must be plain strings", mark)
             if scalar_key in top.container:
-                raise _Limit(f"duplicate key {scalar_key!r}", mark, _dotted((*top.loc, scalar_key)))
+                raise _refuse(path, f"duplicate key {scalar_key!r}", mark, _dotted((*top.loc, scalar_key)))
             positions[(*top.loc, scalar_key)] = at(mark)
             top.key = scalar_key
             return
@@ -143,44 +141,44 @@ def _compose(text: str, path: Path) -> Document:
             tag = _SCALARS.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         constructor = _SCALARS.yaml_constructors.get(tag)
         if tag not in _SCALAR_TAGS or constructor is None:
-            raise _Limit(f"unknown YAML tag {tag}", event.start_mark)
+            raise _refuse(path, f"unknown YAML tag {tag}", event.start_mark)
         if tag == "tag:yaml.org,2002:int" and len(event.value) > 40:
-            raise _Limit("integer out of range (more than 64 bits)", event.start_mark)
+            raise _refuse(path, "integer out of range (more than 64 bits)", event.start_mark)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return check_number(constructor(_SCALARS, node))
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            raise _Limit(f"invalid {tag.rsplit(':', 1)[-1]}: {exc}", event.start_mark) from None
+            raise _refuse(path, f"invalid {tag.rsplit(':', 1)[-1]}: {exc}", event.start_mark) from None
 
     for event in yaml.parse(text, Loader=_PARSER):
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _Limit("expected a single document in the stream", event.start_mark)
+                raise _refuse(path, "expected a single document in the stream", event.start_mark)
         elif isinstance(event, yaml.ScalarEvent):
             own += 1
             key = event.value if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None else None
             attach(scalar(event) if key is None else key, 1, event.start_mark, event.anchor, scalar_key=key)
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
-                raise _Limit(f"alias *{event.anchor} refers to no finished anchor (undefined or recursive)",
+                raise _refuse(path, f"alias *{event.anchor} refers to no finished anchor (undefined or recursive)",
                              event.start_mark)
             value, size = anchors[event.anchor]
             expanded += size
             if expanded > 10 * own + ALIAS_ALLOWANCE or own + expanded > MAX_VALUES:
-                raise _Limit(f"aliases expand the document beyond {MAX_VALUES:,} values or 10x its own size "
+                raise _refuse(path, f"aliases expand the document beyond {MAX_VALUES:,} values or 10x its own size "
                              "(an alias bomb?)", event.start_mark)
             attach(value, size, event.start_mark, None)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             own += 1
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                raise _Limit(f"unknown YAML tag {event.tag}", event.start_mark)
+                raise _refuse(path, f"unknown YAML tag {event.tag}", event.start_mark)
             if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
-                raise _Limit("mapping keys must be plain strings", event.start_mark)
+                raise _refuse(path, "mapping keys must be plain strings", event.start_mark)
             if len(stack) >= MAX_DEPTH:
-                raise _Limit(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+                raise _refuse(path, f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
             if own > MAX_VALUES:
-                raise _Limit(f"more than {MAX_VALUES:,} values", event.start_mark)
+                raise _refuse(path, f"more than {MAX_VALUES:,} values", event.start_mark)
             parent = stack[-1] if stack else None
             loc: Loc = ()
             if parent is not None:
@@ -193,7 +191,7 @@ def _compose(text: str, path: Path) -> Document:
             frame = stack.pop()
             attach(frame.container, frame.size, frame.mark, frame.anchor)
     if not root:
-        raise _Limit("file is empty")
+        raise _refuse(path, "file is empty")
     return Document(path=path, data=root[0], positions=positions)
 
 
@@ -237,38 +235,33 @@ def read_text(path: Path, *, limit: int = MAX_INPUT_BYTES) -> str:
         raise SourceError(path, f"not UTF-8 text (byte {exc.start})") from None
 
 
-def _json_constant(name: str) -> Any:
-    raise _Limit(f"{name} is not a finite number")
-
-
-def _json_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _Limit(f"{text} is not a finite number")
-    return value
-
-
-def _json_int(text: str) -> int:
-    if len(text) > 40:
-        raise _Limit("integer out of range (more than 64 bits)")
-    try:
-        return int(check_number(int(text)))
-    except ValueError as exc:
-        raise _Limit(str(exc)) from None
-
-
 def parse_json(text: str | bytes, source: Path | str) -> Any:
     """Parse JSON a user handed in: finite numbers, 64-bit integers, :data:`MAX_DEPTH` levels at most.
 
     Every failure is a :class:`SourceError` naming ``source`` (and the line and column
     when the text itself is malformed).
     """
+    def constant(name: str) -> Any:
+        raise _refuse(source, f"{name} is not a finite number")
+
+    def number(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            raise _refuse(source, f"{text} is not a finite number")
+        return value
+
+    def integer(text: str) -> int:
+        if len(text) > 40:
+            raise _refuse(source, "integer out of range (more than 64 bits)")
+        try:
+            return int(check_number(int(text)))
+        except ValueError as exc:
+            raise _refuse(source, str(exc)) from None
+
     try:
-        data = json.loads(text, parse_constant=_json_constant, parse_float=_json_float, parse_int=_json_int)
+        data = json.loads(text, parse_constant=constant, parse_float=number, parse_int=integer)
     except json.JSONDecodeError as exc:
         raise SourceError(source, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
-    except _Limit as exc:
-        raise SourceError(source, exc.reason) from None
     except RecursionError:
         raise SourceError(source, f"nested more than {MAX_DEPTH} levels deep") from None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -303,10 +296,6 @@ def parse_yaml(text: str, path: Path) -> Document:
     """Compose YAML ``text`` (read from ``path``) through the boundary (see :func:`_compose`)."""
     try:
         return _compose(text, path)
-    except _Limit as exc:
-        mark = exc.mark
-        raise SourceError(path, exc.reason, line=mark.line + 1 if mark else None,
-                          column=mark.column + 1 if mark else None, field=exc.field) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = f"invalid YAML: {exc.problem or exc.context}"
@@ -357,9 +346,13 @@ def _pydantic_reason(error: Mapping[str, Any]) -> str:
 
 
 def validate(model: type[M], document: Document, *, context: dict[str, Any] | None = None) -> M:
-    """Validate ``document`` against ``model``; the first error becomes a :class:`SourceError`."""
+    """Validate ``document`` against ``model``; the first error becomes a :class:`SourceError`.
+
+    Validation is pydantic's *strict JSON* mode: strings still become enums, addresses and
+    dates, lists tuples, but ``true`` is no port number and ``"22"`` no integer.
+    """
     try:
-        return model.model_validate(document.data, context=context)
+        return model.model_validate_json(json.dumps(document.data, default=str), strict=True, context=context)
     except ValidationError as exc:
         errors = exc.errors()
         first = errors[0]

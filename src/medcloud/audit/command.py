@@ -11,12 +11,15 @@ audited is not performed.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from medcloud import signals
 from medcloud.audit.trail import AuditError, Category, Event, Outcome, append, check_writable
-from medcloud.errors import InputError
+from medcloud.errors import MedcloudError, exit_code
+from medcloud.secrets import SEALED_PATTERN, Secret
 
 #: Actions whose category is not plain ``operation`` unless the command says otherwise.
 CATEGORY_BY_ACTION: dict[str, Category] = {
@@ -33,7 +36,7 @@ CATEGORY_BY_ACTION: dict[str, Category] = {
 }
 #: Argument names tried, in order, for the record's target when the handler set none.
 TARGET_ARGS = ("target", "stack", "inventory", "host", "hosts", "report", "paths", "path", "log")
-_INTERNAL = ("handler", "audit_action", "audit_category", "audit_target", "audit_detail")
+_INTERNAL = ("handler", "audit_action", "audit_category", "audit_target", "audit_detail", "audit_secret_params")
 
 
 def _jsonable(value: Any) -> Any:
@@ -46,8 +49,17 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _secret(value: Any) -> Any:
+    """A parameter that should hold a sealed value: kept if it does, else only ever a token (R-SEC-06)."""
+    if value is None or (isinstance(value, str) and SEALED_PATTERN.fullmatch(value)):
+        return value
+    return Secret(str(value))
+
+
 def parameters(args: argparse.Namespace) -> dict[str, Any]:
-    return {k: _jsonable(v) for k, v in sorted(vars(args).items())
+    """The command's arguments for the record; ``audit_secret_params`` name those that may hold a secret."""
+    secret = set(getattr(args, "audit_secret_params", ()))
+    return {k: _secret(v) if k in secret else _jsonable(v) for k, v in sorted(vars(args).items())
             if k not in _INTERNAL and not callable(v)}
 
 
@@ -74,22 +86,29 @@ def run_audited(args: argparse.Namespace, handler: Callable[[argparse.Namespace]
         code = handler(args)
         outcome = Outcome.OK if code == 0 else Outcome.FAILED
         return code
-    except InputError as exc:
-        outcome, code, error = Outcome.ERROR, 2, str(exc)
+    except MedcloudError as exc:
+        outcome, code, error = Outcome.ERROR, exit_code(exc), str(exc)
         raise
     except KeyboardInterrupt:
-        outcome, code = Outcome.INTERRUPTED, 130
+        outcome, code = Outcome.INTERRUPTED, signals.exit_code()
         raise
     except BaseException as exc:
         # The exception text is not logged: unexpected errors may carry anything.
         error = type(exc).__name__
         raise
     finally:
+        if signals.received() is not None:
+            # However the handler ended (a partial report, or an interrupt a library swallowed).
+            outcome, code = Outcome.INTERRUPTED, signals.exit_code()
         event = Event(action=action, target=target(args), parameters=parameters(args), outcome=outcome,
                       exit_code=code, category=category, detail=getattr(args, "audit_detail", None) or {},
                       error=error)
         try:
             append(event, log)
         except AuditError as exc:
-            if outcome is Outcome.OK or outcome is Outcome.FAILED:
-                raise AuditError(f"`{action}` finished (exit {code}) but its audit record failed: {exc}") from None
+            message = f"`{action}` finished (exit {code}) but its audit record failed: {exc}"
+            if outcome is Outcome.INTERRUPTED:
+                # The interruption keeps its exit code; the missing record is still said.
+                print(f"medcloud: error: {message}", file=sys.stderr)
+            elif outcome in (Outcome.OK, Outcome.FAILED):
+                raise AuditError(message) from None

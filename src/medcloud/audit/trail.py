@@ -20,6 +20,7 @@ import getpass
 import json
 import os
 import socket
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from typing import IO, Any
 
 from medcloud.audit.masking import Tokeniser
 from medcloud.crypto import sm3
-from medcloud.errors import InputError
+from medcloud.errors import AuditError as AuditError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.yamlio import write_atomic
 
 ENV_LOG = "MEDCLOUD_AUDIT_LOG"
@@ -58,8 +59,13 @@ class Outcome(StrEnum):
     CRASHED = "crashed"
 
 
-class AuditError(InputError):
-    """The audit log cannot be written or read (bad path, permissions, lock timeout)."""
+def log_path(path: Path | None = None) -> Path:
+    """The audit log ``path`` (default :func:`default_path`) with symlinks resolved.
+
+    The side files (``.head``, ``.salt``) sit beside the *real* log, so reaching the log
+    through a symlink cannot hide a record cut from its end.
+    """
+    return Path(os.path.realpath(path or default_path()))
 
 
 def default_path() -> Path:
@@ -152,10 +158,21 @@ def _head_path(log: Path) -> Path:
 
 
 def check_writable(path: Path | None = None) -> Path:
-    """Fail before an audited command runs if its record could not be written afterwards."""
-    log = path or default_path()
-    with _locked(log):
-        pass
+    """Fail before an audited command runs if its record could not be written afterwards.
+
+    The log must be a regular file (or not exist yet) that we can lock and append to, in a
+    directory where its head and salt files can be replaced: ``/dev/full``, a directory or a
+    read-only location is refused before any work is done.
+    """
+    log = log_path(path)
+    with _locked(log) as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise AuditError(f"{log}: the audit log is not a regular file")
+        if not os.access(log.parent, os.W_OK | os.X_OK):
+            raise AuditError(f"{log.parent}: cannot write the audit log's head file here")
+        for side in (_head_path(log), log.with_name(log.name + ".salt")):
+            if side.exists() and not (side.is_file() and os.access(side, os.R_OK)):
+                raise AuditError(f"{side}: not a readable regular file")
     return log
 
 
@@ -166,7 +183,7 @@ def append(event: Event, path: Path | None = None) -> dict[str, Any]:
 
 def append_all(events: list[Event], path: Path | None = None) -> list[dict[str, Any]]:
     """Append one record per event, in order, under one lock and one fsync (a run's per-device records)."""
-    log = path or default_path()
+    log = log_path(path)
     try:
         tokens = Tokeniser.for_log(log)
         return _append_locked(log, tokens, events)

@@ -15,8 +15,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from medcloud.audit.trail import GENESIS, AuditError, record_hash
+from medcloud.audit.trail import GENESIS, AuditError, log_path, record_hash
 from medcloud.crypto import sm3
+from medcloud.errors import SourceError
+from medcloud.yamlio import read_bytes
 
 _REQUIRED = ("seq", "time", "user", "action", "outcome", "prev", "hash")
 
@@ -84,12 +86,12 @@ def _span(seqs: list[int]) -> str:
 
 def verify_log(path: Path) -> Verification:
     """Check the whole log at ``path``; :class:`AuditError` if it cannot be read at all."""
+    real = log_path(path)  # its .head file sits beside the real log, whatever symlink led here
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise AuditError(f"{path}: audit log not found") from None
-    except OSError as exc:
-        raise AuditError(f"{path}: cannot read audit log: {exc.strerror}") from None
+        data = read_bytes(real, limit=1 << 40)
+    except SourceError as exc:
+        reason = "audit log not found" if exc.reason == "file not found" else f"cannot read audit log: {exc.reason}"
+        raise AuditError(f"{path}: {reason}") from None
     result = Verification(path)
     blamed: dict[int, Problem] = {}
 
@@ -153,7 +155,7 @@ def verify_log(path: Path) -> Verification:
             blame(lines[j - 1].number, Tamper.EDITED,
                   f"seq {lines[j - 1].seq}: rewritten (the next record's SM3 link no longer matches)")
 
-    _check_head(path, lines, blame)
+    _check_head(real, lines, blame)
     result.problems = sorted(blamed.values(), key=lambda p: p.line)
     return result
 

@@ -2,24 +2,30 @@
 
 Each sub-command lives in its own module exposing ``register(subparsers)``;
 heavy imports (Pulumi, pysnmp, pyghmi…) happen inside the command, so
-``medcloud --help`` stays fast.  Exit codes everywhere: 0 success/compliant,
-1 violations or failures, 2 bad input (one line on stderr, no traceback).
+``medcloud --help`` stays fast.  Exit codes everywhere (README "Exit codes"):
+0 success/compliant, 1 violations or failures, 2 bad input (one line on stderr,
+no traceback), 3 a device or service unreachable, 130/143 interrupted by
+SIGINT/SIGTERM.  The exception tree decides the code, in one place
+(:data:`medcloud.errors.EXIT_CODES`); signals follow :mod:`medcloud.signals`.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 
-from medcloud import __version__
-from medcloud.errors import InputError
+from medcloud import __version__, signals
+from medcloud.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, MedcloudError, exit_code
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_BAD_INPUT = 2
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_UNREACHABLE", "main", "run"]
+
+#: Ctrl-C; SIGTERM ends with 143 (128 + the signal number, see medcloud.signals).
 EXIT_INTERRUPTED = 130
+#: Set to 1 to see the traceback of an unexpected error (a bug: please report it).
+ENV_DEBUG = "MEDCLOUD_DEBUG"
 
 #: Sub-command modules, in the order --help lists them.
 COMMANDS = [
@@ -64,24 +70,59 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler: Handler = args.handler
+    """Run one command; every outcome is an exit code, never a traceback (unless ``MEDCLOUD_DEBUG``)."""
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        handler: Handler = args.handler
+        code: int
         if getattr(args, "audit_action", None):
             # Commands that set audit_action get one SM3-chained audit record (R-SEC-05).
             from medcloud.audit.command import run_audited
 
-            return run_audited(args, handler)
-        return handler(args)
-    except InputError as exc:
-        print(f"medcloud: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+            code = run_audited(args, handler)
+        else:
+            code = handler(args)
+        if signals.received() is not None:
+            # Interrupted, even if a library swallowed the KeyboardInterrupt: never "finished".
+            if code not in (128 + s for s in signals.SIGNALS):
+                print("medcloud: interrupted", file=sys.stderr)
+            return signals.exit_code()
+        return code
+    except MedcloudError as exc:
+        print(f"medcloud: error: {one_line(str(exc))}", file=sys.stderr)
+        return exit_code(exc)
     except KeyboardInterrupt:
         print("medcloud: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return signals.exit_code()
+    except BrokenPipeError:
+        # The reader went away (`medcloud … | head`): not an error of ours.
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get(ENV_DEBUG):
+            raise
+        # A bug, not the user's mistake: one line naming the kind; the text may carry anything.
+        print(f"medcloud: internal error ({type(exc).__name__}); run with {ENV_DEBUG}=1 for details",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: the CLI's error lines stay one line whatever a message holds."""
+    return " ".join(text.split()) if "\n" in text or "\r" in text else text
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point (kept for old installs; new ones use :func:`medcloud.launch.run`)."""
+    from medcloud.launch import run as launch
+
+    launch()

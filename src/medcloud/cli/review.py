@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from medcloud.cli.argtypes import positive
 from medcloud.errors import InputError
 
 
@@ -31,7 +32,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the review here (atomically)")
     parser.add_argument("--policy-config", type=Path, metavar="FILE",
                         help="policy pack config JSON (as for pulumi --policy-pack-config)")
-    parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
+    parser.add_argument("--timeout", type=positive(float, maximum=86400), default=600.0, metavar="SECONDS",
                         help="limit for each offline preview in --git mode (default 600)")
     parser.set_defaults(handler=handle, audit_action="review")
 

@@ -30,7 +30,8 @@ def register(sub: Any) -> None:
     dec = actions.add_parser("decrypt", help="open a sealed value (to a terminal only unless --force)")
     dec.add_argument("value", nargs="?", metavar="SEALED", help="sealed value (default: read stdin)")
     dec.add_argument("--force", action="store_true", help="allow writing the plain text to a pipe or file")
-    dec.set_defaults(handler=handle_decrypt, audit_action="secret-decrypt")
+    # A plain-text value passed by mistake must never reach the audit log verbatim.
+    dec.set_defaults(handler=handle_decrypt, audit_action="secret-decrypt", audit_secret_params=("value",))
 
     gen = actions.add_parser("keygen", help="create an SM4 data key file, or an SM2 signing key file")
     gen.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to create (mode 0600)")

@@ -3,8 +3,8 @@
 Writes a JSON and an HTML report (signed when a signing key is configured),
 prints a summary (or the JSON with ``--format json``).  Exit 0 accepted, 1 a device
 failed its spec, 3 nothing failed but a device could not be reached or read (so it is
-not verified), 2 bad input, 130 interrupted (a partial report marked incomplete is
-still written).
+not verified), 2 bad input, 130/143 interrupted by SIGINT/SIGTERM (a partial report
+marked incomplete is still written, and a second signal does not stop that).
 """
 
 from __future__ import annotations
@@ -12,33 +12,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from medcloud import signals
+from medcloud.cli.argtypes import positive
+from medcloud.errors import EXIT_UNREACHABLE
 
 if TYPE_CHECKING:
     from medcloud.hardware.transports.base import Transports
     from medcloud.hardware.verify.results import Report
 
 EXIT_INTERRUPTED = 130
-#: Nothing failed the spec, but a device could not be reached or read: not verified.
-EXIT_UNREACHABLE = 3
-#: Report outcome → exit code (``incomplete`` exits 130 via the interrupt path).
+#: Report outcome → exit code (``incomplete`` exits 130/143 via the interrupt path).
 EXIT_CODES = {"accepted": 0, "failed": 1, "unverified": EXIT_UNREACHABLE, "incomplete": EXIT_INTERRUPTED}
-
-
-def _positive(kind: type[int] | type[float]) -> Any:
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError("must be positive")
-        return value
-    return parse
 
 
 def register(sub: Any) -> None:
@@ -47,16 +36,16 @@ def register(sub: Any) -> None:
         help="verify delivered servers and switches against their spec profiles (R-HW)",
         description="Hardware acceptance: query every device in INVENTORY (SSH, IPMI, SNMPv3) and compare "
                     "with its spec profile. Exit 0 accepted, 1 a device failed its spec, 3 a device could not be "
-                    "reached or read (nothing failed), 2 bad input, 130 interrupted.",
+                    "reached or read (nothing failed), 2 bad input, 130/143 interrupted (partial report written).",
     )
     parser.add_argument("inventory", metavar="INVENTORY", type=Path, help="inventory YAML file")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="stdout: a summary (text) or the full JSON report")
     parser.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
                         help="directory for the JSON and HTML reports (default: ./reports)")
-    parser.add_argument("--concurrency", type=_positive(int), default=16, metavar="N",
+    parser.add_argument("--concurrency", type=positive(int, maximum=4096), default=16, metavar="N",
                         help="devices verified at once (default 16)")
-    parser.add_argument("--timeout", type=_positive(float), default=120.0, metavar="S",
+    parser.add_argument("--timeout", type=positive(float, maximum=86400), default=120.0, metavar="S",
                         help="seconds each device protocol may take before it counts as dead (default 120)")
     parser.add_argument("--profiles", type=Path, action="append", default=[], metavar="DIR",
                         help="extra spec-profile directory (repeatable; same name overrides a shipped one)")
@@ -110,7 +99,7 @@ def handle(args: argparse.Namespace) -> int:
         console.print("reports: " + ", ".join(str(p) for p in paths))
     if interrupted:
         print("medcloud: interrupted; partial report written (marked incomplete)", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return signals.exit_code()
     return EXIT_CODES[report.outcome]
 
 
@@ -138,16 +127,12 @@ def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Tr
                                 limits=limits, on_done=done, region=getattr(args, "region", None))
 
     async def main() -> tuple[Report, bool]:
-        loop = asyncio.get_running_loop()
-        current = asyncio.current_task()
-        assert current is not None
-        loop.add_signal_handler(signal.SIGINT, current.cancel)
-        try:
-            return await verification.run(), False
-        except asyncio.CancelledError:
-            return verification.report(complete=False), True
-        finally:
-            loop.remove_signal_handler(signal.SIGINT)
+        # SIGINT and SIGTERM cancel the run; the partial report is returned (medcloud.signals).
+        with signals.cancel_on_signal():
+            try:
+                return await verification.run(), False
+            except asyncio.CancelledError:
+                return verification.report(complete=False), True
 
     with progress:
         try:

@@ -17,6 +17,7 @@ from typing import Any
 from gmssl import sm2 as _gm_sm2
 
 from medcloud.crypto import sm3
+from medcloud.errors import KeyFormatError as KeyFormatError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.model.standards import SM2_DEFAULT_USER_ID
 
 BACKEND = "gmssl"
@@ -63,10 +64,6 @@ SM2_P256 = Curve(
     gy=0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0,
     n=0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123,
 )
-
-
-class KeyFormatError(ValueError):
-    """A private key, public key or signature has the wrong shape."""
 
 
 def _engine(curve: Curve, private_hex: str = "", public_hex: str = "") -> Any:

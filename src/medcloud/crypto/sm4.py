@@ -17,15 +17,13 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from gmssl import sm4 as _gm_sm4
 
+from medcloud.errors import InvalidTag as InvalidTag  # noqa: PLC0414 -- re-export; defined in medcloud.errors
+
 KEY_SIZE = 16
 BLOCK_SIZE = 16
 #: 96-bit nonces take GCM's direct J0 path; random ones are safe for far more than 2^32 seals per key.
 NONCE_SIZE = 12
 TAG_SIZE = 16
-
-
-class InvalidTag(Exception):
-    """The ciphertext, nonce, associated data or key does not match the tag."""
 
 
 def _check(key: bytes, nonce: bytes) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from medcloud.crypto import sm2, sm3
-from medcloud.errors import InputError
+from medcloud.errors import EvidenceError as EvidenceError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.evidence.keys import public_key_id
 from medcloud.evidence.signing import (
     EVIDENCE_KEY,
@@ -21,10 +21,6 @@ from medcloud.evidence.signing import (
     signed_part,
 )
 from medcloud.yamlio import read_bytes
-
-
-class EvidenceError(InputError):
-    """The file is not a report medcloud can verify (missing, unreadable, no evidence)."""
 
 
 class Status(StrEnum):

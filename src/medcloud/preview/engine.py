@@ -27,7 +27,8 @@ from pulumi.runtime import mocks, rpc, settings, stack
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.proto import resource_pb2
 
-from medcloud.errors import InputError, SourceError
+from medcloud.errors import PreviewProgramError as PreviewProgramError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
+from medcloud.errors import SourceError
 from medcloud.gcpause import gc_paused
 
 #: The SDK's (and the engine's JSON) marker for a value not known until apply.
@@ -41,10 +42,6 @@ PROVIDER_ENV_PREFIXES = ("OS_", "ALICLOUD_", "ALIBABA_CLOUD_")
 PLACEHOLDER_SECRET = "offline-preview-placeholder"
 #: What the offline preview answers for a cloud lookup (a real preview asks the cloud).
 PLACEHOLDER_LOOKUP = "offline-preview-lookup"
-
-
-class PreviewProgramError(InputError):
-    """The program rejected its input (config or region) during an offline preview."""
 
 
 @dataclass(frozen=True)

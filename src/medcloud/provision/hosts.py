@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from medcloud.errors import InputError
+from medcloud.errors import TargetError as TargetError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.hardware.inventory import Inventory, Server, SSHCredential
 from medcloud.model import Region
 from medcloud.provision.os.baseline import HostBaseline, PlanError, plan_baseline
@@ -26,10 +26,6 @@ from medcloud.provision.os.families import OsFamily
 from medcloud.provision.runner import Target
 
 CHROOT_PREFIX = "@chroot/"
-
-
-class TargetError(InputError):
-    """A requested server or connector override does not fit the inventory."""
 
 
 def _plan_for(region: Region, server: Server, repo_mirror: str | None) -> Callable[[OsFamily], HostBaseline]:

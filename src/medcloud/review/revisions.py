@@ -18,16 +18,12 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from medcloud.errors import InputError
+from medcloud.errors import RevisionError as RevisionError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.review.document import PreviewDocument, parse_document
 from medcloud.stacks import project_root
 
 #: Top-level folders installed as sub-packages of medcloud (pyproject's package-dir).
 SUBPACKAGES = ("components", "hardware")
-
-
-class RevisionError(InputError):
-    """A revision cannot be read or previewed."""
 
 
 def _git(args: list[str], cwd: Path, timeout: float) -> bytes:

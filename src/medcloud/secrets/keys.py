@@ -109,7 +109,14 @@ def _configured_keystore() -> KeyStore | None:
         factory = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise SecretError(f"{ENV_KEYSTORE}: cannot load {spec!r}: {exc}") from None
-    store = factory()
+    except Exception as exc:
+        raise SecretError(f"{ENV_KEYSTORE}: importing {module_name!r} failed ({type(exc).__name__})") from None
+    # The store is someone else's code (a crypto module's driver): whatever it raises is named,
+    # not shown, since its message may hold anything (a PIN, a key handle).
+    try:
+        store = factory()
+    except Exception as exc:
+        raise SecretError(f"{ENV_KEYSTORE}: {spec!r} failed to open the key store ({type(exc).__name__})") from None
     if not isinstance(store, KeyStore):
         raise SecretError(f"{ENV_KEYSTORE}: {spec!r} did not return a KeyStore (name, load_key())")
     return store
@@ -126,7 +133,14 @@ def load_key() -> bytes:
     store = _configured_keystore()
     if store is None:
         raise SecretError(_NO_KEY)
-    key = store.load_key()
+    try:
+        key = store.load_key()
+    except SecretError:
+        raise
+    except Exception as exc:
+        raise SecretError(f"key store {store.name}: load_key() failed ({type(exc).__name__})") from None
+    if not isinstance(key, bytes):
+        raise SecretError(f"key store {store.name}: load_key() returned {type(key).__name__}, not bytes")
     if len(key) != sm4.KEY_SIZE:
         raise SecretError(f"key store {store.name}: returned a {len(key) * 8}-bit key, SM4 needs 128")
     return key

@@ -12,7 +12,7 @@ from functools import cache
 
 import jinja2
 
-from medcloud.errors import InputError
+from medcloud.errors import PlanError as PlanError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.model import Centre, Pool, Region
 from medcloud.model.standards import DATA_LEVELS
 from medcloud.provision.os.families import OsFamily, PackageManager
@@ -38,10 +38,6 @@ FILE_SSHD = "/etc/ssh/sshd_config.d/90-medcloud.conf"
 FILE_NVME_UDEV = "/etc/udev/rules.d/60-medcloud-nvme.rules"
 FILE_NVME_MODPROBE = "/etc/modprobe.d/medcloud-nvme.conf"
 FILE_CRYPTO_MODULE = "/etc/crypto-policies/policies/modules/MEDCLOUD-TLS13.pmod"
-
-
-class PlanError(InputError):
-    """The region and inventory do not describe a server we can plan a baseline for."""
 
 
 @dataclass(frozen=True)

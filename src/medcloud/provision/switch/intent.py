@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from medcloud.errors import InputError
+from medcloud.errors import IntentError as IntentError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.hardware.inventory import Inventory, SNMPv3Credential, SSHCredential, Switch
 from medcloud.model import Region
 from medcloud.provision.switch import drivers
@@ -26,13 +26,6 @@ VNI_BASE = 10000
 #: First Eth-Trunk / Bridge-Aggregation number used for server-facing M-LAG bundles.
 SERVER_TRUNK_BASE = 10
 PEER_LINK_TRUNK = 1
-
-
-class IntentError(InputError):
-    """The inventory and the region disagree, or name something that cannot be rendered."""
-
-    def __init__(self, source: Path | str, switch: str, field: str, reason: str) -> None:
-        super().__init__(f"{source}: switches[{switch}].{field}: {reason}")
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from medcloud.errors import InputError
+from medcloud.errors import UnresolvedSecretError as UnresolvedSecretError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 
 _MARKER = re.compile(r"<<medcloud-secret:([A-Za-z0-9_.-]+)/([a-z_]+)>>")
-
-
-class UnresolvedSecretError(InputError):
-    """A configuration still holds a secret marker that no credential resolves."""
 
 
 def marker(credential: str, field: str) -> str:

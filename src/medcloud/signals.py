@@ -1,0 +1,144 @@
+"""One signal policy for the command line (issue 16).
+
+From the first instruction of ``medcloud`` (:mod:`medcloud.launch` installs it
+before anything else is imported), SIGINT and SIGTERM end the command the same
+way, wherever it is:
+
+- the first signal is recorded and raises ``KeyboardInterrupt`` in the main
+  thread, so the command unwinds through its ``finally`` blocks: a partial
+  report is written (``verify``), temporary files are removed, the audit record
+  says ``interrupted``;
+- later signals are recorded and ignored: a second Ctrl-C cannot cut the
+  partial report or the audit record short;
+- nothing hangs: :data:`GRACE_SECONDS` after the first signal the process ends
+  with the signal's exit code even if some library swallowed the interrupt or a
+  thread never returns;
+- the exit code is 128 + the signal number: 130 for SIGINT, 143 for SIGTERM.
+
+Asynchronous commands use :func:`cancel_on_signal`, which turns the same two
+signals into a cancellation of the running task and puts the policy back after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+#: The signals that end a command.
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: How long an interrupted command may take to unwind before the process is ended anyway.
+GRACE_SECONDS = 20.0
+
+
+
+class _State:
+    #: The first signal received, if any.
+    received: int | None = None
+    #: Whether a signal may raise: not until the launcher's ``try`` is in place to catch it.
+    armed = False
+    lock = threading.Lock()
+    watchdog: threading.Timer | None = None
+
+
+_state = _State()
+
+
+def install(*, armed: bool = False) -> None:
+    """Make SIGINT and SIGTERM follow this policy (main thread only).
+
+    Until :func:`arm` a signal is only recorded; ``arm`` then raises for it, so an
+    interrupt arriving before the caller can catch it is never lost nor a traceback.
+    """
+    _state.armed = armed
+    for signum in SIGNALS:
+        signal.signal(signum, _handle)
+
+
+def arm() -> None:
+    """Let signals raise from now on, and raise at once for one recorded meanwhile."""
+    _state.armed = True
+    checkpoint()
+
+
+def received() -> int | None:
+    """The first signal that asked this process to stop, if any."""
+    return _state.received
+
+
+def exit_code(default: int = 128 + signal.SIGINT) -> int:
+    """128 + the received signal (130 SIGINT, 143 SIGTERM); ``default`` when none was recorded."""
+    return 128 + _state.received if _state.received is not None else default
+
+
+def record(signum: int) -> bool:
+    """Record ``signum``; True if it is the first signal (the one that interrupts)."""
+    with _state.lock:
+        if _state.received is not None:
+            return False
+        _state.received = signum
+    _state.watchdog = threading.Timer(GRACE_SECONDS, _expire)
+    _state.watchdog.daemon = True
+    _state.watchdog.start()
+    return True
+
+
+def checkpoint() -> None:
+    """Raise ``KeyboardInterrupt`` if a signal arrived (for code that must not finish after one).
+
+    A library that caught the interrupt cannot make an interrupted command look finished:
+    commands call this before they write their output.
+    """
+    if _state.received is not None:
+        raise KeyboardInterrupt
+
+
+def reset() -> None:
+    """Forget a recorded signal and stop its watchdog (tests run many commands in one process)."""
+    with _state.lock:
+        if _state.watchdog is not None:
+            _state.watchdog.cancel()
+        _state.received, _state.watchdog = None, None
+
+
+def _handle(signum: int, frame: FrameType | None) -> None:
+    if record(signum) and _state.armed:
+        raise KeyboardInterrupt
+
+
+def _expire() -> None:
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"medcloud: interrupted; still unwinding after {GRACE_SECONDS:g} s, ending now\n")
+        sys.stderr.flush()
+    os._exit(exit_code())
+
+
+@contextlib.contextmanager
+def cancel_on_signal(task: asyncio.Task[object] | None = None) -> Iterator[None]:
+    """Inside a running event loop: SIGINT/SIGTERM cancel ``task`` (default: the current one).
+
+    The task sees ``CancelledError`` and can return its partial result; the signal is
+    recorded as by the synchronous policy.  The handlers in force before are restored.
+    """
+    loop = asyncio.get_running_loop()
+    target = task or asyncio.current_task()
+    assert target is not None
+    before = {signum: signal.getsignal(signum) for signum in SIGNALS}
+
+    def on_signal(signum: int) -> None:
+        if record(signum):
+            target.cancel()
+
+    for signum in SIGNALS:
+        loop.add_signal_handler(signum, on_signal, signum)
+    try:
+        yield
+    finally:
+        for signum in SIGNALS:
+            loop.remove_signal_handler(signum)
+            signal.signal(signum, before[signum])
