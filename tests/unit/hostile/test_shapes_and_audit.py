@@ -10,12 +10,12 @@ import types
 from pathlib import Path
 
 import pytest
+from medcloud.hardware.inventory import load_inventory
 
 from medcloud.audit import Event, append, verify_log
 from medcloud.audit.command import run_audited
 from medcloud.cli import main
 from medcloud.errors import AuditError, SecretError, SourceError
-from medcloud.hardware.inventory import load_inventory
 from medcloud.secrets import load_key, new_key_hex, seal, set_keystore
 
 PLAINTEXT = "Pl41n-T3xt-BMC-p@ss"
