@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
+import re
 import secrets as pysecrets
 import signal
 import socket
@@ -149,9 +151,19 @@ class Peer:
     log: str
     #: What the peer serves (device names), for ``status``.
     serves: list[str] = field(default_factory=list)
+    #: The process's identity when it was started: start time (clock ticks after boot) and a
+    #: digest of its command line, so a recycled or forged pid is never mistaken for the peer.
+    start_ticks: int | None = None
+    cmdline_sha: str | None = None
 
     def alive(self) -> bool:
-        return self.pid is not None and _alive(self.pid)
+        return self.pid is not None and _alive(self.pid) and self.owned()
+
+    def owned(self) -> bool:
+        """Whether ``pid`` is still the process the lab started (issue 16: `down` killed a stranger)."""
+        if self.pid is None or self.start_ticks is None or self.cmdline_sha is None:
+            return False
+        return _identity(self.pid) == (self.start_ticks, self.cmdline_sha)
 
 
 @dataclass
@@ -175,8 +187,36 @@ class LabState:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LabState:
+        """Read a state file, checking its shape: it is trusted with pids and paths (issue 16)."""
+        if not isinstance(data, dict) or not isinstance(data.get("peers"), list):
+            raise TypeError("not a lab state object with a peers list")
         peers = [Peer(**p) for p in data.pop("peers")]
-        return cls(peers=peers, **data)
+        state = cls(peers=peers, **data)
+        for peer in state.peers:
+            if peer.pid is not None and (isinstance(peer.pid, bool) or not isinstance(peer.pid, int)
+                                         or peer.pid <= 1):
+                raise ValueError(f"peer {peer.name!r}: pid {peer.pid!r} is not a child process id")
+        for name in ("run_dir", "inventory", "scenario"):
+            if not isinstance(getattr(state, name), str):
+                raise TypeError(f"{name} must be a string")
+        if not all(isinstance(x, str) for x in (*state.netns, *state.veths)):
+            raise TypeError("netns and veths must be lists of names")
+        return state
+
+
+def _identity(pid: int) -> tuple[int, str] | None:
+    """(start time in clock ticks, SHA-256 of the command line) of a live process, from /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    # Fields after "(comm)": state is the 3rd field of stat, starttime the 22nd.
+    fields = stat.rsplit(")", 1)[-1].split()
+    try:
+        return int(fields[19]), hashlib.sha256(cmdline).hexdigest()
+    except (IndexError, ValueError):
+        return None
 
 
 def _alive(pid: int) -> bool:
@@ -315,6 +355,11 @@ class Lab:
         self._save(state)
         return state, key_file
 
+    def _inside(self, path: Path) -> Path | None:
+        """``path`` if it lies inside the lab folder (symlinks resolved), else None."""
+        resolved = path.resolve()
+        return resolved if resolved.is_relative_to(self.run_dir) else None
+
     def _save(self, state: LabState) -> None:
         write_atomic(self.run_dir / STATE, json.dumps(state.to_json(), indent=2) + "\n")
 
@@ -391,7 +436,9 @@ class Lab:
                 argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True, env=environment, cwd=self.run_dir)
         _CHILDREN[process.pid] = process
-        return Peer(kind, name, process.pid, address, ports, str(log), serves or [name])
+        identity = _identity(process.pid)
+        return Peer(kind, name, process.pid, address, ports, str(log), serves or [name],
+                    start_ticks=identity[0] if identity else None, cmdline_sha=identity[1] if identity else None)
 
     def _start_bmc(self, name: str, model: str, port: int, password: str) -> Peer:
         directory = self.run_dir / "bmc" / name
@@ -477,7 +524,7 @@ class Lab:
             bound = _udp_bound()
             for peer in pending:
                 if not peer.alive():
-                    tail = _tail(Path(peer.log))
+                    tail = _tail(self._inside(Path(peer.log)))
                     raise LabError(f"lab {peer.kind} {peer.name} exited while starting: {tail}")
                 if peer.kind == "ssh":
                     ready = _tcp_open(peer.address, peer.ports[0])
@@ -548,16 +595,33 @@ class Lab:
         if state is None:
             return []
         stopped = []
+        # The state file is only a hint: each pid must still be the process the lab started,
+        # each name the lab's own, each path inside the lab folder or a lab-generated inventory.
         for peer in state.peers:
             if peer.pid is not None and peer.alive():
                 _terminate(peer.pid)
                 stopped.append(f"{peer.kind} {peer.name} (pid {peer.pid})")
+        netns_name = re.compile(rf"mclab-{self.lab_id}-\d+")
+        veth_name = re.compile(rf"mcl{self.lab_id}\d+h")
         for netns, veth in zip(state.netns, state.veths, strict=False):
-            hostlab.run(["ip", "netns", "delete", netns], check=False)
-            hostlab.run(["ip", "link", "delete", veth], check=False)
-        Path(state.inventory).unlink(missing_ok=True)
+            if netns_name.fullmatch(netns):
+                hostlab.run(["ip", "netns", "delete", netns], check=False)
+            if veth_name.fullmatch(veth):
+                hostlab.run(["ip", "link", "delete", veth], check=False)
+        inventory = Path(state.inventory)
+        if inventory.is_file() and not inventory.is_symlink() and self._generated(inventory):
+            inventory.unlink(missing_ok=True)
         (self.run_dir / STATE).unlink(missing_ok=True)
         return stopped
+
+    def _generated(self, path: Path) -> bool:
+        """Whether ``path`` is an inventory this lab wrote (its first line names the lab)."""
+        try:
+            with path.open("rb") as handle:
+                first = handle.readline(4096)
+        except OSError:
+            return False
+        return first.startswith(f"# Generated by `medcloud lab up` for the lab in {self.run_dir} ".encode())
 
 
 def _terminate(pid: int) -> None:
@@ -580,7 +644,9 @@ def _terminate(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def _tail(path: Path, lines: int = 3) -> str:
+def _tail(path: Path | None, lines: int = 3) -> str:
+    if path is None:
+        return "(log outside the lab folder: not read)"
     try:
         text = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     except OSError:
@@ -589,8 +655,6 @@ def _tail(path: Path, lines: int = 3) -> str:
 
 
 def _short_id(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode()).hexdigest()[:6]
 
 

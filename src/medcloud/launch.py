@@ -16,6 +16,7 @@ def run() -> None:
     """Console-script entry point."""
     import contextlib
     import os
+    import signal
     import sys
 
     try:
@@ -23,12 +24,13 @@ def run() -> None:
         from medcloud.cli import main
 
         code = main()
+        if signals.received() is None:
+            signals.leaving(code)  # from here on a signal cannot change the outcome
+            sys.exit(code)
     except KeyboardInterrupt:
-        code = signals.exit_code()
         print("medcloud: interrupted", file=sys.stderr)
-    if signals.received() is None:
-        sys.exit(code)
     # Interrupted: every finally block has run; do not wait for library threads that never return.
+    signal.pthread_sigmask(signal.SIG_BLOCK, signals.SIGNALS)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()

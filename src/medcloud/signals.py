@@ -57,7 +57,9 @@ def install(*, armed: bool = False) -> None:
     """
     _state.armed = armed
     for signum in SIGNALS:
-        signal.signal(signum, _handle)
+        # A signal the parent set to be ignored stays ignored (`nohup`, a shell's background job).
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _handle)
 
 
 def arm() -> None:
@@ -96,6 +98,19 @@ def checkpoint() -> None:
     """
     if _state.received is not None:
         raise KeyboardInterrupt
+
+
+def leaving(code: int) -> None:
+    """The command is done and exits with ``code``: a signal during interpreter shutdown changes nothing.
+
+    SIGINT and SIGTERM are blocked (the interpreter would otherwise restore their default
+    action while finalising, and a late Ctrl-C would kill it mid-exit), and a watchdog ends
+    the process with ``code`` should shutdown hang on a thread that never returns.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    watchdog = threading.Timer(GRACE_SECONDS, os._exit, (code,))
+    watchdog.daemon = True
+    watchdog.start()
 
 
 def reset() -> None:

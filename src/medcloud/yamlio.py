@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from medcloud.errors import SourceError
+from medcloud.errors import OutputError, SourceError
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -398,6 +398,45 @@ def _indexes(node: Any, part: str | int) -> bool:
 def load_model(model: type[M], path: Path, *, context: dict[str, Any] | None = None) -> M:
     """Load ``path`` and validate it as ``model`` in one step."""
     return validate(model, load_document(path), context=context)
+
+
+def _nearest_existing(path: Path) -> Path:
+    for candidate in (path, *path.parents):
+        if candidate.exists() or candidate.is_symlink():
+            return candidate
+    return Path("/")
+
+
+def _check_creatable(path: Path, flag: str, what: str) -> None:
+    base = _nearest_existing(path.parent)
+    if not base.is_dir():
+        raise OutputError(f"{flag} {path}: {base} is not a directory")
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise OutputError(f"{flag} {path}: cannot create {what} in {base} (permission denied)")
+
+
+def check_output_file(path: Path, flag: str = "--out") -> None:
+    """Fail *before the work* if ``path`` cannot receive an atomic write (:func:`write_atomic`).
+
+    A directory, a FIFO or device, a parent that is a file, or a directory we cannot write
+    into are refused with an :class:`OutputError` naming the option and the path.
+    """
+    if path.is_dir():
+        raise OutputError(f"{flag} {path}: is a directory; give a file name")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{flag} {path}: not a regular file")
+    _check_creatable(path, flag, "the file")
+
+
+def check_output_dir(path: Path, flag: str = "--out") -> None:
+    """Fail before the work if files cannot be written into directory ``path`` (created if missing)."""
+    if path.exists():
+        if not path.is_dir():
+            raise OutputError(f"{flag} {path}: not a directory")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise OutputError(f"{flag} {path}: cannot write into the directory (permission denied)")
+        return
+    _check_creatable(path / "x", flag, "the directory")
 
 
 def write_atomic(path: Path, content: str | bytes, *, exclusive: bool = False) -> None:

@@ -30,13 +30,17 @@ def register(sub: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from medcloud import signals
     from medcloud.preview import conformance, preview, render
-    from medcloud.yamlio import write_atomic
+    from medcloud.yamlio import check_output_file, write_atomic
 
     args.audit_target = args.stack
+    if args.out is not None:
+        check_output_file(args.out)
     result = preview(args.stack)
     text, violations = render(result, args.format)
     report = conformance(result)
+    signals.checkpoint()  # an interrupt the SDK swallowed still means: no output
     if args.out is not None:
         write_atomic(args.out, text)
     else:

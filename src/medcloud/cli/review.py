@@ -40,14 +40,17 @@ def register(sub: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from medcloud import signals
     from medcloud.policy.config import PackConfig
     from medcloud.review.document import load_document
     from medcloud.review.engine import review
     from medcloud.review.render import render
-    from medcloud.yamlio import write_atomic
+    from medcloud.yamlio import check_output_file, write_atomic
 
     if args.git and args.paths:
         raise InputError("review takes either BASE HEAD or --git REV1 REV2 STACK, not both")
+    if args.output is not None:
+        check_output_file(args.output, "--output")
     config = PackConfig.load(args.policy_config) if args.policy_config else None
     if args.git:
         from medcloud.review.revisions import preview_at
@@ -62,6 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     args.audit_target = f"{result.base} -> {result.head}"
     args.audit_detail = {**result.summary, "introduced": len(result.compliance.introduced),
                          "blocking": len(result.compliance.blocking)}
+    signals.checkpoint()  # interrupted (even if something swallowed it): no output
     if args.output is not None:
         buffer = io.StringIO()
         text = render(result, args.format, Console(file=buffer, width=120, color_system=None, highlight=False))

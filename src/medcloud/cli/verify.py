@@ -62,7 +62,9 @@ def handle(args: argparse.Namespace) -> int:
     from medcloud.hardware.specs import load_catalogue
     from medcloud.hardware.transports.base import real_transports
     from medcloud.hardware.transports.fake import load_replay
+    from medcloud.yamlio import check_output_dir
 
+    check_output_dir(args.out)
     catalogue = load_catalogue(args.profiles)
     inventory = load_inventory(args.inventory, catalogue.names())
     args.region = None

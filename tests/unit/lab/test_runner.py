@@ -89,8 +89,9 @@ def test_a_configured_but_broken_key_is_not_replaced(tmp_path: Path, monkeypatch
 
 
 def test_state_round_trips_and_dead_peers_show(tmp_path: Path) -> None:
+    ticks, digest = runner._identity(os.getpid()) or (0, "")
     state = LabState(str(tmp_path), "s", str(tmp_path / "i.yaml"), 0.0,
-                     [Peer("bmc", "a", os.getpid(), "127.0.0.1", [1], "log"),
+                     [Peer("bmc", "a", os.getpid(), "127.0.0.1", [1], "log", start_ticks=ticks, cmdline_sha=digest),
                       Peer("bmc", "b", 2 ** 22 + 7, "127.0.0.1", [2], "log")], [], [], {})
     back = LabState.from_json(state.to_json())
     assert [p.alive() for p in back.peers] == [True, False]
