@@ -13,8 +13,9 @@ import pulumi
 from medcloud.components.region import Region
 from medcloud.components.secrets import NAMESPACE, ipsec_psk
 
+from medcloud.errors import StackNotFoundError
 from medcloud.model import Region as RegionModel
-from medcloud.stacks import load_region_file
+from medcloud.stacks import load_region_file, region_outside
 
 #: Stack config key naming the region file, relative to ``stacks/``.
 REGION_CONFIG = "region"
@@ -43,7 +44,11 @@ def load_region(path: Path) -> RegionModel:
 def load_from_config(project_dir: Path) -> RegionModel:
     """The region the stack config names (``medcloud:region``), validated."""
     relative = pulumi.Config(NAMESPACE).require(REGION_CONFIG)
-    return load_region(project_dir / "stacks" / relative)
+    region_file = project_dir / "stacks" / relative
+    outside = region_outside(region_file, project_dir / "stacks")
+    if outside is not None:
+        raise StackNotFoundError(f"{NAMESPACE}:{REGION_CONFIG}: {outside}")
+    return load_region(region_file)
 
 
 def build(region: RegionModel) -> Region:

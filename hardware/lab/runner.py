@@ -151,8 +151,9 @@ class Peer:
     log: str
     #: What the peer serves (device names), for ``status``.
     serves: list[str] = field(default_factory=list)
-    #: The process's identity when it was started: start time (clock ticks after boot) and a
-    #: digest of its command line, so a recycled or forged pid is never mistaken for the peer.
+    #: The process's identity: its start time (clock ticks after boot), taken at spawn, and a
+    #: digest of its command line, taken once it is ready (``ip netns exec`` execs into sshd),
+    #: so a recycled or forged pid is never mistaken for the peer.
     start_ticks: int | None = None
     cmdline_sha: str | None = None
 
@@ -161,9 +162,11 @@ class Peer:
 
     def owned(self) -> bool:
         """Whether ``pid`` is still the process the lab started (issue 16: `down` killed a stranger)."""
-        if self.pid is None or self.start_ticks is None or self.cmdline_sha is None:
+        if self.pid is None or self.start_ticks is None:
             return False
-        return _identity(self.pid) == (self.start_ticks, self.cmdline_sha)
+        identity = _identity(self.pid)
+        return identity is not None and identity[0] == self.start_ticks and \
+            self.cmdline_sha in (None, identity[1])
 
 
 @dataclass
@@ -417,6 +420,9 @@ class Lab:
                 state.peers.append(self._start_snmp(group, members, snmp_ports, auth_key, priv_key))
 
         self._wait_ready(state)
+        for peer in state.peers:
+            identity = _identity(peer.pid) if peer.pid is not None else None
+            peer.cmdline_sha = identity[1] if identity else None
         write_atomic(self.run_dir / "known_hosts", "\n".join(known_hosts.values()) + "\n")
         # The inventory pins each target's host key, as a delivery note would.
         ssh_pins = {name: tuple(line.split(" ", 1)) for name, line in known_hosts.items()}
@@ -438,7 +444,7 @@ class Lab:
         _CHILDREN[process.pid] = process
         identity = _identity(process.pid)
         return Peer(kind, name, process.pid, address, ports, str(log), serves or [name],
-                    start_ticks=identity[0] if identity else None, cmdline_sha=identity[1] if identity else None)
+                    start_ticks=identity[0] if identity else None)
 
     def _start_bmc(self, name: str, model: str, port: int, password: str) -> Peer:
         directory = self.run_dir / "bmc" / name

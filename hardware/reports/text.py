@@ -8,25 +8,29 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from medcloud.escape import rich_markup, terminal
+
 STYLE = {Status.PASS: "green", Status.SKIPPED: "dim", Status.FAIL: "bold red", Status.ERROR: "bold magenta"}
 
 
 def render(report: Report, console: Console) -> None:
-    table = Table(title=f"hardware acceptance: {report.inventory}", expand=False)
+    table = Table(title=f"hardware acceptance: {rich_markup(report.inventory)}", expand=False)
     for column in ("device", "rack", "profile", "status", "pass", "fail", "error", "skipped"):
         table.add_column(column, no_wrap=column != "profile", overflow="fold")
     for rack in racks(report):
         for device in rack.devices:
             counts = device.counts()
-            table.add_row(device.name, f"{device.centre}/{device.room}/{device.rack}", device.profile,
+            table.add_row(Text(terminal(device.name)), Text(terminal(f"{device.centre}/{device.room}/{device.rack}")),
+                          Text(terminal(device.profile)),
                           Text(device.status.value, style=STYLE[device.status]),
                           *(str(counts[s]) for s in ("pass", "fail", "error", "skipped")))
     console.print(table)
     for device, check in attention(report):
-        line = Text(f"{device.name} ", style="bold")
+        # Values a device reported (an LLDP neighbour, a model string) reach the terminal escaped.
+        line = Text(f"{terminal(device.name)} ", style="bold")
         line.append(f"[{check.status.value}] ", style=STYLE[check.status])
-        line.append(f"{check.check} ({check.requirement}): ")
-        line.append(check.reason or f"expected {check.expected}, got {check.actual}")
+        line.append(terminal(f"{check.check} ({check.requirement}): "))
+        line.append(terminal(check.reason or f"expected {check.expected}, got {check.actual}"))
         console.print(line)
     # Manual follow-ups, one line per task (the same datasheet for 200 servers is one line).
     tasks: dict[tuple[str, str, str, str], list[str]] = {}
@@ -37,7 +41,7 @@ def render(report: Report, console: Console) -> None:
     for (check_id, requirement, who, what), names in tasks.items():
         line = Text("[manual] ", style="cyan")
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        line.append(f"{check_id} ({requirement}): {who}: {what} — {shown}")
+        line.append(terminal(f"{check_id} ({requirement}): {who}: {what} — {shown}"))
         console.print(line)
     console.print(banner(report))
 
@@ -48,7 +52,7 @@ def banner(report: Report) -> str:
     manual = f"; {counts['manual_follow_ups']} manual follow-up(s)" if counts["manual_follow_ups"] else ""
     if report.outcome == "incomplete":
         return (f"[yellow]INCOMPLETE[/]: interrupted, {len(report.not_run)} device(s) not verified: "
-                + ", ".join(report.not_run))
+                + rich_markup(", ".join(report.not_run)))
     if report.outcome == "accepted":
         return f"[green]ACCEPTED[/]: {len(report.devices)} device(s), {counts['pass']} checks passed{manual}"
     failed = sum(1 for _, c in report.findings() if c.status is Status.FAIL)

@@ -69,7 +69,8 @@ class SourceError(InputError):
         field: str | None = None,
     ) -> None:
         self.path = Path(path)
-        self.reason = reason
+        # One line whatever a parser's message holds: the CLI prints it as `file:line:col: field: reason`.
+        self.reason = " ".join(reason.split()) if "\n" in reason or "\r" in reason else reason
         self.line = line
         self.column = column
         self.field = field

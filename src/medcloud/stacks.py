@@ -18,6 +18,23 @@ from medcloud.yamlio import Document, load_document, validate
 
 #: The stack config key naming the region file.
 REGION_KEY = "medcloud:region"
+#: Extra directories (``os.pathsep``-separated) a stack's region file may lie in (issue 16).
+ENV_REGION_DIRS = "MEDCLOUD_REGION_DIRS"
+
+
+def region_outside(region_file: Path, stacks_dir: Path) -> str | None:
+    """Why ``region_file`` may not be read for a stack in ``stacks_dir``, or None if it may.
+
+    A region file lies in the stack file's own directory tree (the project's ``stacks/``) or
+    in a directory the user names in ``$MEDCLOUD_REGION_DIRS``; symlinks are resolved first.
+    So a stack file cannot make medcloud read (and quote) ``/etc/shadow``.
+    """
+    allowed = [stacks_dir.resolve(), *(Path(d).expanduser().resolve()
+                                       for d in os.environ.get(ENV_REGION_DIRS, "").split(os.pathsep) if d)]
+    if any(region_file.resolve().is_relative_to(directory) for directory in allowed):
+        return None
+    return (f"region file {region_file} lies outside {', '.join(map(str, allowed))}; "
+            f"add its directory to ${ENV_REGION_DIRS} if you mean it")
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,10 @@ def _from_stack_file(path: Path, document: Document, name: str | None) -> StackR
             line=pos[0] if pos else None, field=f"config.{REGION_KEY}",
         )
     region_file = (path.parent / value).resolve()
+    outside = region_outside(region_file, path.parent)
+    if outside is not None:
+        pos = document.position(("config", REGION_KEY))
+        raise SourceError(path, outside, line=pos[0] if pos else None, field=f"config.{REGION_KEY}")
     if not region_file.is_file():
         pos = document.position(("config", REGION_KEY))
         raise SourceError(path, f"region file {value} not found", line=pos[0] if pos else None,

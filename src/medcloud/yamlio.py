@@ -302,6 +302,10 @@ def parse_yaml(text: str, path: Path) -> Document:
         if mark is None:
             raise SourceError(path, reason) from None
         raise SourceError(path, reason, line=mark.line + 1, column=mark.column + 1) from None
+    except yaml.reader.ReaderError as exc:
+        code = exc.character if isinstance(exc.character, int) else int.from_bytes(exc.character[:1] or b"\0")
+        raise SourceError(path, f"invalid YAML: character #x{code:04x} is not allowed "
+                                f"(at character {exc.position})") from None
     except yaml.YAMLError as exc:
         raise SourceError(path, f"invalid YAML: {exc}") from None
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 from medcloud import __version__, signals
 from medcloud.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, MedcloudError, exit_code
+from medcloud.escape import terminal
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_UNREACHABLE", "main", "run"]
 
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return signals.exit_code()
         return code
     except MedcloudError as exc:
-        print(f"medcloud: error: {one_line(str(exc))}", file=sys.stderr)
+        print(f"medcloud: error: {terminal(str(exc))}", file=sys.stderr)
         return exit_code(exc)
     except KeyboardInterrupt:
         print("medcloud: interrupted", file=sys.stderr)
@@ -106,11 +107,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"medcloud: internal error ({type(exc).__name__}); run with {ENV_DEBUG}=1 for details",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-
-
-def one_line(text: str) -> str:
-    """``text`` on one line: the CLI's error lines stay one line whatever a message holds."""
-    return " ".join(text.split()) if "\n" in text or "\r" in text else text
 
 
 def _silence_stdout() -> None:

@@ -23,6 +23,8 @@ ENVIRONMENT: dict[str, str] = {
     "MEDCLOUD_SIGNING_KEY_FILE": "SM2 key that signs acceptance reports",
     "MEDCLOUD_AUDIT_LOG": "the SM3-chained audit log (default $XDG_STATE_HOME/medcloud/audit.jsonl)",
     "MEDCLOUD_LAB_DIR": "state folder of `medcloud lab` (default .lab/)",
+    "MEDCLOUD_REGION_DIRS": "extra directories (':'-separated) a stack's region file may lie in, besides stacks/",
+    "MEDCLOUD_DEBUG": "set to 1 to see the traceback of an unexpected internal error",
     "NO_COLOR": "any value turns colour off (https://no-color.org)",
 }
 

@@ -8,6 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from medcloud import escape as md
 from medcloud.policy.evaluate import Violation
 from medcloud.review.diff import PropertyChange
 from medcloud.review.engine import Change, Review
@@ -63,7 +64,7 @@ def _violation_line(v: Violation) -> str:
 
 def render_text(review: Review, console: Console) -> None:
     title = Text("medcloud review ", style="bold")
-    title.append(f"{review.base} → {review.head}")
+    title.append(f"{md.terminal(review.base)} → {md.terminal(review.head)}")
     console.print(title)
     verdict = _verdict(review)
     console.print(Text(verdict, style="bold red" if review.blocking else "bold green"))
@@ -74,7 +75,7 @@ def render_text(review: Review, console: Console) -> None:
     for label, items, style in (("new", delta.introduced, "red"), ("fixed", delta.fixed, "green")):
         for v in items:
             line = Text(f"  {label:5} ", style=style)
-            line.append(_violation_line(v))
+            line.append(md.terminal(_violation_line(v)))
             console.print(line)
     for req, before, after, regression in delta.statuses:
         line = Text("  ! " if regression else "    ", style="bold red" if regression else "green")
@@ -88,21 +89,21 @@ def render_text(review: Review, console: Console) -> None:
         for change in review.risky:
             for flag in change.risks:
                 line = Text("  ! ", style="bold yellow")
-                line.append(f"{change.op} {change.name} ({change.type}): {RISK_TEXT[flag]}")
+                line.append(md.terminal(f"{change.op} {change.name} ({change.type}): {RISK_TEXT[flag]}"))
                 console.print(line)
     for centre, components in review.grouped().items():
-        console.print(Text(f"\n{centre}", style="bold underline"))
+        console.print(Text(f"\n{md.terminal(centre)}", style="bold underline"))
         for component, changes in components.items():
-            console.print(Text(f"  {component}", style="bold"))
+            console.print(Text(f"  {md.terminal(component)}", style="bold"))
             for change in changes:
                 line = Text(f"    {SYMBOL[change.op]:2} {change.op:7} ", style=STYLE[change.op])
-                line.append(f"{change.type} {change.name}")
+                line.append(md.terminal(f"{change.type} {change.name}"))
                 if change.predicted:
                     line.append("  (replacement predicted from the provider schema)", style="dim")
                 console.print(line)
                 lines, more = _properties(change)
                 for text in lines:
-                    console.print(Text(f"         {text}", style="dim" if change.op == "create" else ""))
+                    console.print(Text(f"         {md.terminal(text)}", style="dim" if change.op == "create" else ""))
                 if more:
                     console.print(Text(f"         … {more} more input(s)", style="dim"))
     if not review.changes:
@@ -112,14 +113,12 @@ def render_text(review: Review, console: Console) -> None:
 # --- Markdown ------------------------------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _violation_rows(items: list[Violation], status: str) -> list[str]:
+    # Every value from the previews goes through medcloud.escape: nothing in a name can leave its cell.
     return [
-        f"| {status} | {v.requirement} | `{_cell(v.policy)}` | `{_cell(v.urn.split('::')[-1] or 'stack')}` "
-        f"| {_cell(v.message)} | {v.enforcement.value} |"
+        f"| {status} | {md.markdown_text(v.requirement)} | {md.markdown_code(v.policy)} "
+        f"| {md.markdown_code(v.urn.split('::')[-1] or 'stack')} "
+        f"| {md.markdown_text(v.message)} | {md.markdown_text(v.enforcement.value)} |"
         for v in items
     ]
 
@@ -127,7 +126,7 @@ def _violation_rows(items: list[Violation], status: str) -> list[str]:
 def render_markdown(review: Review) -> str:
     out: list[str] = []
     icon = "❌" if review.blocking else "✅"
-    out.append(f"## medcloud review: `{review.base}` → `{review.head}`")
+    out.append(f"## medcloud review: {md.markdown_code(review.base)} → {md.markdown_code(review.head)}")
     out.append("")
     out.append(f"{icon} **{_verdict(review)}**")
     out.append("")
@@ -169,29 +168,28 @@ def render_markdown(review: Review) -> str:
         out.append("")
         for change in review.risky:
             for flag in change.risks:
-                out.append(f"- ⚠️ **{change.op}** `{change.name}` (`{change.type}`): {RISK_TEXT[flag]}")
+                out.append(f"- ⚠️ **{change.op}** {md.markdown_code(change.name)} ({md.markdown_code(change.type)}): "
+                           f"{RISK_TEXT[flag]}")
     if review.changes:
         out.append("")
         out.append("### Changes")
     for centre, components in review.grouped().items():
         count = sum(len(c) for c in components.values())
         out.append("")
-        out.append(f"<details><summary><b>{centre}</b> ({count} change{'s' if count != 1 else ''})</summary>")
+        out.append(f"<details><summary><b>{md.html_text(centre)}</b> "
+                   f"({count} change{'s' if count != 1 else ''})</summary>")
         out.append("")
         for component, changes in components.items():
-            out.append(f"#### {component}")
+            out.append(f"#### {md.markdown_text(component)}")
             out.append("")
             for change in changes:
                 note = " _(replacement predicted from the provider schema)_" if change.predicted else ""
-                out.append(f"- **{change.op}** `{change.type}` `{change.name}`{note}")
+                out.append(f"- **{change.op}** {md.markdown_code(change.type)} {md.markdown_code(change.name)}{note}")
                 lines, more = _properties(change)
                 if lines:
                     out.append("")
-                    out.append("  ```diff")
-                    out.extend(f"  {line}" for line in lines)
-                    if more:
-                        out.append(f"  … {more} more input(s)")
-                    out.append("  ```")
+                    out.extend(md.markdown_fence([*lines, *([f"… {more} more input(s)"] if more else [])],
+                                                 "diff", "  "))
             out.append("")
         out.append("</details>")
     return "\n".join(out).rstrip() + "\n"

@@ -50,6 +50,7 @@ def test_a_peer_is_owned_only_while_pid_start_time_and_command_line_match(tmp_pa
                         cmdline_sha=digest).owned()
         assert not Peer("bmc", "x", child.pid, "127.0.0.1", [1], "log", start_ticks=ticks,
                         cmdline_sha="0" * 64).owned()
+        assert Peer("bmc", "x", child.pid, "127.0.0.1", [1], "log", start_ticks=ticks).owned()  # still starting
         assert not Peer("bmc", "x", child.pid, "127.0.0.1", [1], "log").owned()  # an old or forged state
     finally:
         child.kill()

@@ -1,0 +1,146 @@
+"""Output-medium escaping (issue 16): hostile names cannot break out of Markdown, HTML or the terminal."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from medcloud import escape
+from medcloud.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "review"
+
+HOSTILE_NAMES = [
+    "x` [click](javascript:alert(1)) `y",
+    "a</summary></details><img src=x onerror=alert(1)>",
+    "![track](https://evil.example/pixel.png)",
+    "``` \n</details>\n<script>alert(1)</script>",
+    "col|umn | injected",
+    "\x1b]0;owned\x07\x1b[2J\x1b[31mRED",
+    "line\nbreak\rreturn",
+    "\u202etxt.exe",
+]
+
+
+def _hostile_previews(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """The review fixtures with one resource and its centre renamed to ``name``."""
+    paths = []
+    for which in ("offline_base.json", "offline_head.json"):
+        document = json.loads((FIXTURES / which).read_text())
+        for step in document["steps"]:
+            for key in ("newState", "oldState"):
+                state = step.get(key)
+                if state and isinstance(state.get("inputs"), dict) and "centre" in state["inputs"]:
+                    state["inputs"]["centre"] = name
+            step["urn"] = step["urn"].replace("dev-gz-prod-vpc", "dev-gz-prod-vpc" + name)
+            for key in ("newState", "oldState"):
+                if step.get(key) and step[key].get("urn"):
+                    step[key]["urn"] = step[key]["urn"].replace("dev-gz-prod-vpc", "dev-gz-prod-vpc" + name)
+        path = tmp_path / which
+        path.write_text(json.dumps(document))
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def _prose(text: str) -> str:
+    """``text`` without its fenced blocks and code spans (whose content Markdown shows literally)."""
+    kept, fence = [], None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if fence is None and (opening := re.match(r"`{3,}", stripped)):
+            fence = opening.group()
+            continue
+        if fence is not None:
+            if stripped == fence:
+                fence = None
+            continue
+        kept.append(line)
+    assert fence is None, "a fenced block was left open"
+    return re.sub(r"(?<!`)(`+)(?!`).*?(?<!`)\1(?!`)", "", "\n".join(kept))
+
+
+def _markdown_is_inert(text: str) -> None:
+    """No raw HTML but the renderer's own, no link or image syntax outside code, no control byte."""
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text)
+    prose = _prose(text)
+    assert not re.search(r"<(?!/?(details|summary|b)>)[a-zA-Z/!?]", prose), prose
+    assert prose.count("<details>") == prose.count("</details>")
+    assert prose.count("<summary>") == prose.count("</summary>")
+    assert not re.search(r"(?<!\\)\]\(|(?<!\\)!\[", prose), prose
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_review_markdown_keeps_hostile_names_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   name: str) -> None:
+    base, head = _hostile_previews(tmp_path, name)
+    main(["review", str(base), str(head), "--format", "markdown", "--output", str(tmp_path / "r.md")])
+    assert "Traceback" not in capsys.readouterr().err
+    _markdown_is_inert((tmp_path / "r.md").read_text())
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_review_text_output_has_no_terminal_escape(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   name: str) -> None:
+    base, head = _hostile_previews(tmp_path, name)
+    main(["review", str(base), str(head)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+
+
+@given(st.text())
+def test_terminal_escaping_leaves_no_control_character(text: str) -> None:
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", escape.terminal(text))
+    assert "\n" in escape.terminal(text + "\n", multiline=True)
+
+
+@given(st.text())
+def test_markdown_code_span_cannot_be_left(text: str) -> None:
+    span = escape.markdown_code(text)
+    fence = re.match(r"`+", span)
+    assert fence is not None
+    inner = span[len(fence.group()):-len(fence.group())]
+    assert fence.group() not in inner and "\n" not in span and "|" not in span.replace("\\|", "")
+
+
+@given(st.text())
+def test_markdown_text_and_html_escape_every_markup_character(text: str) -> None:
+    md = escape.markdown_text(text)
+    assert not re.search(r"(?<!\\)[`*_\[\]<>|!~]", md.replace("&lt;", "").replace("&gt;", ""))
+    assert not re.search(r"[<>\"']", escape.html_text(text))
+
+
+@given(st.lists(st.text(), max_size=5))
+def test_markdown_fence_is_longer_than_any_backtick_run_inside(lines: list[str]) -> None:
+    block = escape.markdown_fence(lines, "diff")
+    fence = block[0].removesuffix("diff")
+    assert block[-1] == fence and all(fence not in line for line in block[1:-1])
+
+
+def test_cli_error_lines_are_terminal_safe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x\x1b[2Jy.yaml"
+    path.write_text("name: [\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and err.count("\n") == 1 and "\\x1b" in err
+
+
+def test_a_stack_cannot_name_a_region_outside_the_project(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    stacks = tmp_path / "stacks"
+    stacks.mkdir()
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$hash-that-must-not-be-quoted:19000:0:99999:7:::\n")
+    stack = stacks / "Pulumi.evil.yaml"
+    stack.write_text(f"config:\n  medcloud:region: {secret}\n")
+    for command in ("validate", "preview"):
+        assert main([command, str(stack)]) == 2
+        err = capsys.readouterr().err
+        assert "outside" in err and "hash-that-must-not-be-quoted" not in err
+    monkeypatch.setenv("MEDCLOUD_REGION_DIRS", str(tmp_path))
+    assert main(["validate", str(stack)]) == 2  # now read, and refused for what it is
+    assert "outside" not in capsys.readouterr().err
