@@ -17,7 +17,7 @@ from typing import Literal, Protocol, TypeVar
 
 from medcloud.hardware.transports.base import Revealable
 
-from medcloud.errors import DeviceProtocolError
+from medcloud.errors import Unsupported as Unsupported  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 
 T = TypeVar("T")
 
@@ -29,10 +29,6 @@ PRIVILEGE_NAMES = {code: name for name, code in PRIVILEGE_CODES.items()}
 
 BootDevice = Literal["none", "pxe", "disk", "cdrom", "bios", "other"]
 PowerAction = Literal["on", "off", "cycle", "soft", "reset"]
-
-
-class Unsupported(DeviceProtocolError):
-    """The BMC does not implement this setting (e.g. completion code 80h, parameter not supported)."""
 
 
 @dataclass(frozen=True)

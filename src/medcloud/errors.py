@@ -14,6 +14,8 @@ lives anywhere else; the old module of each class re-exports it)::
     │   ├── IpamError                the address space cannot hold the plan
     │   ├── PlacementError           a system cannot be placed as its class requires (R-BC-01)
     │   ├── UnknownCloudError        a centre names a cloud no backend is registered for
+    │   ├── UnsupportedPoolError     a pool asks AliCloud for a CPU architecture it does not sell
+    │   ├── GraphError               a picture cannot be drawn (Graphviz missing or failing)
     │   ├── PreviewProgramError      the program rejected its stack config in an offline preview
     │   ├── RevisionError            a git revision cannot be read or previewed (review --git)
     │   ├── IntentError              inventory and region disagree about a switch
@@ -31,6 +33,7 @@ lives anywhere else; the old module of each class re-exports it)::
         ├── DeviceTimeout
         ├── DeviceAuthError
         └── DeviceProtocolError
+            └── Unsupported          a BMC does not implement a setting (completion code 80h…)
 
 Ctrl-C and SIGTERM are not in the tree: they stay ``KeyboardInterrupt`` (so no
 ``except Exception`` swallows them) and :mod:`medcloud.signals` records which
@@ -118,6 +121,14 @@ class UnknownCloudError(InputError):
     """A centre names a cloud no backend is registered for."""
 
 
+class UnsupportedPoolError(InputError):
+    """A pool asks AliCloud for a CPU architecture it does not sell."""
+
+
+class GraphError(InputError):
+    """A picture cannot be drawn (Graphviz missing or failing)."""
+
+
 class PreviewProgramError(InputError):
     """The program rejected its input (config or region) during an offline preview."""
 
@@ -187,6 +198,10 @@ class DeviceAuthError(DeviceError):
 
 class DeviceProtocolError(DeviceError):
     """The device answered something we could not understand."""
+
+
+class Unsupported(DeviceProtocolError):
+    """The BMC does not implement this setting (e.g. completion code 80h, parameter not supported)."""
 
 
 #: Exit codes of the command line (README "Exit codes"); the first matching class wins.

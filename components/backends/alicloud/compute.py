@@ -18,7 +18,7 @@ from medcloud.components.args import ComputeArgs, FlavorArgs, PoolComputeArgs, S
 from medcloud.components.backends import ComputeHandles, RegionShared, slug
 from medcloud.components.backends.alicloud.backend import AliCloudBackend
 
-from medcloud.errors import InputError
+from medcloud.errors import UnsupportedPoolError as UnsupportedPoolError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -34,10 +34,6 @@ FAMILIES: dict[str, tuple[str, str]] = {
 }
 #: Instance-type size suffix per vCPU count in the ``g`` families.
 SIZES = {2: "large", 4: "xlarge"}
-
-
-class UnsupportedPoolError(InputError):
-    """A pool asks AliCloud for a CPU architecture it does not sell."""
 
 
 def instance_type(family: str, flavor: FlavorArgs) -> str | None:

@@ -27,7 +27,7 @@ import graphviz
 from medcloud.checks import ComplianceReport
 from medcloud.checks.findings import Finding, Severity
 from medcloud.checks.topology import remote_distance_ok, same_city_distance_ok
-from medcloud.errors import InputError
+from medcloud.errors import GraphError as GraphError
 from medcloud.model import CentreRole, Region
 from medcloud.model import standards as std
 from medcloud.model.location import great_circle_km
@@ -46,10 +46,6 @@ MAP_WIDTH_PT = 720.0
 MIN_SEPARATION_PT = 170.0
 #: How far branch hospitals (which have no coordinates) sit from the centre they hang off, points.
 BRANCH_OFFSET_PT = 90.0
-
-
-class GraphError(InputError):
-    """A picture cannot be drawn (Graphviz missing or failing)."""
 
 
 def _status(findings: Iterable[Finding]) -> str:
