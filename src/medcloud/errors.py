@@ -16,6 +16,7 @@ lives anywhere else; the old module of each class re-exports it)::
     │   ├── UnknownCloudError        a centre names a cloud no backend is registered for
     │   ├── UnsupportedPoolError     a pool asks AliCloud for a CPU architecture it does not sell
     │   ├── GraphError               a picture cannot be drawn (Graphviz missing or failing)
+    │   ├── PeerAddressError         a tunnel's peer address is not known (a cloud gateway before `up`)
     │   ├── PreviewProgramError      the program rejected its stack config in an offline preview
     │   ├── RevisionError            a git revision cannot be read or previewed (review --git)
     │   ├── IntentError              inventory and region disagree about a switch
@@ -28,6 +29,7 @@ lives anywhere else; the old module of each class re-exports it)::
     ├── DataError                    data medcloud reads or computes has the wrong form (a ValueError)
     │   ├── ParseError               captured device output does not say what a fact parser needs
     │   ├── KeyFormatError           an SM2 key or signature has the wrong shape
+    │   ├── GoSyntaxError            provider Go source is not Go the conformance reader understands
     │   └── InvalidTag               SM4-GCM: ciphertext, nonce, data or key do not match the tag
     └── DeviceError                  a device answered badly or not at all: exit 3 if it escapes
         ├── DeviceTimeout
@@ -129,6 +131,10 @@ class GraphError(InputError):
     """A picture cannot be drawn (Graphviz missing or failing)."""
 
 
+class PeerAddressError(InputError):
+    """A tunnel's peer address is not known (a cloud gateway before ``pulumi up``)."""
+
+
 class PreviewProgramError(InputError):
     """The program rejected its input (config or region) during an offline preview."""
 
@@ -178,6 +184,10 @@ class ParseError(DataError):
 
 class KeyFormatError(DataError):
     """A private key, public key or signature has the wrong shape."""
+
+
+class GoSyntaxError(DataError):
+    """The source is not Go this reader understands (the extractor reports the file and line)."""
 
 
 class InvalidTag(DataError):

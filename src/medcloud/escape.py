@@ -23,8 +23,6 @@ from __future__ import annotations
 import html
 import re
 
-from rich.markup import escape as _rich_escape
-
 #: C0 controls but tab and newline, DEL, C1 controls, and the bidirectional
 #: embedding/override/isolate characters (a "Trojan source" name reads backwards).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -49,7 +47,9 @@ def terminal(text: object, *, multiline: bool = False) -> str:
 
 def rich_markup(text: object) -> str:
     """``text`` for a rich markup string (``console.print(f"...")``): terminal-safe and no ``[tag]``."""
-    return _rich_escape(terminal(text))
+    from rich.markup import escape  # imported here: the CLI imports this module before any command runs
+
+    return escape(terminal(text))
 
 
 def html_text(text: object) -> str:

@@ -65,7 +65,8 @@ class Tokeniser:
         """Mask a JSON-able structure: sensitive names wholesale, everything else by regex."""
         if isinstance(value, Secret):
             return self.token(value.reveal())
-        if name and SENSITIVE_NAME.search(name) and value not in (None, "", [], {}):
+        # A flag carries no secret (and tokenising one would not hide its single bit).
+        if name and SENSITIVE_NAME.search(name) and value not in (None, "", [], {}) and not isinstance(value, bool):
             if isinstance(value, str) and SEALED_PATTERN.fullmatch(value):
                 return f"<sealed:{SEALED_PATTERN.fullmatch(value)['kid']}>"  # type: ignore[index]
             return self.token(str(value))

@@ -31,6 +31,7 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from medcloud import signals
+    from medcloud.escape import terminal
     from medcloud.preview import conformance, preview, render
     from medcloud.yamlio import check_output_file, write_atomic
 
@@ -47,9 +48,9 @@ def handle(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     # One line per resource property the providers' checks or the clouds' APIs would refuse.
     for line in report.lines():
-        sys.stderr.write(f"conformance: {line}\n")
+        sys.stderr.write(f"conformance: {terminal(line)}\n")
     for kind in report.unchecked:
-        sys.stderr.write(f"conformance: {kind}: no provider rule data (not checked)\n")
+        sys.stderr.write(f"conformance: {terminal(kind)}: no provider rule data (not checked)\n")
     if report.findings:
         sys.stderr.write(f"conformance: {len(report.findings)} problem(s) `pulumi preview`/`up` would refuse\n")
     mandatory = [v for v in violations if v.get("enforcement", v.get("enforcementLevel")) == "mandatory"]

@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from medcloud.errors import GoSyntaxError as GoSyntaxError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
+
 Node = tuple[Any, ...]
 
 _TOKEN = re.compile(
@@ -46,10 +48,6 @@ class Token:
     kind: str
     text: str
     line: int
-
-
-class GoSyntaxError(ValueError):
-    """The source is not Go this reader understands (the extractor reports the file and line)."""
 
 
 def tokenize(source: str) -> list[Token]:

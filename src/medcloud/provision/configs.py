@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from medcloud.errors import InputError
+from medcloud.escape import terminal
 from medcloud.provision.switch.diff import OWNED_FAMILIES, diff
 from medcloud.provision.switch.parser import parse
 from medcloud.yamlio import read_text, write_atomic
@@ -50,5 +51,6 @@ def diff_saved(rendered: Iterable[tuple[str, str]], running: Path,
             continue
         drifted += 1
         lines.append(f"{device}: {len(found)} difference(s) (- intended but missing, + unexpected)")
-        lines.extend(f"  {item}" for item in found)
+        # Drift quotes a running configuration a device (or anyone) wrote: escaped for the terminal.
+        lines.extend(f"  {terminal(str(item))}" for item in found)
     return lines, drifted

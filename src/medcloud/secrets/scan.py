@@ -20,7 +20,7 @@ from medcloud.yamlio import Document, describe_loc, load_document
 #: Field names that hold secrets (shared with the audit masking, R-SEC-06).  "credential" is
 #: left out on purpose: inventories use it for a *reference* to a named credential.
 SENSITIVE_NAME = re.compile(
-    r"(?i)(pass(word|wd|phrase)?|pwd|secret|token|community|psk|pre[_-]?shared|"
+    r"(?i)(pass(words?|wds?|phrases?)?(?![a-z])|pwd|secret|token|community|psk|pre[_-]?shared|"
     r"auth[_-]?key|priv(ate)?[_-]?key|api[_-]?key|access[_-]?key|signing[_-]?key|sync[_-]?key|^key$)"
 )
 _METADATA = re.compile(r"(?i)([_-]?(path|file|id|ref|name|protocol|algorithm|length|type|policy|expiry|"

@@ -144,3 +144,24 @@ def test_a_stack_cannot_name_a_region_outside_the_project(tmp_path: Path, capsys
     monkeypatch.setenv("MEDCLOUD_REGION_DIRS", str(tmp_path))
     assert main(["validate", str(stack)]) == 2  # now read, and refused for what it is
     assert "outside" not in capsys.readouterr().err
+
+
+def test_verify_text_keeps_a_hostile_lldp_neighbour_off_the_terminal() -> None:
+    """R-HW-06: what a switch reports (an LLDP neighbour name) reaches the operator's terminal escaped."""
+    import io
+
+    from medcloud.hardware.reports import text
+    from medcloud.hardware.verify.results import CheckResult, DeviceResult, Report, Status
+    from rich.console import Console
+
+    neighbour = "kp-node-01\x1b]0;pwned\x07\x1b[2J[link=javascript:alert(1)]x[/link]"
+    check = CheckResult("switch.cabling", "R-HW-06", "cabling", Status.FAIL, expected="kp-node-01",
+                        actual=neighbour, reason=f"10GE1/0/1 goes to {neighbour}")
+    device = DeviceResult("leaf-01\x1b[31m", "switch", "h3c-comware", "prod", "r1", "a1", 1, [check])
+    report = Report(inventory="site\x1b[2J.yaml", started_at="", finished_at="", complete=True, devices=[device])
+    buffer = io.StringIO()
+    text.render(report, Console(file=buffer, force_terminal=True, width=200, color_system=None))
+    out = buffer.getvalue()
+    assert "\x07" not in out and "]0;" not in out.replace("\\x1b]0;", "")
+    assert "\x1b[2J" not in out and "\x1b]" not in out
+    assert "\\x1b" in out  # shown, not obeyed

@@ -22,17 +22,13 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Literal
 
 from medcloud.components.derive import appliance_inside_address, inter_centre_links
-from medcloud.errors import InputError
+from medcloud.errors import PeerAddressError as PeerAddressError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.ipam import AddressPlan
 from medcloud.model import ApplianceVendor, CipherSuite, Cloud, Region
 from medcloud.model.edge import IKE_LIFETIME_S, IPSEC_LIFETIME_S
 from medcloud.provision.switch.placeholders import marker
 
 Auth = Literal["sm2-envelope", "pre-shared-key"]
-
-
-class PeerAddressError(InputError):
-    """A tunnel's peer address is not known (a cloud gateway before ``pulumi up``)."""
 
 
 @dataclass(frozen=True)
