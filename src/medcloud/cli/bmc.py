@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from medcloud.cli.verify import _positive
+from medcloud.cli.argtypes import positive
 
 if TYPE_CHECKING:
     from medcloud.hardware.bmc.engine import DeviceResult
@@ -36,9 +36,9 @@ def register(sub: Any) -> None:
         command.add_argument("--limit", action="append", default=[], metavar="SERVER",
                              required=verb == "pxe", help="only this server (repeatable)")
         command.add_argument("--format", choices=("text", "json"), default="text")
-        command.add_argument("--concurrency", type=_positive(int), default=32, metavar="N",
+        command.add_argument("--concurrency", type=positive(int, maximum=4096), default=32, metavar="N",
                              help="BMCs handled at once (default 32, at most 64)")
-        command.add_argument("--timeout", type=_positive(float), default=30.0, metavar="S",
+        command.add_argument("--timeout", type=positive(float, maximum=86400), default=30.0, metavar="S",
                              help="seconds one session with one BMC may take (default 30)")
         command.add_argument("--profiles", type=Path, action="append", default=[], metavar="DIR",
                              help="extra spec-profile directory (repeatable)")
