@@ -27,7 +27,13 @@ def run() -> None:
         if signals.received() is None:
             signals.leaving(code)  # from here on a signal cannot change the outcome
             sys.exit(code)
-    except KeyboardInterrupt:
+    except SystemExit:
+        raise
+    except BaseException as exc:
+        # Python may wrap the KeyboardInterrupt a signal raised (an import's class creation
+        # turns it into "RuntimeError: Error calling __set_name__"): the signal decides.
+        if signals.received() is None and not isinstance(exc, KeyboardInterrupt):
+            raise
         print("medcloud: interrupted", file=sys.stderr)
     # Interrupted: every finally block has run; do not wait for library threads that never return.
     signal.pthread_sigmask(signal.SIG_BLOCK, signals.SIGNALS)

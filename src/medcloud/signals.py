@@ -44,6 +44,9 @@ class _State:
     armed = False
     lock = threading.Lock()
     watchdog: threading.Timer | None = None
+    #: An interrupt Python swallowed (raised inside a GC or weakref callback) is delivered again.
+    again = False
+    redelivered = 0
 
 
 _state = _State()
@@ -56,6 +59,7 @@ def install(*, armed: bool = False) -> None:
     interrupt arriving before the caller can catch it is never lost nor a traceback.
     """
     _state.armed = armed
+    sys.unraisablehook = _unraisable
     for signum in SIGNALS:
         # A signal the parent set to be ignored stays ignored (`nohup`, a shell's background job).
         if signal.getsignal(signum) is not signal.SIG_IGN:
@@ -119,11 +123,32 @@ def reset() -> None:
         if _state.watchdog is not None:
             _state.watchdog.cancel()
         _state.received, _state.watchdog = None, None
+        _state.again, _state.redelivered = False, 0
 
 
 def _handle(signum: int, frame: FrameType | None) -> None:
-    if record(signum) and _state.armed:
+    first = record(signum)
+    if (first or _state.again) and _state.armed:
+        _state.again = False
         raise KeyboardInterrupt
+
+
+#: How often an interrupt swallowed by Python is delivered again before the watchdog decides.
+MAX_REDELIVERIES = 5
+_default_unraisablehook = sys.unraisablehook
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """A KeyboardInterrupt raised inside a callback Python cannot propagate from (a weakref or GC
+    finaliser) is not printed as a traceback: the signal is sent again, to interrupt the command
+    where it can."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _state.received is not None:
+        if _state.redelivered < MAX_REDELIVERIES:
+            _state.redelivered += 1
+            _state.again = True
+            os.kill(os.getpid(), _state.received)
+        return
+    _default_unraisablehook(unraisable)
 
 
 def _expire() -> None:

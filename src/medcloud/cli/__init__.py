@@ -90,23 +90,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("medcloud: interrupted", file=sys.stderr)
             return signals.exit_code()
         return code
-    except MedcloudError as exc:
-        print(f"medcloud: error: {terminal(str(exc))}", file=sys.stderr)
-        return exit_code(exc)
     except KeyboardInterrupt:
         print("medcloud: interrupted", file=sys.stderr)
         return signals.exit_code()
-    except BrokenPipeError:
+    except Exception as exc:
+        if signals.received() is not None:
+            # Whatever the interrupt became on its way up (Python wraps it in some places).
+            print("medcloud: interrupted", file=sys.stderr)
+            return signals.exit_code()
+        if isinstance(exc, MedcloudError):
+            print(f"medcloud: error: {terminal(str(exc))}", file=sys.stderr)
+            return exit_code(exc)
+        return _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> int:
+    if isinstance(exc, BrokenPipeError):
         # The reader went away (`medcloud … | head`): not an error of ours.
         _silence_stdout()
         return EXIT_OK
-    except Exception as exc:
-        if os.environ.get(ENV_DEBUG):
-            raise
-        # A bug, not the user's mistake: one line naming the kind; the text may carry anything.
-        print(f"medcloud: internal error ({type(exc).__name__}); run with {ENV_DEBUG}=1 for details",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
+    if os.environ.get(ENV_DEBUG):
+        raise exc
+    # A bug, not the user's mistake: one line naming the kind; the text may carry anything.
+    print(f"medcloud: internal error ({type(exc).__name__}); run with {ENV_DEBUG}=1 for details", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def _silence_stdout() -> None:
