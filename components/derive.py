@@ -265,7 +265,7 @@ def link_args(region: Region, link: Link, plan: AddressPlan) -> DrLinkArgs:
         hops = edge_addresses(region, centre, plan)
         appliance = centre.openstack.ipsec_appliance if centre.openstack else None
         if appliance is not None and link.ipsec and link.suite == CipherSuite.SM:
-            hop, public = hops[appliance_key(appliance.name)], str(appliance.public_address)
+            hop, public = hops[appliance_key(appliance.name)], str(appliance.uplink(link.carrier)[1])
         else:
             hop, public = hops[link.name], None
         return LinkSideArgs(

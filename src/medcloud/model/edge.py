@@ -28,6 +28,14 @@ class ApplianceVendor(StrEnum):
     H3C_SECPATH = "h3c_secpath"  # Comware 7 (SecPath F1000/F5000, MSR)
 
 
+class Uplink(Model):
+    """An uplink of the appliance dedicated to one carrier (R-TOP-05: diverse carriers, diverse ends)."""
+
+    carrier: str = Field(min_length=1, description="the carrier of the links this uplink serves (Link.carrier)")
+    interface: str = Field(min_length=1)
+    public_address: IPv4Address
+
+
 class IpsecAppliance(Model):
     """The centre's domestic firewall / VPN gateway terminating SM-suite IPsec (GM/T 0022).
 
@@ -45,10 +53,22 @@ class IpsecAppliance(Model):
     inside_interface: str = Field(
         min_length=1, description="interface on the centre's transit subnet",
     )
+    carrier_uplinks: list[Uplink] = Field(
+        default_factory=list,
+        description="per-carrier uplinks; a link whose carrier has none uses uplink_interface/public_address",
+    )
     pki_domain: Name = Field(
         description="PKI domain holding the appliance's SM2 signing and encryption certificates "
                     "(GM/T 0015 double certificates) used for IKE digital-envelope authentication",
     )
+
+
+    def uplink(self, carrier: str) -> tuple[str, IPv4Address]:
+        """(interface, public address) the tunnels of ``carrier``'s links leave from."""
+        for uplink in self.carrier_uplinks:
+            if uplink.carrier == carrier:
+                return uplink.interface, uplink.public_address
+        return self.uplink_interface, self.public_address
 
 
 class OpenStackEdge(Model):

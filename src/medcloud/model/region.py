@@ -278,6 +278,14 @@ class Region(Model):
         for ci, centre in enumerate(self.centres):
             if centre.openstack is not None and centre.cloud != Cloud.OPENSTACK:
                 yield ("centres", ci, "openstack"), f"centre {centre.name!r} is on {centre.cloud.value}, not openstack"
+            appliance = centre.openstack.ipsec_appliance if centre.openstack else None
+            if appliance is not None:
+                carriers: set[str] = set()
+                for ui, uplink in enumerate(appliance.carrier_uplinks):
+                    if uplink.carrier in carriers:
+                        yield (("centres", ci, "openstack", "ipsec_appliance", "carrier_uplinks", ui, "carrier"),
+                               f"carrier {uplink.carrier!r} has two uplinks")
+                    carriers.add(uplink.carrier)
         for link in self.links:
             if link.local or not link.ipsec or link.a not in centres or link.b not in centres:
                 continue

@@ -105,7 +105,11 @@ def test_the_appliance_address_is_what_the_peer_dials(dev: Graph) -> None:
     endpoints = dev.result.run.outputs[stack.urn]["drLinkEndpoints"]
     gz = dev.region.centre("gz-prod")
     assert gz is not None and gz.openstack is not None and gz.openstack.ipsec_appliance is not None
-    assert endpoints["gz-cd-unicom"]["gz-prod"] == str(gz.openstack.ipsec_appliance.public_address)
+    appliance = gz.openstack.ipsec_appliance
+    assert endpoints["gz-cd-telecom"]["gz-prod"] == str(appliance.public_address)
+    # R-TOP-05: the unicom tunnel is dialled at the appliance's unicom uplink.
+    assert endpoints["gz-cd-unicom"]["gz-prod"] == str(appliance.uplink("China Unicom")[1])
+    assert appliance.uplink("China Unicom")[1] != appliance.public_address
 
 
 def test_routers_take_the_external_network_of_the_model(graph: Graph) -> None:
@@ -222,3 +226,16 @@ def test_only_ends_that_use_a_pre_shared_key_ask_for_one() -> None:
     ref002 = required_secrets(load("ref002", ROOT).region)
     assert not [k for k in ref002 if k.startswith("medcloud:ipsecPsk-py-ga-")]
     assert "medcloud:containerSyncKey" in ref002
+
+
+def test_a_carrier_has_one_uplink() -> None:
+    region = load("dev", ROOT).region
+    gz = region.centre("gz-prod")
+    assert gz is not None and gz.openstack is not None and gz.openstack.ipsec_appliance is not None
+    appliance = gz.openstack.ipsec_appliance
+    twice = appliance.model_copy(update={"carrier_uplinks": appliance.carrier_uplinks * 2})
+    edge = gz.openstack.model_copy(update={"ipsec_appliance": twice})
+    broken = region.model_copy(update={"centres": [
+        gz.model_copy(update={"openstack": edge}) if c.name == "gz-prod" else c for c in region.centres]})
+    assert (("centres", 0, "openstack", "ipsec_appliance", "carrier_uplinks", 1, "carrier"),
+            "carrier 'China Unicom' has two uplinks") in _errors(broken)

@@ -41,7 +41,12 @@ def test_dev_appliance_terminates_both_carriers_to_alicloud_with_the_link_keys()
         transform = tree.child(f"ipsec transform-set {t.link}")
         assert transform is not None and transform.child("esp encryption-algorithm sm4-cbc") is not None
         assert psk_marker(t.link) in text
-        assert f"remote-address {t.peer_address}" in text
+        assert f"remote-address {t.peer_address}" in text and f"local-address {t.local_address}" in text
+    # The telecom and unicom tunnels leave from their own uplinks, each applying the policy.
+    assert [t.uplink_interface for t in gz.tunnels] == ["Route-Aggregation1", "Route-Aggregation3"]
+    for uplink in gz.uplinks:
+        interface = tree.child(f"interface {uplink}")
+        assert interface is not None and interface.child("ipsec apply policy medcloud") is not None
     assert "key simple <<medcloud-secret:ipsecPsk-gz-cd-unicom/psk>>" in text
 
 
@@ -55,7 +60,8 @@ def test_the_inside_address_is_the_next_hop_neutron_routes_to() -> None:
             if side.appliance_address is not None:
                 intent = intents[side.centre]
                 assert side.next_hop == str(intent.inside_address)
-                assert side.appliance_address == str(intent.public_address)
+                tunnel = next(t for t in intent.tunnels if t.link == link.name)
+                assert side.appliance_address == str(tunnel.local_address)
                 assert intent.inside_address in intent.transit and intent.router_address in intent.transit
                 assert intent.inside_address != intent.router_address
 
@@ -66,7 +72,10 @@ def test_appliance_to_appliance_tunnels_use_sm2_certificates_and_need_no_outputs
     assert set(intents) == {"py-fw-01", "ga-fw-01"}
     py, ga = intents["py-fw-01"], intents["ga-fw-01"]
     for here, there in ((py, ga), (ga, py)):
-        assert {t.peer_address for t in here.tunnels} == {there.public_address}
+        # Each carrier's tunnel joins the two appliances' uplinks of that carrier (R-TOP-05).
+        theirs = {t.link: t.local_address for t in there.tunnels}
+        assert all(t.peer_address == theirs[t.link] for t in here.tunnels)
+        assert len({t.local_address for t in here.tunnels}) == len({t.uplink_interface for t in here.tunnels}) == 2
         assert all(t.auth == "sm2-envelope" and t.psk is None for t in here.tunnels)
         text = render(here)
         assert "authentication-method sm2-de" in text and f"certificate domain {here.pki_domain}" in text

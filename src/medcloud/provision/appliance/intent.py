@@ -38,6 +38,9 @@ class TunnelIntent:
     index: int
     peer: str
     peer_address: IPv4Address
+    #: the uplink the tunnel leaves from (its carrier's) and that uplink's public address
+    uplink_interface: str
+    local_address: IPv4Address
     local_prefix: IPv4Network
     remote_prefix: IPv4Network
     auth: Auth
@@ -56,8 +59,6 @@ class ApplianceIntent:
     vendor: ApplianceVendor
     model: str
     centre: str
-    public_address: IPv4Address
-    uplink_interface: str
     inside_interface: str
     pki_domain: str
     inside_address: IPv4Address
@@ -67,6 +68,11 @@ class ApplianceIntent:
     centre_prefix: IPv4Network
     tunnels: tuple[TunnelIntent, ...]
     ike_lifetime_s: int = IKE_LIFETIME_S
+
+    @property
+    def uplinks(self) -> tuple[str, ...]:
+        """The uplink interfaces the IPsec policy is applied to, in tunnel order."""
+        return tuple(dict.fromkeys(t.uplink_interface for t in self.tunnels))
     ipsec_lifetime_s: int = IPSEC_LIFETIME_S
 
 
@@ -102,17 +108,18 @@ def build_intents(region: Region, plan: AddressPlan,
             auth: Auth
             psk: str | None
             if peer.cloud == Cloud.OPENSTACK and peer_appliance is not None:
-                address, auth, psk = peer_appliance.public_address, "sm2-envelope", None
+                address, auth, psk = peer_appliance.uplink(link.carrier)[1], "sm2-envelope", None
             else:
                 address = _endpoint(endpoints, link.name, peer_name)
                 auth, psk = "pre-shared-key", psk_marker(link.name)
+            interface, local = appliance.uplink(link.carrier)
             tunnels.append(TunnelIntent(
                 link=link.name, index=len(tunnels) + 1, peer=peer_name, peer_address=address,
+                uplink_interface=interface, local_address=local,
                 local_prefix=cplan.cidr, remote_prefix=plan.centres[peer_name].cidr, auth=auth, psk=psk,
             ))
         out.append(ApplianceIntent(
             name=appliance.name, vendor=appliance.vendor, model=appliance.model, centre=centre.name,
-            public_address=appliance.public_address, uplink_interface=appliance.uplink_interface,
             inside_interface=appliance.inside_interface, pki_domain=appliance.pki_domain,
             inside_address=inside, transit=cplan.transit,
             router_address=cplan.transit.network_address + 1, centre_prefix=cplan.cidr,
