@@ -35,6 +35,7 @@ COMMANDS = [
     "preview",
     "review",
     "graph",
+    "cloud",
     # hardware acceptance and provisioning
     "lab",
     "verify",

@@ -229,8 +229,12 @@ def run_with_monitor(
     stack_name: str,
     config: Mapping[str, str] | None = None,
     secret_keys: list[str] | None = None,
+    dry_run: bool = True,
 ) -> None:
     """Run ``body`` inside a stack as a preview against ``monitor`` (the SDK's mock monitor or ours).
+
+    ``dry_run=False`` runs it as an update instead (the monitor then answers with real ids
+    and outputs, as the contract test against the local OpenStack control plane does).
 
     The one place the event loop, its executor and the runtime settings are set
     up, so the benchmark's floor runs bare resources under exactly the
@@ -242,7 +246,7 @@ def run_with_monitor(
     mock_settings = sdk_mocks.MockSettings(
         monitor=monitor,
         monitor_features=set(features(empty_pb2.Empty()).supportedFeatures),
-        engine=sdk_mocks.MockEngine(None), project=project, stack=stack_name, dry_run=True,
+        engine=sdk_mocks.MockEngine(None), project=project, stack=stack_name, dry_run=dry_run,
         organization="organization", callbacks=None,
     )
 
@@ -262,6 +266,9 @@ def run_with_monitor(
             asyncio.set_event_loop(loop)
             settings.ROOT.set(None)
             settings.configure(mock_settings)
+            # MockSettings keeps the previous run's output set: after a run that failed, its
+            # unfinished tasks (bound to that run's closed loop) would be awaited by this one.
+            settings.SETTINGS.outputs = set()
             set_all_config(dict(config or {}), list(secret_keys or []))
             loop.run_until_complete(stack.run_in_stack(main))
         finally:

@@ -1,0 +1,100 @@
+"""``medcloud cloud up|status|down``: a real OpenStack control plane on 127.0.0.1.
+
+``up`` starts Keystone, Neutron (router, VPNaaS), Cinder, Barbican and Swift
+from Debian's packages (``scripts/cloud-packages``) and writes a clouds.yaml
+with one entry per OpenStack centre of the stacks; point the program, the
+``openstack`` CLI or openstacksdk at it with the two variables it prints.
+Exit 0 ok, 1 a service is down (status), 2 bad input or cannot start.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "cloud",
+        help="start/inspect/stop a local OpenStack control plane (Keystone, Neutron+VPNaaS, Cinder, Barbican, Swift)",
+        description="A real OpenStack control plane on loopback. Exit 0 ok, 1 a service is down, 2 cannot start.",
+    )
+    parser.add_argument("--dir", type=Path, default=None,
+                        help="state folder (default $MEDCLOUD_CLOUD_DIR or .cloud in the checkout)")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    up = actions.add_parser("up", help="start the plane (idempotent) and write its clouds.yaml")
+    up.add_argument("--stack", action="append", default=[], metavar="STACK",
+                    help="a stack whose OpenStack centres get a project and a clouds.yaml entry "
+                         "(repeatable; default every stack in stacks/)")
+    up.set_defaults(handler=handle_up)
+    status = actions.add_parser("status", help="show what runs")
+    status.set_defaults(handler=handle_status)
+    down = actions.add_parser("down", help="stop what `up` started (checked by pid, command line and start time)")
+    down.set_defaults(handler=handle_down)
+
+
+def _plane(args: argparse.Namespace) -> Any:
+    from medcloud.cloud import ControlPlane, default_state_dir
+
+    return ControlPlane(args.dir or default_state_dir())
+
+
+def handle_up(args: argparse.Namespace) -> int:
+    from medcloud.cloud.plane import stack_centres
+    from medcloud.stacks import project_root
+
+    console = Console()
+    plane = _plane(args)
+    centres = stack_centres(args.stack, project_root())
+    was_running = plane.running(centres)
+    state = plane.up(centres)
+    _print_state(console, plane, state)
+    console.print(f"cloud {'already running' if was_running else 'started'}: "
+                  f"{', '.join(state.running())} for {len(centres)} centre(s); clouds.yaml {plane.clouds_yaml}")
+    console.print("use it: export " + " ".join(f"{k}={v}" for k, v in plane.environment().items()))
+    return 0
+
+
+def handle_status(args: argparse.Namespace) -> int:
+    console = Console()
+    plane = _plane(args)
+    state = plane.state()
+    if state is None:
+        console.print("no cloud running (medcloud cloud up starts one)")
+        return 0
+    _print_state(console, plane, state)
+    down = [p for p in state.processes if not p.alive()]
+    if down:
+        console.print(f"[bold red]{len(down)} process(es) down[/]; `medcloud cloud up` restarts the plane")
+        return 1
+    return 0
+
+
+def handle_down(args: argparse.Namespace) -> int:
+    stopped, foreign = _plane(args).down()
+    console = Console()
+    for line in foreign:
+        console.print(f"[yellow]{escape(line)}[/]")
+    console.print(f"stopped {len(stopped)} process(es)" if stopped else "no cloud was running")
+    return 0
+
+
+def _print_state(console: Console, plane: Any, state: Any) -> None:
+    table = Table(title=f"cloud in {state.state_dir} (regions {', '.join(state.regions)})")
+    for column in ("service", "process", "region", "pid", "listens", "state"):
+        table.add_column(column, overflow="fold")
+    for process in state.processes:
+        alive = "[green]running[/]" if process.alive() else "[bold red]down[/]"
+        ready = state.ready_after_s.get(process.service)
+        table.add_row(process.service, process.name, process.region or "all", str(process.pid),
+                      f"127.0.0.1:{process.port}", alive + (f" (ready after {ready} s)" if ready is not None else ""))
+    for service, reason in sorted(state.not_started.items()):
+        table.add_row(service, "-", "-", "-", "-", f"[yellow]not running[/]: {escape(reason)}")
+    console.print(table)
+    centres = ", ".join(f"{c['name']} ({c['region']})" for c in state.centres) or "none"
+    console.print(f"clouds.yaml entries: medcloud-admin, {centres}")

@@ -1,0 +1,123 @@
+"""One module per control-plane service; what each needs is :class:`Context`.
+
+``prepare(ctx)`` writes the service's configuration and database under
+``ctx.directory`` (inside the plane's state folder — nothing under /etc or
+/var is written) and returns the processes to start.  ``configure(ctx,
+admin)``, where present, runs once the service answers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from medcloud.errors import InputError
+
+#: Seconds a preparation command (db sync, key setup) may take.
+PREPARE_TIMEOUT_S = 180.0
+
+
+class PrepareError(InputError):
+    """A service's preparation command failed (the message names it and its output's tail)."""
+
+
+@dataclass(frozen=True)
+class Centre:
+    """An OpenStack centre of a stack: a project of the one Keystone, in its cloud region."""
+
+    name: str
+    region: str
+    azs: tuple[str, ...]
+    stack: str
+
+
+@dataclass
+class Context:
+    directory: Path
+    #: Where preparation commands' output goes (the plane's ``logs/``).
+    logs: Path
+    ports: list[int]
+    keystone_url: str
+    regions: list[str]
+    azs: list[str]
+    centres: list[Centre]
+    #: This service's Keystone user and password (its token middleware logs in with them).
+    service_user: str = ""
+    service_password: str = ""
+    #: Service name → base URL of its (first) instance; filled as services start.
+    urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.ports[0]}"
+
+    def path(self, *parts: str) -> Path:
+        return self.directory.joinpath(*parts)
+
+    def authtoken(self) -> dict[str, str]:
+        """The ``[keystone_authtoken]`` section every API service shares."""
+        return {
+            "www_authenticate_uri": self.keystone_url, "auth_url": self.keystone_url,
+            "auth_type": "password", "username": self.service_user, "password": self.service_password,
+            "project_name": "service", "user_domain_name": "Default", "project_domain_name": "Default",
+            "service_token_roles_required": "true",
+        }
+
+    def run(self, argv: list[str], *, env: Mapping[str, str] | None = None, what: str = "") -> None:
+        """Run a preparation command to completion; its output goes to the service's log."""
+        log = self.logs / f"{self.directory.name}-prepare.log"
+        environment = dict(os.environ)
+        environment.update(env or {})
+        with open(log, "ab") as out:
+            out.write(f"$ {' '.join(argv)}\n".encode())
+            out.flush()
+            try:
+                done = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                      env=environment, cwd=self.directory, timeout=PREPARE_TIMEOUT_S, check=False)
+            except subprocess.TimeoutExpired:
+                raise PrepareError(f"{what or argv[0]}: no answer within {PREPARE_TIMEOUT_S:g} s (see {log})") from None
+            except OSError as exc:
+                raise PrepareError(f"{what or argv[0]}: cannot run: {exc}") from None
+        if done.returncode != 0:
+            tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:])
+            raise PrepareError(f"{what or argv[0]}: exit {done.returncode}: {tail} (see {log})")
+
+
+def ini(path: Path, sections: Mapping[str, Mapping[str, object]], *, mode: int = 0o600) -> Path:
+    """Write an oslo.config / paste style INI file (0600: it holds service passwords)."""
+    lines: list[str] = []
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        for key, value in values.items():
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            lines.append(f"{key} = {text}")
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines))
+    return path
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def wal(database: Path) -> None:
+    """Put a SQLite database in write-ahead-log mode (a setting stored in the file).
+
+    Measured on Keystone Zed: a 404 leaves a read transaction open on a pooled
+    connection, and in the default rollback-journal mode every later write then
+    fails with "database is locked" (HTTP 500); with WAL, readers do not block
+    the writer.
+    """
+    import sqlite3
+
+    connection = sqlite3.connect(database)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        connection.close()

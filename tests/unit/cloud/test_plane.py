@@ -1,0 +1,111 @@
+"""The control plane's bookkeeping, without OpenStack: process identity, `down`, the service list."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from medcloud.cloud import ControlPlane
+from medcloud.cloud.catalog import SERVICES
+from medcloud.cloud.plane import STATE, CloudError, PlaneState, Process, _identity, _same, stack_centres
+from medcloud.cloud.services import Centre, ini
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _sleeper() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+
+
+def _record(process: subprocess.Popen[bytes], name: str) -> Process:
+    for _ in range(100):
+        identity = _identity(process.pid)
+        if identity is not None:
+            break
+        time.sleep(0.01)
+    assert identity is not None
+    return Process("test", name, None, process.pid, identity[0], identity[1], 9, "/dev/null")
+
+
+def test_down_stops_only_what_it_started_by_pid_command_line_and_start_time(tmp_path: Path) -> None:
+    ours, reused, renamed = _sleeper(), _sleeper(), _sleeper()
+    try:
+        records = [_record(ours, "ours"), _record(reused, "reused"), _record(renamed, "renamed")]
+        records[1].start_ticks -= 1  # the pid now belongs to a process started at another time
+        records[2].argv = ["/usr/bin/something-else"]  # … or running another command
+        state = PlaneState(str(tmp_path), time.time(), "http://127.0.0.1:9", ["RegionOne"], [], records)
+        (tmp_path / STATE).write_text(json.dumps(state.to_json()))
+        plane = ControlPlane(tmp_path)
+        assert [p.name for p in plane.state().processes if p.alive()] == ["ours"]  # type: ignore[union-attr]
+        stopped, foreign = plane.down()
+        assert stopped == [f"ours (pid {ours.pid})"]
+        assert len(foreign) == 2 and all("left alone" in line for line in foreign)
+        assert ours.wait(timeout=10) is not None
+        assert reused.poll() is None and renamed.poll() is None
+        assert not (tmp_path / STATE).exists()
+    finally:
+        for process in (ours, reused, renamed):
+            process.kill()
+            process.wait()
+
+
+def test_identity_survives_setproctitle_rewriting_the_argument_area() -> None:
+    record = Process("neutron", "neutron", None, 1, ["/usr/bin/python3", "/usr/bin/neutron-server", "--config-file",
+                                                       "/s/neutron.conf"], 42, 9, "/dev/null")
+    rewritten = ["/usr/bin/python3 /usr/bin/neutron-server --config-file /s/neutron.conf"]
+    assert _same((rewritten, 42), record)
+    assert not _same((rewritten, 43), record)
+    assert not _same((["/usr/bin/python3 /usr/bin/cinder-api"], 42), record)
+    assert not _same(None, record)
+
+
+def test_service_list_is_data_each_entry_a_module_with_prepare() -> None:
+    names = [s.name for s in SERVICES]
+    assert names[0] == "keystone" and len(set(names)) == len(names)
+    assert {"keystone", "neutron"} == {s.name for s in SERVICES if s.required}
+    for entry in SERVICES:
+        module = importlib.import_module(f"medcloud.cloud.services.{entry.name}")
+        assert callable(module.prepare)
+        assert entry.endpoints and entry.packages and entry.executables
+
+
+def test_ini_files_are_private(tmp_path: Path) -> None:
+    path = ini(tmp_path / "a" / "x.conf", {"DEFAULT": {"flag": True, "port": 5, "dir": tmp_path}})
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.read_text() == f"[DEFAULT]\nflag = true\nport = 5\ndir = {tmp_path}\n"
+
+
+def test_centres_of_the_reference_stacks_become_projects_in_their_regions() -> None:
+    centres = {c.name: c for c in stack_centres([], ROOT)}
+    assert {n: c.region for n, c in centres.items()} == {
+        "gz-prod": "RegionOne", "fs-aa": "RegionTwo", "hospital-prod": "RegionOne",
+        "provider-prod": "RegionTwo", "guian-dr": "RegionGuian",
+    }
+    assert all(c.azs for c in centres.values())
+    assert [asdict(c)["stack"] for c in stack_centres(["dev"], ROOT)] == ["dev", "dev"]
+
+
+def test_one_centre_in_two_regions_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: x\n")
+    stacks = tmp_path / "stacks"
+    (stacks / "regions").mkdir(parents=True)
+    dev = (ROOT / "stacks" / "regions" / "dev.yaml").read_text()
+    (stacks / "regions" / "a.yaml").write_text(dev)
+    (stacks / "regions" / "b.yaml").write_text(dev.replace("cloud_region: RegionOne", "cloud_region: RegionNine"))
+    for name in ("a", "b"):
+        (stacks / f"Pulumi.{name}.yaml").write_text(f"config:\n  medcloud:region: regions/{name}.yaml\n")
+    with pytest.raises(CloudError, match="gz-prod is in region RegionOne in stack a and in RegionNine in stack b"):
+        stack_centres([], tmp_path)
+
+
+def test_a_centre_is_a_frozen_record() -> None:
+    centre = Centre("gz-prod", "RegionOne", ("az1",), "dev")
+    with pytest.raises(AttributeError):
+        centre.name = "x"  # type: ignore[misc]
