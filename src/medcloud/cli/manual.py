@@ -25,6 +25,7 @@ ENVIRONMENT: dict[str, str] = {
     "MEDCLOUD_LAB_DIR": "state folder of `medcloud lab` (default .lab/)",
     "MEDCLOUD_REGION_DIRS": "extra directories (':'-separated) a stack's region file may lie in, besides stacks/",
     "MEDCLOUD_DEBUG": "set to 1 to see the traceback of an unexpected internal error",
+    "MEDCLOUD_CLOUD_DIR": "state folder of `medcloud cloud` (default .cloud/); the contract test uses a plane there",
     "NO_COLOR": "any value turns colour off (https://no-color.org)",
 }
 

@@ -85,6 +85,17 @@ SERVICES: tuple[Service, ...] = (
         "barbican", ("barbican-api",), ("barbican-wsgi-api",),
         (Endpoint("key-manager", "barbican"),),
     ),
+    # Issue 14's compute layer: flavors, aggregates, server groups (Nova), and what Nova reads (Placement).
+    Service(
+        "placement", ("placement-api",), ("placement-api", "placement-manage"), (Endpoint("placement", "placement"),),
+    ),
+    Service(
+        "nova", ("nova-api",), ("nova-api", "nova-manage"), (Endpoint("compute", "nova", "/v2.1"),), per_region=True,
+    ),
+    Service(
+        "octavia", ("octavia-api",), ("octavia-api", "octavia-db-manage"),
+        (Endpoint("load-balancer", "octavia"),),
+    ),
     Service(
         "swift", ("swift-proxy", "swift-account", "swift-container", "swift-object"),
         ("swift-proxy-server", "swift-account-server", "swift-container-server", "swift-object-server"),

@@ -252,6 +252,68 @@ def site_connection(api: Api, p: dict[str, Any]) -> Created:
     return Created(conn["id"], {}, _delete("network", f"/vpn/ipsec-site-connections/{conn['id']}"))
 
 
+def port(api: Api, p: dict[str, Any]) -> Created:
+    fixed = [_drop_none({"ip_address": f.get("ipAddress"), "subnet_id": f.get("subnetId")})
+             for f in p.get("fixedIps") or []]
+    made = api("network", "POST", "/ports", {"port": _drop_none({
+        "name": p.get("name"), "network_id": p.get("networkId"), "admin_state_up": p.get("adminStateUp"),
+        "description": p.get("description"), "fixed_ips": fixed or None, "device_owner": p.get("deviceOwner"),
+        "port_security_enabled": p.get("portSecurityEnabled"), "mac_address": p.get("macAddress"),
+        "security_groups": [] if p.get("noSecurityGroups") else p.get("securityGroupIds"),
+    })})["port"]
+    _tags(api, "ports", made["id"], p.get("tags"))
+    return Created(made["id"], {"allFixedIps": [f["ip_address"] for f in made["fixed_ips"]],
+                                "macAddress": made["mac_address"]}, _delete("network", f"/ports/{made['id']}"))
+
+
+# --- Nova --------------------------------------------------------------------------------
+
+#: The microversions the provider asks for: flavor descriptions need 2.55, server-group rules 2.64.
+FLAVOR_VERSION = {"OpenStack-API-Version": "compute 2.55", "X-OpenStack-Nova-API-Version": "2.55"}
+GROUP_VERSION = {"OpenStack-API-Version": "compute 2.64", "X-OpenStack-Nova-API-Version": "2.64"}
+
+
+def flavor(api: Api, p: dict[str, Any]) -> Created:
+    made = api("compute", "POST", "/flavors", {"flavor": _drop_none({
+        "name": p.get("name"), "ram": p.get("ram"), "vcpus": p.get("vcpus"), "disk": p.get("disk"),
+        "swap": p.get("swap"), "OS-FLV-EXT-DATA:ephemeral": p.get("ephemeral"), "rxtx_factor": p.get("rxTxFactor"),
+        "os-flavor-access:is_public": p.get("isPublic"), "description": p.get("description"),
+        "id": p.get("flavorId"),
+    })}, headers=FLAVOR_VERSION)["flavor"]
+    if p.get("extraSpecs"):
+        api("compute", "POST", f"/flavors/{made['id']}/os-extra_specs", {"extra_specs": p["extraSpecs"]},
+            headers=FLAVOR_VERSION)
+    return Created(made["id"], {}, _delete("compute", f"/flavors/{made['id']}"))
+
+
+def aggregate(api: Api, p: dict[str, Any]) -> Created:
+    made = api("compute", "POST", "/os-aggregates", {"aggregate": _drop_none({
+        "name": p.get("name"), "availability_zone": p.get("zone"),
+    })})["aggregate"]
+    path = f"/os-aggregates/{made['id']}"
+    if p.get("metadata"):
+        api("compute", "POST", f"{path}/action", {"set_metadata": {"metadata": p["metadata"]}})
+    for host in p.get("hosts") or []:
+        api("compute", "POST", f"{path}/action", {"add_host": {"host": host}})
+
+    def undo(a: Api) -> None:
+        for host in p.get("hosts") or []:
+            a("compute", "POST", f"{path}/action", {"remove_host": {"host": host}}, ok=(404, 409))
+        a("compute", "DELETE", path, ok=(404,))
+
+    return Created(str(made["id"]), {}, undo)
+
+
+def server_group(api: Api, p: dict[str, Any]) -> Created:
+    policies = p.get("policies")
+    rules = {"max_server_per_host": (p.get("rules") or {}).get("maxServerPerHost")}
+    made = api("compute", "POST", "/os-server-groups", {"server_group": _drop_none({
+        "name": p.get("name"), "policy": policies[0] if isinstance(policies, list) else policies,
+        "rules": _drop_none(rules) or None,
+    })}, headers=GROUP_VERSION)["server_group"]
+    return Created(made["id"], {}, _delete("compute", f"/os-server-groups/{made['id']}"))
+
+
 # --- Cinder ----------------------------------------------------------------------------
 
 def volume_type(api: Api, p: dict[str, Any]) -> Created:
@@ -354,6 +416,10 @@ CREATES: dict[str, Callable[[Api, dict[str, Any]], Created]] = {
     "openstack:networking/routerRoute:RouterRoute": router_route,
     "openstack:networking/secGroup:SecGroup": security_group,
     "openstack:networking/secGroupRule:SecGroupRule": security_group_rule,
+    "openstack:networking/port:Port": port,
+    "openstack:compute/flavor:Flavor": flavor,
+    "openstack:compute/aggregateV2:AggregateV2": aggregate,
+    "openstack:compute/serverGroup:ServerGroup": server_group,
     "openstack:vpnaas/ikePolicy:IkePolicy": ike_policy,
     "openstack:vpnaas/ipSecPolicy:IpSecPolicy": ipsec_policy,
     "openstack:vpnaas/service:Service": vpn_service,
@@ -372,6 +438,8 @@ CREATES: dict[str, Callable[[Api, dict[str, Any]], Created]] = {
 def get_network(api: Api, args: dict[str, Any]) -> dict[str, Any]:
     """Data source ``openstack.networking.get_network``: one network by name (or id)."""
     query = "&".join(f"{k}={args[key]}" for k, key in (("name", "name"), ("id", "networkId")) if args.get(key))
+    if args.get("external") is not None:
+        query += f"&router:external={str(args['external']).lower()}"
     found = api("network", "GET", f"/networks?{query}")["networks"]
     if len(found) != 1:
         raise ApiRefused(api.urn, api.log[-1], 404, f"{len(found)} networks match {args}")

@@ -18,7 +18,8 @@ from medcloud.components.program import load_region
 
 from medcloud import ipam
 
-EXTERNAL_NETWORK = "public"
+#: The model's name for the SM cipher suite (links on the IPsec appliance).
+SM = "sm"
 
 
 @dataclass
@@ -64,7 +65,7 @@ def read_back(stack: str, root: Any, admin: Any, api_for: Any) -> Comparison:
         vpc = derive.vpc_args(region, centre, plan)
         c = centre.name
 
-        networks = [n for n in _get(api, "network", f"/networks?{scope}")["networks"] if n["name"] != EXTERNAL_NETWORK]
+        networks = [n for n in _get(api, "network", f"/networks?{scope}")["networks"] if not n["router:external"]]
         result.compare(f"{c} networks", {c}, {_tags(n).get("medcloud-centre", n["name"]) for n in networks})
         subnets = _get(api, "network", f"/subnets?{scope}")["subnets"]
         result.compare(f"{c} subnets (cidr, security domain)",
@@ -79,13 +80,21 @@ def read_back(stack: str, root: Any, admin: Any, api_for: Any) -> Comparison:
                        {s["cidr"] for s in subnets if s["id"] in attached})
         ends = [(link, side, peer) for link in links for side, peer in ((link.a, link.b), (link.b, link.a))
                 if side.centre == c]
-        ipsec_ends = [(link, side, peer) for link, side, peer in ends if link.ipsec]
-        result.compare(f"{c} router external gateway (needed by its IPsec links)",
-                       {c} if ipsec_ends else set(),
-                       {c for r in routers if r.get("external_gateway_info")} if ipsec_ends else set())
+        # SM-suite IPsec ends on the centre's IPsec appliance (a route to it); international IPsec on VPNaaS.
+        vpnaas_ends = [(link, side, peer) for link, side, peer in ends if link.ipsec and link.suite != SM]
+        routed_ends = [(link, side, peer) for link, side, peer in ends if not link.ipsec or link.suite == SM]
+        external = centre.openstack.external_network if centre.openstack else None
+        gateways = {g["id"]: g["name"] for g in _get(api, "network", "/networks?router:external=true")["networks"]}
+        result.compare(f"{c} router gateway (external network)", {(c, external)} if external else set(),
+                       {(c, gateways.get((r.get("external_gateway_info") or {}).get("network_id"), "?"))
+                        for r in routers if r.get("external_gateway_info")})
         result.compare(f"{c} routes (destination, next hop)",
-                       {(peer.cidr, side.next_hop) for link, side, peer in ends if not link.ipsec},
+                       {(peer.cidr, side.next_hop) for _, side, peer in routed_ends},
                        {(r["destination"], r["nexthop"]) for rt in routers for r in rt.get("routes", [])})
+        appliance_ports = _get(api, "network", f"/ports?{scope}&device_owner=")["ports"]
+        result.compare(f"{c} IPsec appliance inside address (port)",
+                       {vpc.appliance_address} if vpc.appliance_address else set(),
+                       {ip["ip_address"] for p in appliance_ports for ip in p["fixed_ips"]})
 
         groups = _get(api, "network", f"/security-groups?{scope}")["security_groups"]
         pool_of = {g["id"]: _tags(g).get("medcloud-pool", g["name"]) for g in groups}
@@ -104,13 +113,28 @@ def read_back(stack: str, root: Any, admin: Any, api_for: Any) -> Comparison:
         services = _get(api, "network", f"/vpn/vpnservices?{scope}")["vpnservices"]
         groups_ep = {g["id"]: g for g in _get(api, "network", f"/vpn/endpoint-groups?{scope}")["endpoint_groups"]}
         connections = _get(api, "network", f"/vpn/ipsec-site-connections?{scope}")["ipsec_site_connections"]
-        result.compare(f"{c} VPN services (router)", {c} if ipsec_ends else set(),
+        result.compare(f"{c} VPN services (router)", {c} if vpnaas_ends else set(),
                        {c for s in services if s["router_id"] in {r["id"] for r in routers}})
         result.compare(
-            f"{c} IPsec site connections (peer cidr)", {peer.cidr for _, _, peer in ipsec_ends},
+            f"{c} IPsec site connections (peer cidr)", {peer.cidr for _, _, peer in vpnaas_ends},
             {cidr for conn in connections
              for cidr in groups_ep.get(conn.get("peer_ep_group_id") or "", {}).get("endpoints", [])
              + conn.get("peer_cidrs", [])},
+        )
+
+        compute = derive.compute_args(region, centre)
+        flavors = _get(api, "compute", "/flavors/detail?is_public=None")["flavors"]
+        result.compare(f"{c} flavors (name, vCPUs, MiB)",
+                       {(f.name, f.vcpus, f.memory_gib * 1024) for p in compute.pools for f in p.flavors},
+                       {(f["name"], f["vcpus"], f["ram"]) for f in flavors})
+        aggregates = _get(api, "compute", "/os-aggregates")["aggregates"]
+        result.compare(
+            f"{c} host aggregates (zone or pool, hosts)",
+            {("zone " + az, tuple(sorted(hosts))) for az, hosts in compute.azs.items()}
+            | {("pool " + p.labels.pool, tuple(sorted(p.hosts))) for p in compute.pools},
+            {("zone " + a["availability_zone"] if a.get("availability_zone") else
+              "pool " + a.get("metadata", {}).get("medcloud-pool", a["name"]), tuple(sorted(a["hosts"])))
+             for a in aggregates},
         )
 
         storage = derive.storage_args(region, centre)

@@ -32,6 +32,10 @@ class Centre:
     region: str
     azs: tuple[str, ...]
     stack: str
+    #: The Neutron external network its router takes as gateway (the model's ``openstack.external_network``).
+    external_network: str | None = None
+    #: Its compute nodes (the model's pools → clusters → nodes): Nova learns them as compute hosts.
+    hosts: tuple[str, ...] = ()
 
 
 @dataclass

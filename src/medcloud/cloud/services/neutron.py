@@ -12,20 +12,23 @@ so ``prepare`` records one DHCP and one L3 agent per zone the stacks' centres
 use, through Neutron's own agent-registration code (what an agent's first
 ``report_state`` does).  The agents show as down once their heartbeat ages.
 
-``configure`` creates the provider's external network ``public`` (flat, on
-TEST-NET-2, 198.51.100.0/24) that routers take their gateway from.
+``configure`` creates the external networks the centres name (the model's
+``openstack.external_network``; ``public`` if none does), each flat on its own
+physical network with a /24 of 198.18.0.0/15, for routers' gateways.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from medcloud.cloud.catalog import SYSTEM_PYTHON, Launch
 from medcloud.cloud.rest import Keystone, call
 from medcloud.cloud.services import Context, ini, sqlite_url, wal
 
+#: The external network when no centre names one.
 EXTERNAL_NETWORK = "public"
-EXTERNAL_CIDR = "198.51.100.0/24"
+EXTERNAL_RANGE = "198.18.0.0/15"
 VPN_PROVIDER = "VPN:strongswan:neutron_vpnaas.services.vpn.service_drivers.ipsec.IPsecVPNDriver:default"
 
 #: Run on Debian's Python: the schema from the models, then one DHCP and one L3 agent per zone.
@@ -71,7 +74,7 @@ def prepare(ctx: Context) -> list[Launch]:
         "service_providers": {"service_provider": VPN_PROVIDER},
         "ml2": {"type_drivers": "flat,vxlan", "tenant_network_types": "vxlan", "mechanism_drivers": "",
                 "extension_drivers": "port_security"},
-        "ml2_type_flat": {"flat_networks": EXTERNAL_NETWORK},
+        "ml2_type_flat": {"flat_networks": ",".join(external_networks(ctx))},
         "ml2_type_vxlan": {"vni_ranges": "1:100000"},
     })
     ctx.run([SYSTEM_PYTHON, "-c", PREPARE_SCRIPT, str(conf), sqlite_url(database), *ctx.azs],
@@ -81,18 +84,25 @@ def prepare(ctx: Context) -> list[Launch]:
     return [Launch("neutron", ["neutron-server", "--config-file", str(conf)], ctx.ports[0])]
 
 
+def external_networks(ctx: Context) -> dict[str, str]:
+    """Each external network the centres name → its subnet (a /24 of 198.18.0.0/15, RFC 2544's test range)."""
+    names = sorted({c.external_network for c in ctx.centres if c.external_network} or {EXTERNAL_NETWORK})
+    blocks = ipaddress.ip_network(EXTERNAL_RANGE).subnets(new_prefix=24)
+    return {name: str(next(blocks)) for name in names}
+
+
 def configure(ctx: Context, admin: Keystone) -> None:
-    """The external network routers take their gateway (and VPN services their address) from."""
+    """The external networks routers take their gateway (and VPN services their address) from."""
     url = f"{ctx.url}/v2.0"
-    found = call("GET", f"{url}/networks?name={EXTERNAL_NETWORK}", token=admin.token)[1]["networks"]
-    if found:
-        return
-    network: dict[str, Any] = call("POST", f"{url}/networks", token=admin.token, body={"network": {
-        "name": EXTERNAL_NETWORK, "router:external": True, "shared": False,
-        "provider:network_type": "flat", "provider:physical_network": EXTERNAL_NETWORK,
-        "description": "medcloud cloud: the provider network routers' gateways attach to",
-    }})[1]["network"]
-    call("POST", f"{url}/subnets", token=admin.token, body={"subnet": {
-        "name": f"{EXTERNAL_NETWORK}-v4", "network_id": network["id"], "ip_version": 4,
-        "cidr": EXTERNAL_CIDR, "enable_dhcp": False,
-    }})
+    for name, cidr in external_networks(ctx).items():
+        found = call("GET", f"{url}/networks?name={name}", token=admin.token)[1]["networks"]
+        if found:
+            continue
+        network: dict[str, Any] = call("POST", f"{url}/networks", token=admin.token, body={"network": {
+            "name": name, "router:external": True, "shared": False,
+            "provider:network_type": "flat", "provider:physical_network": name,
+            "description": "medcloud cloud: a provider network routers' gateways attach to",
+        }})[1]["network"]
+        call("POST", f"{url}/subnets", token=admin.token, body={"subnet": {
+            "name": f"{name}-v4", "network_id": network["id"], "ip_version": 4, "cidr": cidr, "enable_dhcp": False,
+        }})
