@@ -113,12 +113,16 @@ class RealApis(mocks.Mocks):
         self.run.applied.append(Applied(self.urn, args.typ, cloud, region, created.id, inputs, created.undo))
         return created.id, {**inputs, **{k: v for k, v in created.outputs.items() if v is not None}}
 
-    def call(self, args: mocks.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+    def call(self, args: mocks.MockCallArgs) -> Any:
         lookup = self.apis.INVOKES.get(args.token)
         if lookup is None:
             raise NotImplementedError(f"no API request for invoke {args.token} in real_apis.INVOKES")
         api, _, _ = self._api(args.provider, dict(args.args))
-        return lookup(api, dict(args.args)), None
+        try:
+            return lookup(api, dict(args.args))  # a dict: the SDK reads no check failures then
+        except self.apis.ApiRefused as refused:
+            self.run.refusals.append(refused)
+            raise
 
 
 class ContractMonitor(mocks.MockMonitor):
@@ -131,6 +135,7 @@ class ContractMonitor(mocks.MockMonitor):
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         _open_loop()
+        self.mocks.urn = f"invoke {request.tok}"  # type: ignore[attr-defined]
         return super().Invoke(request)
 
 

@@ -34,7 +34,7 @@ def _failures(run: Any) -> str:
     lines = [f"{len(run.refusals)} API refusal(s), {len(run.applied)} resource(s) applied"]
     lines += [str(refused) for refused in run.refusals]
     lines += run.unmapped
-    if run.error is not None and not run.refusals:
+    if run.error is not None and run.error not in run.refusals:
         lines.append(f"program failed: {type(run.error).__name__}: {run.error}")
     return "\n".join(lines)
 

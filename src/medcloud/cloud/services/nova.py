@@ -5,8 +5,9 @@ live in Nova's API database.  No scheduler, conductor or hypervisor runs;
 Nova accepts a host into an aggregate only when a ``nova-compute`` service
 of that name is recorded in a cell and mapped to it, so ``prepare`` records
 one per compute node of the region's centres (the model's pools → clusters →
-nodes) through Nova's own objects — what a compute service's start and
-``nova-manage cell_v2 discover_hosts`` do.  Cells: cell0 and cell1, on SQLite.
+nodes), with its compute-node record (Nova reads it after adding the host), through
+Nova's own objects — what a compute service's start and ``nova-manage cell_v2
+discover_hosts`` do.  Cells: cell0 and cell1, on SQLite.
 The schema is migrated once and copied to each region (the cell mappings'
 database URLs then pointed at that region's files).
 """
@@ -32,7 +33,12 @@ admin = context.get_admin_context()
 cell = next(c for c in objects.CellMappingList.get_all(admin) if c.name == "cell1")
 with context.target_cell(admin, cell) as cell_context:
     for host in sys.argv[2:]:
-        objects.Service(cell_context, host=host, binary="nova-compute", topic="compute", report_count=1).create()
+        service = objects.Service(cell_context, host=host, binary="nova-compute", topic="compute", report_count=1)
+        service.create()
+        # What the compute service's resource tracker records at start (no inventory reported).
+        objects.ComputeNode(cell_context, host=host, hypervisor_hostname=host, service_id=service.id,
+                            vcpus=0, memory_mb=0, local_gb=0, vcpus_used=0, memory_mb_used=0, local_gb_used=0,
+                            hypervisor_type="QEMU", hypervisor_version=0, cpu_info="{}").create()
 for host in sys.argv[2:]:
     objects.HostMapping(admin, host=host, cell_mapping=cell).create()
 """
