@@ -29,11 +29,21 @@ class Comparison:
     differences: dict[str, tuple[list[Any], list[Any]]] = field(default_factory=dict)
     deployed: dict[str, Any] = field(default_factory=dict)
 
-    def compare(self, category: str, declared: set[Any], deployed: set[Any]) -> None:
+    #: category → what the model declares that no provider resource can deploy (the program
+    #: records it as declared evidence; an operator adds it): reported, not failed.
+    declared_only: dict[str, list[Any]] = field(default_factory=dict)
+
+    def compare(self, category: str, declared: set[Any], deployed: set[Any], *, provider_gap: bool = False) -> None:
         self.deployed[category] = sorted(map(str, deployed))
         missing, extra = sorted(declared - deployed, key=str), sorted(deployed - declared, key=str)
-        if missing or extra:
+        if provider_gap and missing and not extra:
+            self.declared_only[category] = missing
+        elif missing or extra:
             self.differences[category] = (missing, extra)
+
+    def gaps(self) -> str:
+        return "\n".join(f"  {category}: declared, not deployed (no provider resource): {item}"
+                         for category, items in self.declared_only.items() for item in items)
 
     def report(self) -> str:
         lines = [f"stack {self.stack}: deployed topology differs from the region model"]
@@ -153,10 +163,11 @@ def read_back(stack: str, root: Any, admin: Any, api_for: Any) -> Comparison:
         encrypted = {t["name"] for t in mine.values()
                      if _get(api, "block_storage", f"/types/{t['id']}/encryption").get("cipher")}
         result.compare(f"{c} volume types with at-rest encryption (R-DC-01)",
-                       set(mine) if storage.encryption.required else set(), encrypted)
+                       set(mine) if storage.encryption.required else set(), encrypted, provider_gap=True)
         if storage.encryption.required:
             secrets = _get(own, "key_manager", "/secrets")["secrets"]
-            result.compare(f"{c} Barbican keys (R-SEC-03)", {c}, {c for s in secrets if s.get("status") == "ACTIVE"})
+            result.compare(f"{c} Barbican keys (R-SEC-03)", {c}, {c for s in secrets if s.get("status") == "ACTIVE"},
+                           provider_gap=True)
 
         buckets = {storage.objects_bucket, storage.snapshot_bucket} | (
             {storage.archive_bucket} if storage.archive_worm else set())

@@ -106,8 +106,14 @@ def ini(path: Path, sections: Mapping[str, Mapping[str, object]], *, mode: int =
     return path
 
 
+#: Seconds a SQLite writer waits for another's lock.  Neutron's API, RPC and periodic workers
+#: are separate processes writing one file; with the default 5 s, a loaded machine saw
+#: "database is locked" (HTTP 500) on a security-group rule.
+SQLITE_BUSY_TIMEOUT_S = 60
+
+
 def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
+    return f"sqlite:///{path}?timeout={SQLITE_BUSY_TIMEOUT_S}"
 
 
 def wal(database: Path) -> None:
