@@ -448,9 +448,25 @@ def get_network(api: Api, args: dict[str, Any]) -> dict[str, Any]:
             "subnets": net.get("subnets", []), "region": api.region}
 
 
+def get_auth_scope(api: Api, args: dict[str, Any]) -> dict[str, Any]:
+    """Data source ``openstack.identity.get_auth_scope``: what the provider's own token is scoped to."""
+    with quiet_sdk():
+        token = api.conn.auth_token
+    scope = api("identity", "GET", "/auth/tokens", headers={"X-Subject-Token": token})["token"]
+    project, user = scope.get("project") or {}, scope["user"]
+    return {"id": args.get("name"), "name": args.get("name"), "region": api.region,
+            "projectId": project.get("id"), "projectName": project.get("name"),
+            "projectDomainId": (project.get("domain") or {}).get("id"),
+            "projectDomainName": (project.get("domain") or {}).get("name"),
+            "userId": user["id"], "userName": user["name"], "userDomainId": user["domain"]["id"],
+            "userDomainName": user["domain"]["name"],
+            "roles": [{"roleId": r["id"], "roleName": r["name"]} for r in scope.get("roles", [])]}
+
+
 #: Invoke token → the lookup it makes.
 INVOKES: dict[str, Callable[[Api, dict[str, Any]], dict[str, Any]]] = {
     "openstack:networking/getNetwork:getNetwork": get_network,
+    "openstack:identity/getAuthScope:getAuthScope": get_auth_scope,
 }
 
 
