@@ -23,9 +23,12 @@ lives anywhere else; the old module of each class re-exports it)::
     │   ├── UnresolvedSecretError    a switch configuration holds a secret marker nothing resolves
     │   ├── TargetError              a provisioning target does not fit the inventory
     │   ├── PlanError                no OS baseline can be planned for a server
-    │   └── LabError                 the lab cannot be started or inspected as asked
+    │   ├── LabError                 the lab cannot be started or inspected as asked
+    │   └── CloudError               the local OpenStack control plane cannot be started or inspected as asked
     ├── SetupError                   this machine cannot do what was asked (a tool failed): exit 2
-    │   └── HostSetupError           a lab host (netns, sshd) could not be set up
+    │   ├── HostSetupError           a lab host (netns, sshd) could not be set up
+    │   ├── CloudPrepareError        a control-plane service's preparation (db sync, keys) failed
+    │   └── CloudApiError            a control-plane API refused a request `medcloud cloud up` made
     ├── DataError                    data medcloud reads or computes has the wrong form (a ValueError)
     │   ├── ParseError               captured device output does not say what a fact parser needs
     │   ├── KeyFormatError           an SM2 key or signature has the wrong shape
@@ -166,8 +169,20 @@ class LabError(InputError):
     """The lab cannot be started or inspected as asked (the message says why and what to do)."""
 
 
+class CloudError(InputError):
+    """The local OpenStack control plane cannot be started or inspected as asked (the message says why)."""
+
+
 class SetupError(MedcloudError):
     """This machine cannot do what was asked: a tool it needs failed (the message names it)."""
+
+
+class CloudPrepareError(SetupError):
+    """A control-plane service's preparation command failed (the message names it and its output's tail)."""
+
+
+class CloudApiError(SetupError):
+    """A control-plane API refused a request ``medcloud cloud up`` made (the message carries its answer)."""
 
 
 class HostSetupError(SetupError, RuntimeError):

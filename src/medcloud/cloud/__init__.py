@@ -18,6 +18,7 @@ request is accepted and what is recorded*, not whether packets flow.
 
 from __future__ import annotations
 
-from medcloud.cloud.plane import CloudError, ControlPlane, default_state_dir
+from medcloud.cloud.plane import ControlPlane, default_state_dir
+from medcloud.errors import CloudError
 
 __all__ = ["CloudError", "ControlPlane", "default_state_dir"]

@@ -45,7 +45,7 @@ from medcloud.cloud import catalog
 from medcloud.cloud.catalog import SERVICES, Launch, Service
 from medcloud.cloud.rest import Keystone, RestError
 from medcloud.cloud.services import Centre, Context, PrepareError
-from medcloud.errors import InputError
+from medcloud.errors import CloudError
 from medcloud.yamlio import write_atomic
 
 STATE = "state.json"
@@ -60,10 +60,6 @@ LOCK_PATH = Path("/run/lock/medcloud-cloud.lock") if Path("/run/lock").is_dir() 
 #: Seconds the services get to answer / to go away.
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 10.0
-
-
-class CloudError(InputError):
-    """The control plane cannot be started or inspected as asked (the message says why)."""
 
 
 @dataclass

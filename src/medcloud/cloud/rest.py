@@ -14,13 +14,11 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from medcloud.errors import InputError
+from medcloud.errors import CloudApiError as RestError
+
+__all__ = ["Keystone", "RestError", "call"]
 
 TIMEOUT_S = 30.0
-
-
-class RestError(InputError):
-    """An API refused a request ``up`` made (the message carries the API's answer)."""
 
 
 def call(method: str, url: str, *, token: str | None = None, body: Any = None,

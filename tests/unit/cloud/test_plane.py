@@ -14,8 +14,9 @@ import pytest
 
 from medcloud.cloud import ControlPlane
 from medcloud.cloud.catalog import SERVICES
-from medcloud.cloud.plane import STATE, CloudError, PlaneState, Process, _identity, _same, stack_centres
+from medcloud.cloud.plane import STATE, PlaneState, Process, _identity, _same, stack_centres
 from medcloud.cloud.services import Centre, ini
+from medcloud.errors import CloudError
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -14,14 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medcloud.errors import InputError
+from medcloud.errors import CloudPrepareError as PrepareError
+
+__all__ = ["Centre", "Context", "PrepareError", "ini", "sqlite_url", "wal"]
 
 #: Seconds a preparation command (db sync, key setup) may take.
 PREPARE_TIMEOUT_S = 180.0
-
-
-class PrepareError(InputError):
-    """A service's preparation command failed (the message names it and its output's tail)."""
 
 
 @dataclass(frozen=True)
