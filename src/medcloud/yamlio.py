@@ -259,6 +259,8 @@ def parse_json(text: str | bytes, source: Path | str) -> Any:
             raise _refuse(source, str(exc)) from None
 
     try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")  # strictly: json.loads(bytes) would pass lone surrogates
         data = json.loads(text, parse_constant=constant, parse_float=number, parse_int=integer)
     except json.JSONDecodeError as exc:
         raise SourceError(source, f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None

@@ -72,7 +72,8 @@ class _Line:
 
 def _parse(raw: bytes) -> dict[str, Any] | None:
     try:
-        record = json.loads(raw)
+        # Strict UTF-8: json.loads(bytes) would let lone surrogates through ("surrogatepass").
+        record = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
     if not isinstance(record, dict) or any(k not in record for k in _REQUIRED):

@@ -89,7 +89,7 @@ def _verify_html(path: Path, data: bytes, trusted: Collection[str] | None) -> Re
         result.fail(Status.TAMPERED, "evidence comment is damaged or followed by other content")
         return result
     try:
-        block = json.loads(tail[:end])
+        block = json.loads(tail[:end].decode("utf-8"))  # strict: no lone surrogates
     except (ValueError, UnicodeDecodeError):
         result.fail(Status.TAMPERED, "evidence comment is not valid JSON")
         return result
@@ -100,7 +100,7 @@ def _verify_html(path: Path, data: bytes, trusted: Collection[str] | None) -> Re
 def _verify_json(path: Path, data: bytes, trusted: Collection[str] | None) -> ReportVerification:
     result = ReportVerification(path, "json")
     try:
-        document = json.loads(data)
+        document = json.loads(data.decode("utf-8"))  # strict: no lone surrogates
     except (ValueError, UnicodeDecodeError):
         result.fail(Status.TAMPERED, "report is no longer valid JSON")
         return result

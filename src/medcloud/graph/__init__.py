@@ -15,7 +15,6 @@ map positions, ``dot`` lays out the resource graph).
 
 from __future__ import annotations
 
-import html
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,6 +27,7 @@ from medcloud.checks import ComplianceReport
 from medcloud.checks.findings import Finding, Severity
 from medcloud.checks.topology import remote_distance_ok, same_city_distance_ok
 from medcloud.errors import GraphError as GraphError
+from medcloud.escape import html_text
 from medcloud.model import CentreRole, Region
 from medcloud.model import standards as std
 from medcloud.model.location import great_circle_km
@@ -142,9 +142,9 @@ def region_graph(report: ComplianceReport) -> graphviz.Graph:
     for centre in region.centres:
         at = points[centre.name]
         status = _status(_findings_at(report, "centres", index[centre.name]))
-        label = (f"<<b>{html.escape(centre.name)}</b><br/>{html.escape(centre.role.value)} · "
-                 f"{html.escape(centre.cloud.value)}<br/>{html.escape(centre.location.city)}, "
-                 f"{html.escape(centre.location.province)}>")
+        label = (f"<<b>{html_text(centre.name)}</b><br/>{html_text(centre.role.value)} · "
+                 f"{html_text(centre.cloud.value)}<br/>{html_text(centre.location.city)}, "
+                 f"{html_text(centre.location.province)}>")
         graph.node(centre.name, label=label, shape="box", style="rounded,filled", penwidth="2",
                    fillcolor=ROLE_FILL[centre.role], color=STATUS_COLOUR[status], pos=f"{at.x:.1f},{at.y:.1f}!")
     _branches(graph, region, points)
@@ -161,7 +161,7 @@ LEGEND = {"ok": "passed", "violation": "violation", "waived": "waived", "declare
 
 def _legend(graph: graphviz.Graph, points: dict[str, Point]) -> None:
     """A key in the bottom-left corner, below every centre."""
-    rows = "".join(f'<tr><td><font color="{STATUS_COLOUR[k]}">■</font></td><td align="left">{html.escape(v)}</td></tr>'
+    rows = "".join(f'<tr><td><font color="{STATUS_COLOUR[k]}">■</font></td><td align="left">{html_text(v)}</td></tr>'
                    for k, v in LEGEND.items())
     right = max((p.x for p in points.values()), default=0.0)
     graph.node("medcloud-legend", label=f'<<table border="1" cellborder="0" cellspacing="2">{rows}</table>>',
@@ -226,7 +226,7 @@ def _links(graph: graphviz.Graph, report: ComplianceReport) -> None:
             text = (f"{link.name}: {link.kind.value}, {link.carrier}, {members}{link.bandwidth_gbps:g} Gbps, "
                     f"route {link.route_id}")
             rows.append(f'<tr><td align="left"><font color="{STATUS_COLOUR[status]}">'
-                        f"{html.escape(text)}</font></td></tr>")
+                        f"{html_text(text)}</font></td></tr>")
         worst = _worst(statuses)
         label = '<<table border="0" cellborder="0" cellspacing="0" bgcolor="#ffffffcc">' + "".join(rows) + "</table>>"
         graph.edge(a, b, label=label, color=STATUS_COLOUR[worst], penwidth=str(1 + len(indices)))
