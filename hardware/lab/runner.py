@@ -47,6 +47,7 @@ from medcloud.hardware.lab.switch import Neighbour, SwitchRecording, mac_for
 
 from medcloud.errors import LabError as LabError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.errors import SecretError, SourceError
+from medcloud.escape import terminal
 from medcloud.yamlio import load_json, write_atomic
 
 LOCK_PATH = Path("/run/lock/medcloud-lab.lock") if Path("/run/lock").is_dir() else Path("/tmp/medcloud-lab.lock")
@@ -322,7 +323,7 @@ class Lab:
         try:
             return LabState.from_json(load_json(path))
         except (ValueError, TypeError, KeyError, AttributeError, SourceError) as exc:
-            raise LabError(f"{path}: unreadable lab state ({exc}); run `medcloud lab down`") from None
+            raise LabError(f"{path}: unreadable lab state ({terminal(str(exc))}); run `medcloud lab down`") from None
 
     def running(self) -> bool:
         state = self.state()
