@@ -135,6 +135,8 @@ def _handle(signum: int, frame: FrameType | None) -> None:
 
 #: How often an interrupt swallowed by Python is delivered again before the watchdog decides.
 MAX_REDELIVERIES = 5
+#: Delay before a swallowed interrupt is sent again, seconds: long enough to leave the unraisable hook.
+REDELIVERY_DELAY_S = 0.05
 _default_unraisablehook = sys.unraisablehook
 
 
@@ -146,7 +148,11 @@ def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
         if _state.redelivered < MAX_REDELIVERIES:
             _state.redelivered += 1
             _state.again = True
-            os.kill(os.getpid(), _state.received)
+            # From another thread, a moment later: sent from here, the handler would run inside this hook
+            # and its KeyboardInterrupt would be printed as "Exception ignored in sys.unraisablehook".
+            resend = threading.Timer(REDELIVERY_DELAY_S, os.kill, (os.getpid(), _state.received))
+            resend.daemon = True
+            resend.start()
         return
     _default_unraisablehook(unraisable)
 

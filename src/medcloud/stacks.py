@@ -82,10 +82,22 @@ def stack_names(root: Path) -> list[str]:
     return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
 
 
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, where a name the system refuses (too long, not permitted…) is a clear input error.
+
+    pathlib swallows only "no such file"-like errors; ENAMETOOLONG or EACCES would escape as a traceback.
+    """
+    try:
+        return path.is_file()
+    except OSError as exc:
+        shown = str(path) if len(str(path)) <= 120 else str(path)[:117] + "..."
+        raise StackNotFoundError(f"{shown}: {exc.strerror or exc}") from None
+
+
 def resolve(arg: str, root: Path | None = None) -> StackRef:
     """Turn a STACK argument into the stack and region files it means."""
     path = Path(arg)
-    if path.is_file():
+    if _is_file(path):
         document = load_document(path)
         if isinstance(document.data, dict) and "config" in document.data:
             return _from_stack_file(path, document, _stack_name(path))
@@ -96,7 +108,7 @@ def resolve(arg: str, root: Path | None = None) -> StackRef:
     name = path.name
     base = root or project_root()
     stack_file = base / "stacks" / f"Pulumi.{name}.yaml"
-    if not stack_file.is_file():
+    if not _is_file(stack_file):
         known = ", ".join(stack_names(base)) or "none"
         raise StackNotFoundError(f"{arg}: no stack named {name!r} (stacks: {known})")
     return _from_stack_file(stack_file, load_document(stack_file), name)
@@ -118,13 +130,17 @@ def _from_stack_file(path: Path, document: Document, name: str | None) -> StackR
             path, f"the stack does not name its region file ({REGION_KEY}: regions/NAME.yaml)",
             line=pos[0] if pos else None, field=f"config.{REGION_KEY}",
         )
-    region_file = (path.parent / value).resolve()
-    outside = region_outside(region_file, path.parent)
+    pos = document.position(("config", REGION_KEY))
+    try:
+        region_file = (path.parent / value).resolve()
+        outside = region_outside(region_file, path.parent)
+        found = region_file.is_file()
+    except OSError as exc:  # a name the system refuses: too long, a loop of links, not permitted
+        raise SourceError(path, f"region file cannot be opened: {exc.strerror or exc}",
+                          line=pos[0] if pos else None, field=f"config.{REGION_KEY}") from None
     if outside is not None:
-        pos = document.position(("config", REGION_KEY))
         raise SourceError(path, outside, line=pos[0] if pos else None, field=f"config.{REGION_KEY}")
-    if not region_file.is_file():
-        pos = document.position(("config", REGION_KEY))
+    if not found:
         raise SourceError(path, f"region file {value} not found", line=pos[0] if pos else None,
                           field=f"config.{REGION_KEY}")
     return StackRef(name, path, region_file)

@@ -78,7 +78,14 @@ def default_path() -> Path:
 
 
 def canonical(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """The record's one byte form (written, and hashed).
+
+    A lone surrogate — what Python makes of an argument that is not valid UTF-8, or what a tampered
+    line's ``\\udXXX`` escape reads back as — is written as its JSON escape: the line stays valid JSON
+    and reads back to the same string, so its hash still checks.
+    """
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8", errors="backslashreplace")
 
 
 def record_hash(record: dict[str, Any]) -> str:

@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"medcloud {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more detail on stderr (-v: medcloud's progress, -vv: debug and libraries' logs)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="errors only on stderr")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for name in COMMANDS:
         module = importlib.import_module(f"medcloud.cli.{name}")
@@ -76,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        from medcloud.logsetup import configure
+
+        configure(-1 if args.quiet else args.verbose)
         handler: Handler = args.handler
         code: int
         if getattr(args, "audit_action", None):

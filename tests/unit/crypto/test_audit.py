@@ -323,3 +323,21 @@ def test_records_appended_together_chain_like_single_ones(tmp_path: Path) -> Non
     assert append_all([], log) == []
     lines = log.read_bytes().splitlines()
     assert json.loads(lines[2])["prev"] == sm3.hexdigest(lines[1])
+
+
+def test_r_sec_05_an_argument_that_is_not_utf8_is_recorded_and_verifies(tmp_path: Path) -> None:
+    """`medcloud verify $'\\xff.yaml'`: Python hands the argument over as a lone surrogate; the record is
+    written (as its JSON escape), not lost to a UnicodeEncodeError, and the chain still verifies."""
+    log = tmp_path / "a.jsonl"
+    target = os.fsdecode(b"inventories/\xff.yaml")
+    record = append(Event(action="verify", target=target), log)
+    assert json.loads(log.read_bytes())["target"] == target == record["target"]
+    assert verify_log(log).intact
+
+
+def test_r_sec_05_a_lone_surrogate_escape_written_into_a_line_is_tampering_not_a_crash(tmp_path: Path) -> None:
+    log = tmp_path / "a.jsonl"
+    lines = write_log(log, 2)
+    rewrite(log, [lines[0].replace(b'"target":"node-0"', b'"target":"\\ud800"'), lines[1]])
+    result = verify_log(log)
+    assert not result.intact
