@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from medcloud import signals
-from medcloud.audit.trail import AuditError, Category, Event, Outcome, append, check_writable
+from medcloud.audit.trail import AuditError, Category, Event, Outcome, append, check_writable, log_path
 from medcloud.errors import MedcloudError, exit_code
 from medcloud.secrets import SEALED_PATTERN, Secret
 
@@ -77,12 +77,14 @@ def target(args: argparse.Namespace) -> str:
 def run_audited(args: argparse.Namespace, handler: Callable[[argparse.Namespace], int]) -> int:
     action = str(args.audit_action)
     category = Category(getattr(args, "audit_category", None) or CATEGORY_BY_ACTION.get(action, Category.OPERATION))
-    try:
-        log = check_writable()
-    except AuditError as exc:
-        raise AuditError(f"{exc}; refusing to run `{action}` without an audit record (R-SEC-05)") from None
+    log: Path | None = log_path()
     outcome, code, error = Outcome.CRASHED, None, None
     try:
+        try:
+            check_writable(log)
+        except AuditError as exc:
+            log = None  # nothing to record in: the action is not performed
+            raise AuditError(f"{exc}; refusing to run `{action}` without an audit record (R-SEC-05)") from None
         code = handler(args)
         outcome = Outcome.OK if code == 0 else Outcome.FAILED
         return code
@@ -97,18 +99,25 @@ def run_audited(args: argparse.Namespace, handler: Callable[[argparse.Namespace]
         error = type(exc).__name__
         raise
     finally:
-        if signals.received() is not None:
-            # However the handler ended (a partial report, or an interrupt a library swallowed).
-            outcome, code = Outcome.INTERRUPTED, signals.exit_code()
-        event = Event(action=action, target=target(args), parameters=parameters(args), outcome=outcome,
-                      exit_code=code, category=category, detail=getattr(args, "audit_detail", None) or {},
-                      error=error)
-        try:
-            append(event, log)
-        except AuditError as exc:
-            message = f"`{action}` finished (exit {code}) but its audit record failed: {exc}"
-            if outcome is Outcome.INTERRUPTED:
-                # The interruption keeps its exit code; the missing record is still said.
-                print(f"medcloud: error: {message}", file=sys.stderr)
-            elif outcome in (Outcome.OK, Outcome.FAILED):
-                raise AuditError(message) from None
+        if log is not None:
+            _record(args, log, action, category, outcome, code, error)
+
+
+def _record(args: argparse.Namespace, log: Path, action: str, category: Category, outcome: Outcome,
+            code: int | None, error: str | None) -> None:
+    """Append the command's record; an interruption (even one Python swallowed) is said as such."""
+    if signals.received() is not None:
+        # However the handler ended (a partial report, or an interrupt a library swallowed).
+        outcome, code = Outcome.INTERRUPTED, signals.exit_code()
+    event = Event(action=action, target=target(args), parameters=parameters(args), outcome=outcome,
+                  exit_code=code, category=category, detail=getattr(args, "audit_detail", None) or {},
+                  error=error)
+    try:
+        append(event, log)
+    except AuditError as exc:
+        message = f"`{action}` finished (exit {code}) but its audit record failed: {exc}"
+        if outcome is Outcome.INTERRUPTED:
+            # The interruption keeps its exit code; the missing record is still said.
+            print(f"medcloud: error: {message}", file=sys.stderr)
+        elif outcome in (Outcome.OK, Outcome.FAILED):
+            raise AuditError(message) from None
