@@ -314,3 +314,79 @@ class ServerGroupArgs:
     #: the smallest flavor of the pool that fits the system's VM (R-CMP-01)
     flavor: str
     labels: dict[str, str]
+
+
+# --- traffic (R-NET-04, R-NET-05, R-BC-06) -----------------------------------------------
+@dataclass(frozen=True)
+class ListenerArgs:
+    """One listener of a system's load balancer."""
+
+    #: tcp, udp, http, https, http2, websocket
+    protocol: str
+    port: int
+    #: 4 or 7 (R-NET-05)
+    layer: int
+    #: TLS versions offered where TLS ends at the balancer (R-NET-04), e.g. ("1.3",); () = no TLS here
+    tls_versions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HealthArgs:
+    """How the balancer probes the system's VMs."""
+
+    interval_s: int
+    timeout_s: int
+    healthy_threshold: int
+    unhealthy_threshold: int
+    path: str
+
+
+@dataclass(frozen=True)
+class LoadBalancerArgs:
+    """The system's front door in one centre (R-NET-05)."""
+
+    region: str
+    system: str
+    replica: ReplicaArgs
+    #: subnet key (``az.domain``) of the pool the system runs in: where the VIP lives
+    subnet: str
+    #: subnet keys of the same security domain in every AZ of the centre (zone mappings)
+    zone_subnets: tuple[str, ...]
+    listeners: tuple[ListenerArgs, ...]
+    health: HealthArgs
+    #: session persistence (R-BC-06: emergency and registration systems)
+    sticky: bool
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class GslbPoolArgs:
+    """One centre's load balancer as a GSLB address pool."""
+
+    centre: str
+    cloud: str
+    role: ReplicaRole
+    #: serves traffic by default (primary, same-city active-active); else a failover pool
+    active: bool
+
+
+@dataclass(frozen=True)
+class GslbArgs:
+    """The system's global record: pools in the centres its class requires (R-BC-06, R-BC-01)."""
+
+    region: str
+    system: str
+    business_class: str
+    #: private zone the record lives in, e.g. ``dev.medcloud.internal.``
+    zone: str
+    record: str
+    ttl_s: int
+    #: what R-BC-06 asks of the health probe; the backend records what it could configure
+    probe_interval_s: float
+    switch_max_s: float
+    #: port the probes connect to: the system's first listener
+    probe_port: int
+    pools: tuple[GslbPoolArgs, ...]
+    #: manual override (R-BC-06): auto (probes decide), active (force the active pools),
+    #: failover (force the failover pools)
+    mode: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 from medcloud.components.backends import RegionShared, StorageHandles
-from medcloud.components.backends.registry import backend_for, compute_for
+from medcloud.components.backends.registry import backend_for, compute_for, traffic_for
 from medcloud.components.compute import Compute
 from medcloud.components.derive import compute_args, storage_args, vpc_args
 from medcloud.components.storage import StoragePolicy
@@ -37,5 +37,6 @@ class Centre(pulumi.ComponentResource):
         self.compute = Compute(
             f"{name}-compute", compute_args(region, centre), compute_for(centre, self.backend, shared), opts=child,
         )
+        self.traffic = traffic_for(centre, self.backend, shared, self, name)
         self.register_outputs({"centre": centre.name, "vpcId": self.vpc.vpc_id,
                                "cidr": str(plan.centres[centre.name].cidr)})

@@ -15,7 +15,12 @@ from medcloud.components.args import (
     DrLinkArgs,
     EncryptionArgs,
     FlavorArgs,
+    GslbArgs,
+    GslbPoolArgs,
+    HealthArgs,
     LinkSideArgs,
+    ListenerArgs,
+    LoadBalancerArgs,
     PlacementArgs,
     PoolComputeArgs,
     PoolLabels,
@@ -30,13 +35,16 @@ from medcloud.components.args import (
 )
 from medcloud.components.segmentation import centre_rules
 
+from medcloud.errors import InputError
 from medcloud.errors import PlacementError as PlacementError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
-from medcloud.ipam import TRANSIT, AddressPlan, edge_hops
+from medcloud.ipam import TRANSIT, AddressPlan, edge_hops, subnet_key
 from medcloud.model import Centre, CentreRole, CipherSuite, Link, Pool, Region, System
 from medcloud.model.standards import (
     ANTI_AFFINITY_MIN_INSTANCES,
     BUSINESS_CLASSES,
     DATA_LEVELS,
+    GSLB_PROBE_INTERVAL_MAX_S,
+    GSLB_SWITCH_MAX_S,
     KEY_ROTATION_MAX_DAYS,
     OBJECT_REPLICATION_LAG_MAX_S,
     SCU_MEMORY_GIB,
@@ -360,3 +368,85 @@ def server_group_args(region: Region, system: System) -> tuple[ServerGroupArgs, 
             },
         ))
     return tuple(out)
+
+
+# --- traffic -----------------------------------------------------------------------------
+
+#: Listener protocols whose TLS ends at the balancer (HTTP/2 and websockets ride on TLS).
+TLS_TERMINATED = frozenset({"https", "http2", "websocket"})
+#: Replica roles that take traffic by default: production and its same-city active-active twin.
+ACTIVE_ROLES = frozenset({"primary", "same_city"})
+#: GSLB manual override modes (R-BC-06).
+GSLB_MODES = ("auto", "active", "failover")
+#: Health probes: every GSLB_PROBE_INTERVAL_MAX_S, three misses mark a VM down.
+UNHEALTHY_THRESHOLD = 3
+HEALTHY_THRESHOLD = 2
+GSLB_TTL_S = 60
+
+
+class TrafficError(InputError):
+    """A front door or GSLB setting the region cannot have."""
+
+
+def tls_versions(system: System) -> tuple[str, ...]:
+    """TLS 1.3 only where the data level or the system asks for it (R-NET-04, R-DC-01); else 1.2 and 1.3."""
+    if encryption_required(system) or system.protection.tls_min == "1.3":
+        return ("1.3",)
+    return ("1.2", "1.3")
+
+
+def listener_args(system: System) -> tuple[ListenerArgs, ...]:
+    versions = tls_versions(system)
+    return tuple(
+        ListenerArgs(
+            protocol=listener.protocol.value, port=listener.port, layer=listener.protocol.layer,
+            tls_versions=versions if listener.protocol.value in TLS_TERMINATED else (),
+        )
+        for listener in system.front_door.listeners
+    )
+
+
+def load_balancer_args(region: Region, system: System) -> tuple[LoadBalancerArgs, ...]:
+    """One front door per centre the system runs in (R-NET-05), with its listeners and probes."""
+    seen = [(x.protocol.value, x.port) for x in system.front_door.listeners]
+    if len(set(seen)) != len(seen):
+        raise TrafficError(f"system {system.name}: front_door.listeners repeat a protocol and port")
+    interval = max(1, int(GSLB_PROBE_INTERVAL_MAX_S))
+    health = HealthArgs(
+        interval_s=interval, timeout_s=interval, healthy_threshold=HEALTHY_THRESHOLD,
+        unhealthy_threshold=UNHEALTHY_THRESHOLD, path=system.front_door.health_path,
+    )
+    out = []
+    for replica in replicas(region, system):
+        centre = region.centre(replica.centre)
+        assert centre is not None
+        domain = _pool_domain(region, replica.centre, replica.pool)
+        zones = tuple(
+            subnet_key(az.name, domain) for az in centre.azs if any(p.security_domain == domain for p in az.pools)
+        )
+        out.append(LoadBalancerArgs(
+            region=region.name, system=system.name, replica=replica, subnet=subnet_key(replica.az, domain),
+            zone_subnets=zones, listeners=listener_args(system), health=health, sticky=system.sticky,
+            labels={
+                "medcloud-system": system.name, "medcloud-class": system.business_class.value,
+                "medcloud-data-level": str(system.data_level), "medcloud-replica-role": replica.role,
+                "medcloud-pool": replica.pool,
+            },
+        ))
+    return tuple(out)
+
+
+def gslb_args(region: Region, system: System, mode: str = "auto") -> GslbArgs:
+    """The system's GSLB record: every copy the class requires is a pool (R-BC-01, R-BC-06)."""
+    if mode not in GSLB_MODES:
+        raise TrafficError(f"system {system.name}: GSLB mode {mode!r} is not one of {', '.join(GSLB_MODES)}")
+    pools = tuple(
+        GslbPoolArgs(centre=r.centre, cloud=r.cloud, role=r.role, active=r.role in ACTIVE_ROLES)
+        for r in replicas(region, system)
+    )
+    return GslbArgs(
+        region=region.name, system=system.name, business_class=system.business_class.value,
+        zone=f"{region.name}.medcloud.internal.", record=system.name, ttl_s=GSLB_TTL_S,
+        probe_interval_s=GSLB_PROBE_INTERVAL_MAX_S, switch_max_s=GSLB_SWITCH_MAX_S,
+        probe_port=system.front_door.listeners[0].port, pools=pools, mode=mode,
+    )

@@ -15,14 +15,18 @@ import pulumi
 from medcloud.components.backends import RegionShared
 from medcloud.components.centre import Centre
 from medcloud.components.derive import (
+    gslb_args,
     inter_centre_links,
     link_args,
+    load_balancer_args,
     placement_args,
     replication_target,
     server_group_args,
 )
 from medcloud.components.drlink import DrLink
 from medcloud.components.placement import CentreLayers, SystemPlacement
+from medcloud.components.secrets import gslb_mode, tls_certificate
+from medcloud.components.traffic import CertificateSource, FrontDoor, TrafficLayers
 
 from medcloud import ipam
 from medcloud.model import CentreRole
@@ -33,7 +37,9 @@ PskSource = Callable[[str], pulumi.Output[str]]
 
 class Region(pulumi.ComponentResource):
     def __init__(self, name: str, region: RegionModel, psk: PskSource,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+                 opts: pulumi.ResourceOptions | None = None, *,
+                 certificate: CertificateSource = tls_certificate,
+                 mode: Callable[[str], str] = gslb_mode) -> None:
         plan = ipam.plan(region)
         model = region.model_dump(mode="json")
         super().__init__("medcloud:region:Region", name, {
@@ -68,6 +74,15 @@ class Region(pulumi.ComponentResource):
             system.name: SystemPlacement(
                 f"{name}-{system.name}", placement_args(region, system), server_group_args(region, system),
                 layers, opts=child,
+            )
+            for system in region.systems
+        }
+        traffic = {c: TrafficLayers(centre.traffic, centre.vpc.handles) for c, centre in self.centres.items()}
+        self.front_doors = {
+            system.name: FrontDoor(
+                f"{name}-{system.name}-front", load_balancer_args(region, system),
+                gslb_args(region, system, mode(system.name)), traffic, certificate,
+                opts=pulumi.ResourceOptions(parent=self.placements[system.name]),
             )
             for system in region.systems
         }

@@ -19,7 +19,10 @@ import pulumi
 from medcloud.components.args import (
     ComputeArgs,
     DrLinkArgs,
+    GslbArgs,
+    GslbPoolArgs,
     LinkSideArgs,
+    LoadBalancerArgs,
     ServerGroupArgs,
     StorageArgs,
     VolumeArgs,
@@ -137,6 +140,42 @@ class ComputeBackend(Protocol):
     def server_group(
         self, parent: pulumi.Resource, name: str, args: ServerGroupArgs, compute: ComputeHandles,
     ) -> pulumi.CustomResource: ...
+
+
+@dataclass
+class FrontDoorHandles:
+    """A system's load balancer in one centre, as GSLB points at it."""
+
+    #: the VIP (``IPV4``) or the balancer's DNS name (``DOMAIN``)
+    address: pulumi.Output[str]
+    address_type: str
+    balancer: pulumi.CustomResource
+
+
+@dataclass
+class GslbTarget:
+    pool: GslbPoolArgs
+    front_door: FrontDoorHandles
+
+
+class TrafficBackend(Protocol):
+    """Load balancers and GSLB (R-NET-05, R-BC-06).
+
+    A cloud's ``traffic`` module exposes ``create(backend, shared, centre, name) -> TrafficBackend``.
+    ``gslb_scopes`` says which GSLB a cloud serves: ``private`` (DNS inside the cloud, for the
+    systems it runs) and/or ``global`` (one traffic manager for the region).
+    """
+
+    gslb_scopes: frozenset[str]
+
+    def load_balancer(
+        self, parent: pulumi.Resource, name: str, args: LoadBalancerArgs, vpc: VpcHandles,
+        certificate: pulumi.Output[str] | None,
+    ) -> FrontDoorHandles: ...
+
+    def gslb(
+        self, parent: pulumi.Resource, name: str, scope: str, args: GslbArgs, targets: list[GslbTarget],
+    ) -> list[pulumi.CustomResource]: ...
 
 
 def slug(*parts: str) -> str:

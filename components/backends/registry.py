@@ -11,7 +11,7 @@ import importlib
 from typing import Any, Protocol, cast
 
 import pulumi
-from medcloud.components.backends import Backend, ComputeBackend, RegionShared
+from medcloud.components.backends import Backend, ComputeBackend, RegionShared, TrafficBackend
 
 from medcloud.errors import UnknownCloudError as UnknownCloudError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.model import Centre as CentreModel
@@ -67,3 +67,9 @@ def offline_lookup_fields(token: str) -> tuple[str, ...] | None:
 def backend_for(name: str, centre: CentreModel, parent: pulumi.Resource, shared: RegionShared) -> Backend:
     """The centre's backend (and its explicit provider), chosen by the ``cloud`` field."""
     return factory(str(centre.cloud))(name, centre, parent, shared)
+
+
+def traffic_for(centre: CentreModel, backend: Backend, shared: RegionShared, parent: pulumi.Resource,
+                name: str) -> TrafficBackend:
+    """The centre's traffic layer; centre-wide resources (a DNS zone) hang off ``parent``, named ``name``."""
+    return cast(TrafficBackend, _layer(str(centre.cloud), "traffic")(backend, shared, parent, name))

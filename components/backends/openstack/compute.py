@@ -25,12 +25,11 @@ import pulumi
 from medcloud.components.args import ComputeArgs, FlavorArgs, PoolComputeArgs, ServerGroupArgs
 from medcloud.components.backends import ComputeHandles, RegionShared, slug
 from medcloud.components.backends.openstack.backend import OpenStackBackend
+from medcloud.components.backends.openstack.sdk import openstack
 
 with warnings.catch_warnings():
-    # Submodules load lazily and warn about renamed resources on first access (see backend.py).
+    # Submodules load lazily and warn about renamed resources on first access (see .sdk).
     warnings.simplefilter("ignore", DeprecationWarning)
-    import pulumi_openstack as openstack
-
     _LOADED = (openstack.compute.AggregateV2,)
 
 #: Nova's AggregateInstanceExtraSpecsFilter scope.

@@ -8,7 +8,16 @@ functions run offline over preview documents (:mod:`medcloud.policy.evaluate`).
 
 from __future__ import annotations
 
-from medcloud.policy import components, crypto, deployed, model, network, residency, storage  # noqa: F401  (register)
+from medcloud.policy import (  # noqa: F401  (register)
+    components,
+    crypto,
+    deployed,
+    model,
+    network,
+    residency,
+    storage,
+    traffic,
+)
 from medcloud.policy.config import PackConfig
 from medcloud.policy.registry import REGISTRY, Enforcement, Kind, PolicySpec, spec, to_pulumi
 

@@ -11,6 +11,7 @@ from medcloud.components.derive import (
     encryption_required,
     inter_centre_links,
     link_args,
+    load_balancer_args,
     replicas,
     replication_target,
     storage_args,
@@ -109,8 +110,32 @@ def expected_counts(region: Region) -> Counter[str]:
     if cen_centres:
         want[ALI + "cen/instance:Instance"] = 1
         want[ALI + "cen/instanceAttachment:InstanceAttachment"] = len(cen_centres)
+    global_dns = any(c.cloud == Cloud.ALICLOUD for c in region.centres)
+    zones: set[str] = set()
     for system in region.systems:
         want["medcloud:placement:SystemPlacement"] += 1
+        want["medcloud:traffic:FrontDoor"] += 1
+        want["medcloud:traffic:Gslb"] += 1
+        for lb in load_balancer_args(region, system):
+            layer7 = [x for x in lb.listeners if x.layer == 7]
+            layer4 = [x for x in lb.listeners if x.layer == 4]
+            if lb.replica.cloud == "openstack":
+                zones.add(lb.replica.centre)
+                want[OS + "dns/recordSet:RecordSet"] += 1
+                want[OS + "loadbalancer/loadBalancer:LoadBalancer"] += 1
+                for token in ("listener:Listener", "pool:Pool", "monitor:Monitor"):
+                    want[OS + "loadbalancer/" + token] += len(lb.listeners)
+            else:
+                want[ALI + "alb/loadBalancer:LoadBalancer"] += int(bool(layer7))
+                want[ALI + "alb/securityPolicy:SecurityPolicy"] += int(any(x.tls_versions for x in layer7))
+                want[ALI + "nlb/loadBalancer:LoadBalancer"] += int(bool(layer4))
+                for kind, listeners in (("alb", layer7), ("nlb", layer4)):
+                    for token in ("serverGroup:ServerGroup", "listener:Listener"):
+                        want[ALI + f"{kind}/{token}"] += len(listeners)
+            if global_dns:
+                want[ALI + "dns/addressPool:AddressPool"] += 1
+                want[ALI + "dns/monitorConfig:MonitorConfig"] += 1
+        want[ALI + "dns/accessStrategy:AccessStrategy"] += int(global_dns)
         for replica in replicas(region, system):
             want[OS + "compute/serverGroup:ServerGroup" if replica.cloud == "openstack"
                  else ALI + "ecs/ecsDeploymentSet:EcsDeploymentSet"] += 1
@@ -122,6 +147,8 @@ def expected_counts(region: Region) -> Counter[str]:
             else:
                 want[ALI + "ecs/ecsDisk:EcsDisk"] += 1
                 want[ALI + "ecs/ecsAutoSnapshotPolicyAttachment:EcsAutoSnapshotPolicyAttachment"] += 1
+    want[OS + "dns/zone:Zone"] += len(zones)
+    want[ALI + "dns/gtmInstance:GtmInstance"] += int(global_dns and bool(region.systems))
     return +want
 
 

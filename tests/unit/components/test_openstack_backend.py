@@ -38,7 +38,8 @@ def _run(region: Region) -> RunResult:
     config = {"medcloud:containerSyncKey": "sync-key-for-tests"}
     run_with_monitor(
         RecordingMonitor(result),
-        lambda: RegionComponent(region.name, region, lambda link: pulumi.Output.secret("psk-for-tests")),
+        lambda: RegionComponent(region.name, region, lambda link: pulumi.Output.secret("psk-for-tests"),
+                                certificate=lambda centre: pulumi.Output.secret("tls-ref-for-tests")),
         project="medcloud", stack_name="t", config=config, secret_keys=list(config),
     )
     return result
