@@ -35,6 +35,7 @@ from medcloud.components.args import (
 )
 from medcloud.components.segmentation import centre_rules
 
+from medcloud.capacity import fitting_size, flavor_sizes
 from medcloud.errors import InputError
 from medcloud.errors import PlacementError as PlacementError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.ipam import TRANSIT, AddressPlan, edge_hops, subnet_key
@@ -47,9 +48,6 @@ from medcloud.model.standards import (
     GSLB_SWITCH_MAX_S,
     KEY_ROTATION_MAX_DAYS,
     OBJECT_REPLICATION_LAG_MAX_S,
-    SCU_MEMORY_GIB,
-    VM_MAX_MEMORY_GIB,
-    VM_MAX_VCPUS,
     EncryptionScope,
     Need,
 )
@@ -296,28 +294,17 @@ def link_args(region: Region, link: Link, plan: AddressPlan) -> DrLinkArgs:
 
 
 def flavor_ladder(pool: Pool) -> tuple[FlavorArgs, ...]:
-    """The pool's flavors: powers of two vCPUs at 4 GiB each (one SCU per vCPU, R-POOL-01).
-
-    The ladder stops at the largest VM R-CMP-01 asks for (64 vCPU / 256 GiB) or at the
-    smallest node of the pool, whichever is smaller: a flavor no host can hold would never
-    schedule.  A pool without declared nodes (a public cloud's) gets the whole ladder.
-    """
-    nodes = pool.nodes
-    max_vcpus = min([VM_MAX_VCPUS, *(n.vcpus for n in nodes)])
-    max_memory = min([VM_MAX_MEMORY_GIB, *(n.memory_gib for n in nodes)])
-    steps = sorted({1 << k for k in range(VM_MAX_VCPUS.bit_length())} | {VM_MAX_VCPUS})
+    """The pool's flavors (:func:`medcloud.capacity.flavor_sizes`), named ``<pool>.<tier>.<v>c<m>g``."""
     return tuple(
-        FlavorArgs(name=f"{pool.name}.{pool.tier.value}.{v}c{v * SCU_MEMORY_GIB}g", vcpus=v,
-                   memory_gib=v * SCU_MEMORY_GIB)
-        for v in steps
-        if v <= max_vcpus and v * SCU_MEMORY_GIB <= max_memory
+        FlavorArgs(name=f"{pool.name}.{pool.tier.value}.{v}c{m}g", vcpus=v, memory_gib=m)
+        for v, m in flavor_sizes(pool)
     )
 
 
 def fitting_flavor(flavors: tuple[FlavorArgs, ...], vcpus: int, memory_gib: int) -> FlavorArgs | None:
     """The smallest flavor holding ``vcpus`` and ``memory_gib``, or None."""
-    fits = [f for f in flavors if f.vcpus >= vcpus and f.memory_gib >= memory_gib]
-    return min(fits, key=lambda f: (f.vcpus, f.memory_gib), default=None)
+    size = fitting_size([(f.vcpus, f.memory_gib) for f in flavors], vcpus, memory_gib)
+    return next((f for f in flavors if (f.vcpus, f.memory_gib) == size), None)
 
 
 def pool_host_count(region: Region, centre: Centre, pool: Pool) -> int:

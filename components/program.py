@@ -13,6 +13,7 @@ import pulumi
 from medcloud.components.region import Region
 from medcloud.components.secrets import NAMESPACE, ipsec_psk
 
+from medcloud.checks.compute import capacity_summary
 from medcloud.errors import StackNotFoundError
 from medcloud.model import Region as RegionModel
 from medcloud.stacks import load_region_file, region_outside
@@ -56,6 +57,8 @@ def build(region: RegionModel) -> Region:
     pulumi.export("vpcIds", component.vpc_ids())
     pulumi.export("cidrPlan", component.plan.to_json())
     pulumi.export("drLinkEndpoints", {k: v.endpoints for k, v in component.links.items()})
+    # R-POOL-01: per centre, what its nodes hold and what its systems take, in SCU.
+    pulumi.export("capacity", capacity_summary(region))
     return component
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from medcloud.checks import capacity, continuity, operations, topology  # noqa: F401  (registers the checks)
+from medcloud.checks import capacity, compute, continuity, operations, topology  # noqa: F401  (registers)
 from medcloud.checks.findings import (
     REGISTRY,
     Check,

@@ -227,6 +227,20 @@ def _no_waf(data: Data) -> None:
         d for d in centre(data, "remote_dr")["security_devices"] if d["kind"] != "waf"]
 
 
+def _pacs_three_wide(data: Data) -> None:
+    """R-CMP-02: three PACS VMs, one per host, on two-node imaging pools."""
+    data["systems"][2]["compute"] = {"vcpus": 4, "memory_gib": 16, "instances": 3}
+
+
+def _foshan_nodes_of_32_cores(data: Data) -> None:
+    """R-CMP-01: no Foshan node holds a 64 vCPU VM any more."""
+    for az in data["centres"][1]["azs"]:
+        for pool in az["pools"]:
+            for cluster in pool["clusters"]:
+                for node in cluster["nodes"]:
+                    node["physical_cores"] = 32
+
+
 VIOLATIONS: list[tuple[str, Callable[[Data], None], str]] = [
     ("R-TOP-01", _drop_role("remote_dr"), "no remote_dr centre"),
     ("R-TOP-01", _drop_role("same_city"), "no same_city centre"),
@@ -247,6 +261,8 @@ VIOLATIONS: list[tuple[str, Callable[[Data], None], str]] = [
     ("R-TOP-06", _small_dr_nodes, "nodes provide 64 CPU cores"),
     ("R-HW-07", _no_compat_level, "sets no CPU compatibility level"),
     ("R-POOL-01", _starved_node, "strands cores"),
+    ("R-CMP-01", _foshan_nodes_of_32_cores, "no pool of fs-aa"),
+    ("R-CMP-02", _pacs_three_wide, "server group of 3 VMs needs as many hosts"),
     ("R-BC-05", _two_write_replicas, "2 synchronous write replicas"),
     ("R-BC-05", _primary_standby_db, "commits by primary_standby"),
     ("R-BC-08", _dr_active_active, "runs active_active"),
