@@ -18,6 +18,7 @@ from medcloud.components.derive import (
 )
 from medcloud.components.segmentation import centre_rules
 
+from medcloud.checks.compute import capacity_summary
 from medcloud.ipam import overlaps, plan, subnet_keys
 from medcloud.model import CentreRole, CipherSuite, Cloud, Region
 from medcloud.model.standards import (
@@ -394,10 +395,11 @@ def test_region_inputs_carry_the_validated_model(graph: Graph) -> None:
 
 
 def test_stack_outputs(graph: Graph) -> None:
-    """R-NET-01: the stack publishes the CIDR plan reviewers check for overlaps."""
+    """R-NET-01: the stack publishes the CIDR plan reviewers check for overlaps; R-POOL-01: capacity per centre."""
     (stack,) = graph.of_type("pulumi:pulumi:Stack")
     outputs = graph.result.run.outputs[stack.urn]
-    assert set(outputs) == {"vpcIds", "cidrPlan", "drLinkEndpoints"}
+    assert set(outputs) == {"vpcIds", "cidrPlan", "drLinkEndpoints", "capacity"}
+    assert outputs["capacity"] == capacity_summary(graph.region)
     assert set(outputs["vpcIds"]) == {c.name for c in graph.region.centres}
     assert outputs["cidrPlan"] == plan(graph.region).to_json()
     assert set(outputs["drLinkEndpoints"]) == {k.name for k in inter_centre_links(graph.region)}

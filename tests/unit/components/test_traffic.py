@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import pulumi
 import pytest
 from medcloud.components.args import HealthArgs, LoadBalancerArgs, ReplicaArgs
 from medcloud.components.backends.alicloud.traffic import (
@@ -24,10 +25,12 @@ from medcloud.components.derive import (
     replicas,
     tls_versions,
 )
+from medcloud.components.region import Region as RegionComponent
 
 from medcloud.errors import InputError
 from medcloud.model import Cloud, FrontDoor, Listener, ListenerProtocol, SystemKind
 from medcloud.model.standards import GSLB_PROBE_INTERVAL_MAX_S, SESSION_PERSISTENCE_KINDS
+from medcloud.preview.engine import RecordingMonitor, RunResult, run_with_monitor
 from medcloud.stacks import load
 
 from .conftest import ROOT, Graph
@@ -227,3 +230,26 @@ def test_gtm_probe_interval_is_the_providers_only_value() -> None:
     """R-BC-06 asks for 1 s; the provider accepts 60 s only — the policy pack reports the gap."""
     assert GTM_MONITOR_INTERVAL_S in ALICLOUD["gtm.interval"]
     assert GTM_MONITOR_INTERVAL_S > GSLB_PROBE_INTERVAL_MAX_S
+
+
+def test_manual_override_switches_gtm_and_designate_to_the_failover_pools_r_bc_06() -> None:
+    """R-BC-06 manual override: ``gslbMode-<system>: failover`` flips both GSLB sides."""
+    region = load("dev", ROOT).region
+    result = RunResult("medcloud", "t")
+    config = {"medcloud:containerSyncKey": "sync-key-for-tests"}
+    run_with_monitor(
+        RecordingMonitor(result),
+        lambda: RegionComponent(region.name, region, lambda link: pulumi.Output.secret("psk-for-tests"),
+                                certificate=lambda centre: pulumi.Output.secret("tls-ref-for-tests"),
+                                mode=lambda system: "failover" if system == "his" else "auto"),
+        project="medcloud", stack_name="t", config=config, secret_keys=list(config),
+    )
+    steps = list(result.registrations.values())
+    modes = {s.inputs["strategyName"]: s.inputs["accessMode"] for s in steps
+             if s.type == "alicloud:dns/accessStrategy:AccessStrategy"}
+    assert modes["his"] == "FAILOVER" and modes["emr"] == "AUTO"
+    records = [s.inputs for s in steps if s.type == "openstack:dns/recordSet:RecordSet"
+               and s.inputs["name"].startswith("his.")]
+    # HIS's only failover copy is Chengdu's ALB: a name, so the private record becomes a CNAME to it.
+    assert records and all(r["type"] == "CNAME" and "mode failover: cd-dr/remote_dr" in r["description"]
+                           for r in records)
