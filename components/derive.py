@@ -36,8 +36,8 @@ from medcloud.components.args import (
 from medcloud.components.segmentation import centre_rules
 
 from medcloud.capacity import fitting_size, flavor_sizes
-from medcloud.errors import InputError
 from medcloud.errors import PlacementError as PlacementError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
+from medcloud.errors import TrafficError as TrafficError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.ipam import TRANSIT, AddressPlan, edge_hops, subnet_key
 from medcloud.model import Centre, CentreRole, CipherSuite, Link, Pool, Region, System
 from medcloud.model.standards import (
@@ -369,10 +369,6 @@ GSLB_MODES = ("auto", "active", "failover")
 UNHEALTHY_THRESHOLD = 3
 HEALTHY_THRESHOLD = 2
 GSLB_TTL_S = 60
-
-
-class TrafficError(InputError):
-    """A front door or GSLB setting the region cannot have."""
 
 
 def tls_versions(system: System) -> tuple[str, ...]:

@@ -15,6 +15,9 @@ lives anywhere else; the old module of each class re-exports it)::
     │   ├── PlacementError           a system cannot be placed as its class requires (R-BC-01)
     │   ├── UnknownCloudError        a centre names a cloud no backend is registered for
     │   ├── UnsupportedPoolError     a pool asks AliCloud for a CPU architecture it does not sell
+    │   ├── TrafficError             a front door or GSLB setting the region cannot have (R-NET-05, R-BC-06)
+    │   ├── FrontDoorZonesError      an ALB/NLB whose security domain sits in fewer than two zones
+    │   ├── GslbPoolTypeError        a GTM strategy's pools mix IP and domain addresses
     │   ├── GraphError               a picture cannot be drawn (Graphviz missing or failing)
     │   ├── PeerAddressError         a tunnel's peer address is not known (a cloud gateway before `up`)
     │   ├── PreviewProgramError      the program rejected its stack config in an offline preview
@@ -128,6 +131,18 @@ class UnknownCloudError(InputError):
 
 class UnsupportedPoolError(InputError):
     """A pool asks AliCloud for a CPU architecture it does not sell."""
+
+
+class TrafficError(InputError):
+    """A front door or GSLB setting the region cannot have (R-NET-05, R-BC-06)."""
+
+
+class FrontDoorZonesError(InputError):
+    """A centre cannot hold an ALB/NLB: its security domain is in fewer than two zones (R-NET-05)."""
+
+
+class GslbPoolTypeError(InputError):
+    """A GTM access strategy's default (or failover) pools mix IP and domain addresses (R-BC-06)."""
 
 
 class GraphError(InputError):

@@ -24,7 +24,8 @@ from medcloud.components.args import GslbArgs, ListenerArgs, LoadBalancerArgs
 from medcloud.components.backends import FrontDoorHandles, GslbTarget, RegionShared, VpcHandles, slug
 from medcloud.components.backends.alicloud.backend import AliCloudBackend
 
-from medcloud.errors import InputError
+from medcloud.errors import FrontDoorZonesError as FrontDoorZonesError  # noqa: PLC0414 -- re-export
+from medcloud.errors import GslbPoolTypeError as GslbPoolTypeError  # noqa: PLC0414 -- re-export
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -50,14 +51,6 @@ GTM_PROBE_NODES = (("503", "465"),)
 #: Manual override (R-BC-06) → GTM access mode.
 ACCESS_MODES = {"auto": "AUTO", "active": "DEFAULT", "failover": "FAILOVER"}
 SCOPES = frozenset({"global"})
-
-
-class FrontDoorZonesError(InputError):
-    """A centre cannot hold an ALB/NLB: its security domain is in fewer than two zones."""
-
-
-class GslbPoolTypeError(InputError):
-    """A GTM access strategy's default (or failover) pools mix IP and domain addresses."""
 
 
 def tls_versions(versions: tuple[str, ...]) -> list[str]:
