@@ -46,6 +46,8 @@ class ContractRun:
     applied: list[Applied] = field(default_factory=list)
     refusals: list[Exception] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
+    #: Resources of types the local plane cannot carry (real_apis.NOT_SERVED): reported, never applied.
+    not_served: list[str] = field(default_factory=list)
     error: BaseException | None = None
 
 
@@ -100,6 +102,9 @@ class RealApis(mocks.Mocks):
                 self.addresses += 1
                 inputs[ALICLOUD_OUTPUTS[args.typ]] = f"203.0.113.{self.addresses}"
             return f"{args.name}-id", inputs
+        if args.typ in self.apis.NOT_SERVED:
+            self.run.not_served.append(f"{self.urn}: {self.apis.NOT_SERVED[args.typ]}")
+            return f"{args.name}-not-served", inputs
         create = self.apis.CREATES.get(args.typ)
         if create is None:
             self.run.unmapped.append(f"{self.urn}: no API request for {args.typ} in real_apis.CREATES")
