@@ -344,6 +344,7 @@ class ControlPlane:
                 process = subprocess.Popen(
                     launch.argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                     start_new_session=True, env=environment, cwd=self.state_dir / "services")
+            _CHILDREN[process.pid] = process
             identity = _started(process.pid)
             if identity is None:
                 for started in [p for p in state.processes if p.service == service]:
@@ -448,6 +449,9 @@ class ControlPlane:
 
 #: Readiness probe per pid, for processes this Python process started.
 _PROBES: dict[int, str | None] = {}
+#: The services this process started, by pid.  Held so no ``Popen`` is collected (and warns "still
+#: running") while its service is meant to run; released, and its exit status noted, once stopped.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
 def _prepare(entry: Service, ctx: Context, admin_password: str) -> list[Launch]:
@@ -478,6 +482,15 @@ def _configure(entry: Service, ctx: Context, admin: Keystone, state: PlaneState)
 
 def _terminate(process: Process) -> None:
     """SIGTERM the process group the plane started, SIGKILL it if it lingers (bounded wait)."""
+    try:
+        _stop(process)
+    finally:
+        child = _CHILDREN.pop(process.pid, None)
+        if child is not None:
+            child.poll()  # already reaped: Popen notes the exit instead of warning at collection
+
+
+def _stop(process: Process) -> None:
     if not process.alive():
         return
     with contextlib.suppress(ProcessLookupError):
