@@ -94,6 +94,21 @@ def record(signum: int) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def shielded() -> Iterator[None]:
+    """Inside, a signal is recorded but raises nothing: the command's audit record is never cut in half.
+
+    The caller reads :func:`received` inside the block to say the command was interrupted; the
+    launcher returns 130/143 for a signal recorded here.
+    """
+    was = _state.armed
+    _state.armed = False
+    try:
+        yield
+    finally:
+        _state.armed = was
+
+
 def checkpoint() -> None:
     """Raise ``KeyboardInterrupt`` if a signal arrived (for code that must not finish after one).
 

@@ -105,7 +105,17 @@ def run_audited(args: argparse.Namespace, handler: Callable[[argparse.Namespace]
 
 def _record(args: argparse.Namespace, log: Path, action: str, category: Category, outcome: Outcome,
             code: int | None, error: str | None) -> None:
-    """Append the command's record; an interruption (even one Python swallowed) is said as such."""
+    """Append the command's record; an interruption (even one Python swallowed) is said as such.
+
+    Shielded: a signal arriving now is recorded (and ends the command as interrupted) but cannot cut
+    the record's write short, which used to leave a created but empty log.
+    """
+    with signals.shielded():
+        _append_record(args, log, action, category, outcome, code, error)
+
+
+def _append_record(args: argparse.Namespace, log: Path, action: str, category: Category, outcome: Outcome,
+                   code: int | None, error: str | None) -> None:
     if signals.received() is not None:
         # However the handler ended (a partial report, or an interrupt a library swallowed).
         outcome, code = Outcome.INTERRUPTED, signals.exit_code()
