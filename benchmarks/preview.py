@@ -31,6 +31,9 @@ class declares each output property, and the SDK makes an ``Output`` for
 each), the least preview ÷ floor can be for a program that uses the
 providers' typed classes.
 
+Provider conformance and the cloud API rules (:func:`medcloud.preview.conformance`,
+issue 11) are timed apart too, best of three, on the preview's own result.
+
 The policy hook (:func:`medcloud.preview.policy_violations`, the policy
 pack's code) is timed apart at every size, on the preview's own document, so
 its cost does not hide the preview's.  Every measurement runs in a fresh
@@ -41,7 +44,8 @@ Targets: preview ÷ floor ≤ 1.5 at the largest size; largest ÷ smallest
 preview time ≤ 12 for 10x the resources (1.2x linear, scaled for other
 size pairs); policy hook ≤ 0.5 × preview time at the largest size, and
 near-linear: between the two largest sizes its time grows at most 1.2x as
-fast as the resource count.  The two largest, because the synthetic region
+fast as the resource count; conformance ≤ 0.10 × preview time at the largest
+size.  The two largest, because the synthetic region
 is 605 fixed resources plus 3.25 per system while the region-model
 policies' work and findings go with the systems: from ~1k to ~10k resources
 the systems grow x23 for x10 resources, from ~5k to ~10k both about double,
@@ -70,6 +74,8 @@ RATIO_TARGET = 1.5
 GROWTH_TARGET = 12.0
 #: Policy hook time as a share of the preview's, at the largest size.
 POLICY_SHARE_TARGET = 0.5
+#: Conformance (provider checks + cloud rules) time as a share of the preview's, at the largest size.
+CONFORMANCE_SHARE_TARGET = 0.10
 #: Policy time growth ÷ resource growth between the two largest sizes (1.0 = linear).
 POLICY_LINEARITY_TARGET = 1.2
 #: Resources a synthetic region registers besides its systems, and per system (calibrated below).
@@ -167,8 +173,10 @@ def write_project(base: Path, systems: int) -> Path:
 PREVIEW_CHILD = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
-    from medcloud.preview import policy_violations, preview
+    from medcloud.preview import conformance, policy_violations, preview
     import medcloud.policy.evaluate  # noqa: F401  (imports are not the hook's time)
+    import medcloud.conformance.cloud, medcloud.conformance.provider  # noqa: F401
+    medcloud.conformance.cloud.load_rules()
     start = time.perf_counter()
     result = preview("bench", Path(sys.argv[1]))
     text = result.render_json([])
@@ -185,10 +193,19 @@ PREVIEW_CHILD = textwrap.dedent("""
             violations = len(policy_violations(document))
             elapsed_policy = time.perf_counter() - t
             policy = elapsed_policy if policy is None else min(policy, elapsed_policy)
+    checked = None
+    findings = None
+    if sys.argv[3] == "policy":
+        for _ in range(3):
+            t = time.perf_counter()
+            findings = len(conformance(result).findings)
+            elapsed_checks = time.perf_counter() - t
+            checked = elapsed_checks if checked is None else min(checked, elapsed_checks)
     steps = [{"type": s.type, "name": s.name, "inputs": s.inputs} for s in result.steps if s.custom]
     Path(sys.argv[2]).write_text(json.dumps(steps))
     print(json.dumps({"seconds": elapsed, "resources": len(result.steps), "bytes": len(text),
                       "policy_seconds": policy, "violations": violations,
+                      "conformance_seconds": checked, "findings": findings,
                       "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """)
 
@@ -311,7 +328,8 @@ def main() -> int:
         print(f"{'target':>7} {'resources':>9} {'preview s':>9} {'floor s':>8} {'ratio':>6} "
               f"{'preview MiB':>11} {'floor MiB':>9} {'mem ratio':>9} {'flat s':>7} {'flat ratio':>10} "
               f"{'typed s':>7} {'typed/floor':>11} {'sdk floor s':>11} {'doc MiB':>7} {'policy s':>8} "
-              f"{'policy/preview':>14} {'violations':>10}")
+              f"{'policy/preview':>14} {'violations':>10} {'conform s':>9} {'conform/preview':>15} "
+              f"{'findings':>8}")
         rows = []
         for size in sizes:
             systems = max(1, round((size - fixed) / per_system))
@@ -330,7 +348,8 @@ def main() -> int:
                   f"{typed['seconds']:>7.2f} {typed['seconds'] / floor['seconds']:>11.2f} "
                   f"{sdk_text} {got['bytes'] / 2**20:>7.1f} {got['policy_seconds']:>8.2f} "
                   f"{got['policy_seconds'] / got['seconds']:>14.2f} "
-                  f"{got['violations']:>10}", flush=True)
+                  f"{got['violations']:>10} {got['conformance_seconds']:>9.2f} "
+                  f"{got['conformance_seconds'] / got['seconds']:>15.3f} {got['findings']:>8}", flush=True)
     missed = []
     first, last = rows[0], rows[-1]
     ok = last[3] <= RATIO_TARGET
@@ -345,6 +364,11 @@ def main() -> int:
     print(f"policy hook / preview at {last[1]['resources']} resources: {share:.2f} "
           f"(target <= {POLICY_SHARE_TARGET}) {verdict(ok)}")
     missed += [] if ok else ["policy/preview"]
+    share = last[1]["conformance_seconds"] / last[1]["seconds"]
+    ok = share <= CONFORMANCE_SHARE_TARGET
+    print(f"conformance (provider checks + cloud rules) / preview at {last[1]['resources']} resources: "
+          f"{share:.3f} (target <= {CONFORMANCE_SHARE_TARGET}) {verdict(ok)}")
+    missed += [] if ok else ["conformance/preview"]
     if len(rows) > 1:
         scale = last[1]["resources"] / first[1]["resources"]
         growth = last[1]["seconds"] / first[1]["seconds"]

@@ -1,14 +1,19 @@
-"""AliCloud (public cloud) backend: VPC, ECS, KMS, OSS, VPN gateway, CEN.
+"""AliCloud (public cloud) backend: VPC, ECS, KMS, OSS, VPN gateway, CEN, Express Connect.
 
-One explicit provider per centre pins the region (``cloud_region``).  The
-SM suite is native here: ``Aliyun_SM4`` KMS keys in the HSM, OSS
-server-side encryption with ``SM4`` data keys, ``NationalStandard`` (国密)
-VPN gateways negotiating SM3/SM4.
+One explicit provider per centre pins the region (``cloud_region``) and the
+account site (China site: ``Domestic``).  The SM suite is native here:
+``Aliyun_SM4`` keys in a hardware KMS instance, OSS server-side encryption
+with ``SM4`` data keys, ``NationalStandard`` (国密) VPN gateways negotiating
+SM3/SM4 with an SM certificate pair the operator supplies.  What the API
+requires beyond the provider's plan (dual-tunnel gateways, subscription
+billing, KMS instances) follows ``regions.py`` and is checked by ``rules.py``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import warnings
+from typing import Any
 
 import pulumi
 from medcloud.components.args import (
@@ -20,6 +25,9 @@ from medcloud.components.args import (
     VpcArgs,
 )
 from medcloud.components.backends import GatewayHandles, RegionShared, StorageHandles, VpcHandles, slug
+from medcloud.components.backends.alicloud import regions
+from medcloud.components.backends.alicloud.types import SM_CERT_FOR_TAG
+from medcloud.components.secrets import PRIVATE_CIRCUITS, access_point, sm_certificate
 
 from medcloud.model import Centre as CentreModel
 from medcloud.model.standards import retention_days
@@ -31,8 +39,10 @@ with warnings.catch_warnings():
     import pulumi_alicloud as alicloud
 
     # Submodules load lazily, on first attribute access, and warn then too.
-    _LOADED = (alicloud.cen.Instance, alicloud.ecs.EcsDisk, alicloud.kms.Key, alicloud.oss.Bucket,
-               alicloud.vpc.Network, alicloud.vpn.Gateway, alicloud.Provider)
+    _LOADED = (alicloud.cen.Instance, alicloud.ecs.EcsDisk, alicloud.kms.Key, alicloud.kms.Instance,
+               alicloud.oss.Bucket, alicloud.vpc.Network, alicloud.vpn.Gateway, alicloud.cas.ServiceCertificate,
+               alicloud.expressconnect.PhysicalConnection, alicloud.expressconnect.VirtualBorderRouter,
+               alicloud.Provider)
 
 #: Cipher names per suite as the VPN gateway API spells them: (integrity, encryption).
 IPSEC_ALGORITHMS = {"sm": ("sm3", "sm4"), "international": ("sha256", "aes256")}
@@ -45,6 +55,31 @@ IPSEC_LIFETIME_S = 3600
 #: OSS worm/retention caps and the RAM role OSS assumes to replicate.
 REPLICATION_ROLE = "AliyunOSSRole"
 WEEKDAYS = ["1", "2", "3", "4", "5", "6", "7"]
+#: The subnet key of the transit vSwitch's second-zone twin (dual-tunnel VPN, KMS instance).
+STANDBY = "transit-standby"
+#: A hardware KMS instance sized for a centre: performance level, keys, secrets, VPCs (subscription).
+KMS_SPEC, KMS_KEYS, KMS_SECRETS, KMS_VPCS = 1000, 1000, 0, 1
+#: The VLAN of a VBR on its (dedicated) physical connection.
+VBR_VLAN = 100
+#: VBR interconnect address: this far below the peer's edge router, in its transit subnet
+#: (edge routers sit in the top half, counted down from the top: medcloud.ipam.edge_hops).
+VBR_OFFSET = 64
+
+
+def transit_halves(cidr: str) -> tuple[str, str]:
+    """The transit subnet split in two: the primary vSwitch and its second-zone twin."""
+    low, high = ipaddress.ip_network(cidr).subnets(prefixlen_diff=1)
+    return str(low), str(high)
+
+
+def interconnect(peer: LinkSideArgs) -> tuple[str, str, str]:
+    """(VBR address, peer edge router, mask) on the peer's transit subnet for a VBR's BGP/static peering."""
+    transit = ipaddress.ip_network(peer.transit_cidr)
+    hop = ipaddress.ip_address(peer.next_hop)
+    local = hop - VBR_OFFSET
+    if local not in transit:
+        raise ValueError(f"transit {transit} is too small for a VBR interconnect below {hop}")
+    return str(local), str(hop), str(transit.netmask)
 
 
 def snapshot_hours(times: tuple[str, ...]) -> list[str]:
@@ -85,6 +120,17 @@ class CenRegistry:
         self._attached[centre] = attachment
         return [attachment]
 
+    def attach_vbr(self, name: str, cloud_region: str, vbr_id: pulumi.Output[str],
+                   provider: pulumi.ProviderResource) -> pulumi.CustomResource:
+        """A VBR on the region's CEN (the instance exists once a VPC is attached)."""
+        if self._instance is None:
+            raise RuntimeError("attach a VPC before a VBR: the CEN instance is created with the first VPC")
+        return alicloud.cen.InstanceAttachment(
+            f"{self.region}-cen-{name}-vbr", instance_id=self._instance.id, child_instance_id=vbr_id,
+            child_instance_type="VBR", child_instance_region_id=cloud_region,
+            opts=pulumi.ResourceOptions(parent=self.parent, provider=provider),
+        )
+
 
 class AliCloudBackend:
     cloud = "alicloud"
@@ -93,13 +139,17 @@ class AliCloudBackend:
         self.provider = provider
         self.region = cloud_region
         self.cen = cen
+        #: set by vpc(): the KMS instance and dual-tunnel VPN gateways need the centre's vSwitches
+        self._network: VpcHandles | None = None
+        self._zones: tuple[str, str] | None = None
 
     @classmethod
     def for_centre(cls, name: str, cloud_region: str, cen: CenRegistry, parent: pulumi.Resource,
                    ) -> AliCloudBackend:
         """One provider per centre pins its region; credentials come from the environment/profile."""
         provider = alicloud.Provider(
-            f"{name}-provider", region=cloud_region, opts=pulumi.ResourceOptions(parent=parent),
+            f"{name}-provider", region=cloud_region, account_type=regions.CHINA_SITE,
+            opts=pulumi.ResourceOptions(parent=parent),
         )
         return cls(provider, cloud_region, cen)
 
@@ -124,15 +174,24 @@ class AliCloudBackend:
             tags = dict(base, **{"medcloud-security-domain": subnet.security_domain})
             for member in subnet.pools:
                 tags.update({f"{k}.{member}": v for k, v in labels[member].tags().items()})
-            switch = alicloud.vpc.Switch(
-                f"{name}-{slug(subnet.key)}", vswitch_name=f"{args.centre}-{subnet.key}", vpc_id=vpc.id,
-                cidr_block=subnet.cidr, zone_id=subnet.az, tags=tags, opts=self._opts(parent),
-            )
-            alicloud.vpc.RouteTableAttachment(
-                f"{name}-{slug(subnet.key)}-rta", route_table_id=table.id, vswitch_id=switch.id,
-                opts=self._opts(parent),
-            )
-            switch_ids[subnet.key] = switch.id
+            placements = [(subnet.key, subnet.cidr, subnet.az)]
+            if subnet.key == "transit":
+                # The transit /24 in two halves, in two zones: dual-tunnel VPN gateways and the
+                # KMS instance need a vSwitch in a second zone (regions.DUAL_TUNNEL_DOC).
+                standby_zone = regions.second_zone(args.cloud_region, subnet.az)
+                low, high = transit_halves(subnet.cidr)
+                placements = [(subnet.key, low, subnet.az), (STANDBY, high, standby_zone)]
+                self._zones = (subnet.az or "", standby_zone)
+            for key, cidr, zone in placements:
+                switch = alicloud.vpc.Switch(
+                    f"{name}-{slug(key)}", vswitch_name=f"{args.centre}-{key}", vpc_id=vpc.id,
+                    cidr_block=cidr, zone_id=zone, tags=tags, opts=self._opts(parent),
+                )
+                alicloud.vpc.RouteTableAttachment(
+                    f"{name}-{slug(key)}-rta", route_table_id=table.id, vswitch_id=switch.id,
+                    opts=self._opts(parent),
+                )
+                switch_ids[key] = switch.id
         groups: dict[str, alicloud.ecs.SecurityGroup] = {}
         for pool in args.pools:
             groups[pool.pool] = alicloud.ecs.SecurityGroup(
@@ -143,10 +202,11 @@ class AliCloudBackend:
             )
         for rule in args.rules:
             self._rule(parent, name, rule, groups)
-        return VpcHandles(
+        self._network = VpcHandles(
             vpc_id=vpc.id, router_id=table.id, subnet_ids=switch_ids,
             security_group_ids={k: v.id for k, v in groups.items()}, cidr=args.cidr,
         )
+        return self._network
 
     def _rule(self, parent: pulumi.Resource, name: str, rule: FlowRule,
               groups: dict[str, alicloud.ecs.SecurityGroup]) -> None:
@@ -168,11 +228,15 @@ class AliCloudBackend:
         base = {"medcloud-region": args.region, "medcloud-centre": args.centre}
         key: alicloud.kms.Key | None = None
         if enc.required:
-            # R-DC-01 / R-SEC-02: SM4 key in the hardware module (R-SEC-03), rotated within a year.
+            # R-DC-01 / R-SEC-02: an Aliyun_SM4 key lives in a KMS instance (default keys are
+            # Aliyun_AES_256 only, regions.KMS_SPEC_DOC); a hardware instance keeps it in the HSM
+            # (R-SEC-03).  HSM keys take no automatic rotation (regions.KMS_ROTATION_DOC): the
+            # yearly rotation is a new key version, an operator step (README), not a resource.
+            instance = self._kms_instance(parent, name, base)
             key = alicloud.kms.Key(
                 f"{name}-sm4-key", description=f"{args.region}-{args.centre} SM4 data key",
                 key_spec="Aliyun_SM4", key_usage="ENCRYPT/DECRYPT", protection_level="HSM",
-                automatic_rotation="Enabled", rotation_interval=f"{enc.rotation_days * 86400}s",
+                dkms_instance_id=instance.id, automatic_rotation="Disabled",
                 pending_window_in_days=30, deletion_protection="Enabled", tags=base, opts=self._opts(parent),
             )
         policy = alicloud.ecs.AutoSnapshotPolicy(
@@ -229,6 +293,22 @@ class AliCloudBackend:
             kms_key_id=key.id if key else None, snapshot_policy_id=policy.id, objects_bucket=objects,
         )
 
+    def _network_or_fail(self, what: str) -> tuple[VpcHandles, tuple[str, str]]:
+        if self._network is None or self._zones is None:
+            raise RuntimeError(f"{what} needs the centre's VPC first (Centre builds vpc() before the rest)")
+        return self._network, self._zones
+
+    def _kms_instance(self, parent: pulumi.Resource, name: str, tags: dict[str, str]) -> alicloud.kms.Instance:
+        """A hardware key management instance in two zones of the centre's VPC, by subscription."""
+        network, zones = self._network_or_fail("a KMS instance")
+        return alicloud.kms.Instance(
+            f"{name}-kms", product_version=regions.KMS_HARDWARE, payment_type="Subscription",
+            period=regions.VPN_PERIOD_MONTHS, spec=KMS_SPEC, key_num=KMS_KEYS, secret_num=KMS_SECRETS,
+            vpc_num=KMS_VPCS, vpc_id=network.vpc_id,
+            vswitch_ids=[network.subnet_ids["transit"], network.subnet_ids[STANDBY]], zone_ids=list(zones),
+            tags=tags, opts=self._opts(parent),
+        )
+
     def volume(self, parent: pulumi.Resource, name: str, args: VolumeArgs,
                storage: StorageHandles) -> pulumi.CustomResource:
         category, level = DISK_CLASS[args.replica.tier]
@@ -250,17 +330,67 @@ class AliCloudBackend:
     # --- links ------------------------------------------------------------------
     def ipsec_gateway(self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs,
                       vpc: VpcHandles) -> GatewayHandles:
-        private = link.kind == "express_connect"
+        peer = self._peer(link, side)
+        private = link.kind in PRIVATE_CIRCUITS and peer.cloud != self.cloud
+        if private:
+            # IPsec over a private circuit: the circuit itself (physical connection, VBR, CEN) first.
+            self._express_connect(parent, name, link, side, peer, vpc)
+        dual = self.region in regions.DUAL_TUNNEL_REGIONS
+        gateway_name = f"{link.link}-{side.centre}"
+        national = (link.cipher_suite or "sm") == "sm"  # the model's default suite is SM (R-NET-04)
         gateway = alicloud.vpn.Gateway(
-            f"{name}-vpn", vpn_gateway_name=f"{link.link}-{side.centre}", vpc_id=vpc.vpc_id,
+            f"{name}-vpn", vpn_gateway_name=gateway_name, vpc_id=vpc.vpc_id,
             vswitch_id=vpc.subnet_ids["transit"],
-            bandwidth=min(VPN_MAX_MBPS, int(link.bandwidth_gbps * 1000)), payment_type="PayAsYouGo",
+            disaster_recovery_vswitch_id=vpc.subnet_ids[STANDBY] if dual else None,
+            bandwidth=min(VPN_MAX_MBPS, int(link.bandwidth_gbps * 1000)),
+            payment_type=regions.VPN_PAYMENT, period=regions.VPN_PERIOD_MONTHS,
             enable_ipsec=True, enable_ssl=False,
-            vpn_type="NationalStandard" if link.cipher_suite == "sm" else "Normal",
+            vpn_type="NationalStandard" if national else "Normal",
             network_type="private" if private else "public",
             description=link.description(), tags=link.tags(), opts=self._opts(parent),
         )
+        if national:
+            # The SM signing and encryption certificates a national-standard gateway negotiates
+            # with; supplied by the operator (stack config secrets), uploaded to Certificate
+            # Management Service.  Binding them to the gateway (AssociateVpnGatewayWithCertificate)
+            # has no provider resource: an operator step after `pulumi up` (README).
+            cert = sm_certificate(gateway_name)
+            alicloud.cas.ServiceCertificate(
+                f"{name}-sm-cert", certificate_name=f"{gateway_name}-sm",
+                sign_cert=cert.sign_cert, sign_private_key=cert.sign_key,
+                encrypt_cert=cert.encrypt_cert, encrypt_private_key=cert.encrypt_key,
+                tags={SM_CERT_FOR_TAG: gateway_name}, opts=self._opts(parent),
+            )
         return GatewayHandles(address=gateway.internet_ip, resource=gateway)
+
+    @staticmethod
+    def _peer(link: DrLinkArgs, side: LinkSideArgs) -> LinkSideArgs:
+        return link.b if side is link.a or side.centre == link.a.centre else link.a
+
+    def _express_connect(self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs,
+                         peer: LinkSideArgs, vpc: VpcHandles) -> list[pulumi.CustomResource]:
+        """The circuit as AliCloud builds it: a physical connection (the port at the access point the
+        carrier's line lands on), a virtual border router on it peering with the far end's edge router,
+        and both the VBR and the VPC attached to the region's CEN (R-NET-01: IDC ↔ VPC over private lines).
+        """
+        port = alicloud.expressconnect.PhysicalConnection(
+            f"{name}-port", access_point_id=access_point(side.centre),
+            line_operator=regions.LINE_OPERATORS.get(link.carrier, "CO"),
+            port_type=regions.port_type(link.bandwidth_gbps), peer_location=f"{peer.centre} ({link.route_id})",
+            physical_connection_name=f"{link.link}-{side.centre}", description=link.description(),
+            type="VPC", opts=self._opts(parent),
+        )
+        local_ip, peer_ip, mask = interconnect(peer)
+        vbr = alicloud.expressconnect.VirtualBorderRouter(
+            f"{name}-vbr", physical_connection_id=port.id, vlan_id=VBR_VLAN,
+            local_gateway_ip=local_ip, peer_gateway_ip=peer_ip, peering_subnet_mask=mask,
+            virtual_border_router_name=f"{link.link}-{side.centre}", description=link.description(),
+            tags=link.tags(), opts=self._opts(parent),
+        )
+        attached = self.cen.attach(side.centre, side.cloud_region, vpc.vpc_id, self.provider)
+        attached.append(self.cen.attach_vbr(f"{link.link}-{side.centre}", side.cloud_region, vbr.id,
+                                            self.provider))
+        return [port, vbr, *attached]
 
     def ipsec_connection(self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs,
                          peer: LinkSideArgs, gateway: GatewayHandles, peer_address: pulumi.Output[str],
@@ -272,20 +402,37 @@ class AliCloudBackend:
             f"{name}-peer", customer_gateway_name=f"{link.link}-{peer.centre}", ip_address=peer_address,
             description=link.description(), tags=link.tags(), opts=self._opts(parent),
         )
+        # GM/T 0022 IPsec negotiates over IKEv1 main mode.
+        ike_version = "ikev1" if link.cipher_suite == "sm" else "ikev2"
+        dual = self.region in regions.DUAL_TUNNEL_REGIONS
+        ike: dict[str, Any] = {"ike_version": ike_version, "ike_mode": "main", "ike_auth_alg": integrity,
+                               "ike_enc_alg": cipher, "ike_pfs": "group14", "ike_lifetime": IKE_LIFETIME_S}
+        ipsec = alicloud.vpn.ConnectionIpsecConfigArgs(
+            ipsec_auth_alg=integrity, ipsec_enc_alg=cipher, ipsec_pfs="group14", ipsec_lifetime=IPSEC_LIFETIME_S,
+        )
+        # A dual-tunnel gateway (regions.DUAL_TUNNEL_DOC) takes two tunnels, master and slave, each with
+        # its own IKE/IPsec options, both to the peer's one gateway address; a single-tunnel one takes
+        # the options once, on the connection.
+        tunnels = [
+            alicloud.vpn.ConnectionTunnelOptionsSpecificationArgs(
+                role=role, customer_gateway_id=customer.id, enable_dpd=True, enable_nat_traversal=True,
+                tunnel_ike_config=alicloud.vpn.ConnectionTunnelOptionsSpecificationTunnelIkeConfigArgs(
+                    **ike, psk=psk),
+                tunnel_ipsec_config=alicloud.vpn.ConnectionTunnelOptionsSpecificationTunnelIpsecConfigArgs(
+                    ipsec_auth_alg=integrity, ipsec_enc_alg=cipher, ipsec_pfs="group14",
+                    ipsec_lifetime=IPSEC_LIFETIME_S,
+                ),
+            )
+            for role in ("master", "slave")
+        ] if dual else None
         conn = alicloud.vpn.Connection(
             f"{name}-conn", vpn_connection_name=f"{link.link}-{side.centre}", vpn_gateway_id=gateway.resource.id,
-            customer_gateway_id=customer.id, local_subnets=[side.cidr], remote_subnets=[peer.cidr],
-            effect_immediately=True, enable_dpd=True, enable_nat_traversal=True,
-            ike_config=alicloud.vpn.ConnectionIkeConfigArgs(
-                # GM/T 0022 IPsec negotiates over IKEv1 main mode.
-                ike_version="ikev1" if link.cipher_suite == "sm" else "ikev2", ike_mode="main",
-                ike_auth_alg=integrity, ike_enc_alg=cipher, ike_pfs="group14", ike_lifetime=IKE_LIFETIME_S,
-                psk=psk,
-            ),
-            ipsec_config=alicloud.vpn.ConnectionIpsecConfigArgs(
-                ipsec_auth_alg=integrity, ipsec_enc_alg=cipher, ipsec_pfs="group14",
-                ipsec_lifetime=IPSEC_LIFETIME_S,
-            ),
+            local_subnets=[side.cidr], remote_subnets=[peer.cidr], effect_immediately=True,
+            tunnel_options_specifications=tunnels,
+            customer_gateway_id=None if dual else customer.id,
+            enable_dpd=None if dual else True, enable_nat_traversal=None if dual else True,
+            ike_config=None if dual else alicloud.vpn.ConnectionIkeConfigArgs(**ike, psk=psk),
+            ipsec_config=None if dual else ipsec,
             tags=link.tags(), opts=self._opts(parent),
         )
         route = alicloud.vpn.RouteEntry(
@@ -296,8 +443,10 @@ class AliCloudBackend:
 
     def circuit(self, parent: pulumi.Resource, name: str, link: DrLinkArgs, side: LinkSideArgs,
                 peer: LinkSideArgs, vpc: VpcHandles) -> list[pulumi.CustomResource]:
-        # Private circuits reach AliCloud through the region's CEN (the VBR hangs off it).
-        return self.cen.attach(side.centre, side.cloud_region, vpc.vpc_id, self.provider)
+        if link.kind not in PRIVATE_CIRCUITS or peer.cloud == self.cloud:
+            # AliCloud to AliCloud: the region's CEN carries it.
+            return self.cen.attach(side.centre, side.cloud_region, vpc.vpc_id, self.provider)
+        return self._express_connect(parent, name, link, side, peer, vpc)
 
 
 def create(name: str, centre: CentreModel, parent: pulumi.Resource, shared: RegionShared) -> AliCloudBackend:

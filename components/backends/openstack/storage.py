@@ -26,16 +26,13 @@ import pulumi
 from medcloud.components.args import StorageArgs, VolumeArgs
 from medcloud.components.backends import StorageHandles
 from medcloud.components.backends.openstack.sdk import openstack
+from medcloud.components.backends.openstack.types import VOLUME_ENCRYPTION_SPEC as DECLARED_ENCRYPTION_SPEC
 
 from medcloud.model.standards import retention_days
 
 if TYPE_CHECKING:
     from medcloud.components.backends.openstack.backend import OpenStackBackend
 
-#: Volume-type extra spec declaring the at-rest cipher the centre's operator must configure
-#: as the type's Cinder encryption type (no provider resource can).  Scoped keys are ignored
-#: by Cinder's capabilities filter: this is evidence, not a mechanism.
-DECLARED_ENCRYPTION_SPEC = "medcloud:encryption"
 #: Container metadata declaring WORM and its retention; Swift enforces neither.
 WORM_META, RETENTION_META = "medcloud-worm", "medcloud-retention-days"
 #: Container metadata naming a replica no Swift mechanism maintains (e.g. an OSS bucket).

@@ -2,7 +2,8 @@
 
 Prints the resource tree (default) or a ``pulumi preview --json`` shaped
 document.  Exit 0 no mandatory policy violation, 1 mandatory violation(s),
-2 bad input.
+2 bad input — including a program `pulumi preview` (the providers' checks) or
+`pulumi up` (the clouds' APIs) would refuse: one stderr line per problem.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ def register(sub: Any) -> None:
         description=(
             "Execute the real Pulumi program (__main__.py) under the Pulumi SDK's mock engine and print "
             "what `pulumi preview` would create. Output is byte-identical across runs. "
-            "Exit 0 ok, 1 mandatory policy violation(s), 2 bad input."
+            "Exit 0 ok, 1 mandatory policy violation(s), 2 bad input or a resource the providers' checks or "
+            "the clouds' APIs would refuse (one stderr line per problem: URN: property: value: allowed [source])."
         ),
     )
     parser.add_argument("stack", metavar="STACK", help="stack name (dev, ref002) or stack file")
@@ -53,5 +55,6 @@ def handle(args: argparse.Namespace) -> int:
         sys.stderr.write(f"conformance: {terminal(kind)}: no provider rule data (not checked)\n")
     if report.findings:
         sys.stderr.write(f"conformance: {len(report.findings)} problem(s) `pulumi preview`/`up` would refuse\n")
+        return 2
     mandatory = [v for v in violations if v.get("enforcement", v.get("enforcementLevel")) == "mandatory"]
     return 1 if mandatory else 0

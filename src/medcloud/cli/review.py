@@ -62,6 +62,13 @@ def handle(args: argparse.Namespace) -> int:
     else:
         raise InputError(f"review needs BASE and HEAD preview files (got {len(args.paths)}) or --git REV1 REV2 STACK")
     result = review(base, head, config)
+    # What the providers' Check or the clouds' APIs would refuse in HEAD and BASE had not (issue 11).
+    from medcloud.conformance import introduced
+    from medcloud.review.engine import resolved
+
+    _, refused = introduced(resolved(base, head), resolved(head, base))
+    for finding in refused:
+        sys.stderr.write(f"conformance: {finding.line()}\n")
     args.audit_target = f"{result.base} -> {result.head}"
     args.audit_detail = {**result.summary, "introduced": len(result.compliance.introduced),
                          "blocking": len(result.compliance.blocking)}
@@ -74,4 +81,4 @@ def handle(args: argparse.Namespace) -> int:
         text = render(result, args.format, Console(highlight=False, soft_wrap=True))
         if text is not None:
             sys.stdout.write(text)
-    return 1 if result.blocking else 0
+    return 1 if result.blocking or refused else 0

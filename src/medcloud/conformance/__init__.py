@@ -21,7 +21,7 @@ from typing import Any
 
 from medcloud.conformance.findings import Finding, Skipped
 
-__all__ = ["Finding", "Report", "Skipped", "check", "nodes_from_states"]
+__all__ = ["Finding", "Report", "Skipped", "check", "introduced", "nodes_from_states"]
 
 
 @dataclass
@@ -60,5 +60,16 @@ def nodes_from_states(states: Iterable[Any]) -> list[Any]:
     """Nodes from preview-document states (:class:`medcloud.review.document.ResourceState`)."""
     from medcloud.conformance.cloud import Node
 
-    return [Node(s.urn, s.type, s.inputs, s.parent, tuple(s.dependencies), dict(s.property_dependencies))
-            for s in states if s.custom]
+    return [Node(s.urn, s.type, s.inputs, s.parent, tuple(s.dependencies), dict(s.property_dependencies),
+                 provider=s.provider) for s in states if s.custom]
+
+
+def introduced(base: Iterable[Any], head: Iterable[Any]) -> tuple[Report, list[Finding]]:
+    """HEAD's report and the findings HEAD has that BASE had not (a review's blocking part).
+
+    Findings match by resource, property and rule, not by message, so a value
+    that changes but stays refused is not "new".
+    """
+    before = {(f.urn, f.property, f.rule) for f in check(nodes_from_states(base)).findings}
+    report = check(nodes_from_states(head))
+    return report, [f for f in report.findings if (f.urn, f.property, f.rule) not in before]

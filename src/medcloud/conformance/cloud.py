@@ -19,6 +19,13 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from medcloud.conformance.findings import Finding, show
 from medcloud.conformance.provider import _ABSENT, _lookup, is_secret
+from medcloud.preview.engine import PLACEHOLDER_LOOKUP
+
+
+def undecidable(value: Any) -> bool:
+    """Whether a value cannot be judged before apply: unknown, or built from a lookup the offline
+    preview answered with a placeholder (a real preview reads the cloud)."""
+    return value == UNKNOWN or (isinstance(value, str) and PLACEHOLDER_LOOKUP in value)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,8 @@ class Node:
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     revealed: Mapping[str, Any] | None = None
+    #: the provider resource's URN (a provider reference is ``URN::id``)
+    provider: str | None = None
 
     def get(self, path: str) -> Any:
         """The value at a dotted path; None when absent, :data:`UNKNOWN` when not known until apply."""
@@ -88,6 +97,14 @@ class Graph:
                 return True
             stack.extend(deps)
         return False
+
+    def provider_of(self, node: Node) -> Node | None:
+        """The provider resource ``node`` is created with (its region, account type…), if in the graph."""
+        if not node.provider:
+            return None
+        ref = node.provider
+        urn = ref.rsplit("::", 1)[0] if ref.count("::") > 3 else ref
+        return self.nodes.get(urn)
 
     def siblings(self, node: Node, *types: str) -> list[Node]:
         """Resources of ``types`` under the same parent component."""
@@ -147,4 +164,4 @@ def run_rules(graph: Graph, rules: Mapping[str, CloudRule] | None = None) -> lis
     return findings
 
 
-__all__ = ["UNKNOWN", "CloudRule", "Graph", "Node", "cloud_rule", "load_rules", "run_rules"]
+__all__ = ["UNKNOWN", "CloudRule", "Graph", "Node", "cloud_rule", "load_rules", "run_rules", "undecidable"]

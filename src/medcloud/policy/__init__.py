@@ -9,6 +9,7 @@ functions run offline over preview documents (:mod:`medcloud.policy.evaluate`).
 from __future__ import annotations
 
 from medcloud.policy import (  # noqa: F401  (register)
+    cloudrules,
     components,
     crypto,
     deployed,

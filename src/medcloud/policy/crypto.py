@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from medcloud.components.backends.alicloud.types import BUCKET as ALI_BUCKET
+from medcloud.components.backends.alicloud.types import BUCKET_SSE as ALI_BUCKET_SSE
+from medcloud.components.backends.alicloud.types import DISK as ALI_DISK
+from medcloud.components.backends.alicloud.types import ECS_DISK as ALI_ECS_DISK
+from medcloud.components.backends.alicloud.types import KMS_KEY as ALI_KMS_KEY
+from medcloud.components.backends.openstack.types import KEY_ORDER as OS_KEY_ORDER
+from medcloud.components.backends.openstack.types import VOLUME_ENCRYPTION_SPEC
+from medcloud.components.backends.openstack.types import VOLUME_TYPE as OS_VOLUME_TYPE
 from medcloud.policy.model import _INTEROP_SCHEMA, interop_exceptions
 from medcloud.policy.registry import Report, resource_policy
 from medcloud.policy.rules import algorithm_allowed, algorithm_family
-
-ALI_KMS_KEY = "alicloud:kms/key:Key"
-ALI_DISK = "alicloud:ecs/disk:Disk"
-ALI_ECS_DISK = "alicloud:ecs/ecsDisk:EcsDisk"
-ALI_BUCKET = "alicloud:oss/bucket:Bucket"
-ALI_BUCKET_SSE = "alicloud:oss/bucketServerSideEncryption:BucketServerSideEncryption"
-OS_VOLUME_TYPE = "openstack:blockstorage/volumeTypeV3:VolumeTypeV3"
-OS_KEY_ORDER = "openstack:keymanager/orderV1:OrderV1"
-#: The extra spec medcloud's OpenStack backend uses to select the SM4-encrypting Ceph pool.
-VOLUME_ENCRYPTION_SPEC = "medcloud:encryption"
 
 
 def _sse_is_sm4(rule: Any) -> bool:

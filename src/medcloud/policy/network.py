@@ -5,6 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from medcloud.components.backends.alicloud.types import ALB_TLS as ALI_ALB_TLS
+from medcloud.components.backends.alicloud.types import SECURITY_GROUP_RULE as ALI_SECGROUP_RULE
+from medcloud.components.backends.alicloud.types import SLB_TLS as ALI_SLB_TLS
+from medcloud.components.backends.alicloud.types import VPC as ALI_VPC
+from medcloud.components.backends.alicloud.types import VPN_CONNECTION as ALI_VPN
+from medcloud.components.backends.alicloud.types import VSWITCH as ALI_VSWITCH
+from medcloud.components.backends.openstack.types import IKE_POLICY as OS_IKE
+from medcloud.components.backends.openstack.types import IPSEC_POLICY as OS_IPSEC
+from medcloud.components.backends.openstack.types import LISTENER as OS_LISTENER
+from medcloud.components.backends.openstack.types import SECGROUP_RULE as OS_SECGROUP_RULE
+from medcloud.components.backends.openstack.types import SUBNET as OS_SUBNET
+from medcloud.components.backends.openstack.types import SUBNET_POOL as OS_SUBNET_POOL
 from medcloud.policy.registry import Report, resource_policy, stack_policy
 from medcloud.policy.rules import (
     AddressBlock,
@@ -15,19 +27,6 @@ from medcloud.policy.rules import (
     plain,
     tls_versions_ok,
 )
-
-OS_SECGROUP_RULE = "openstack:networking/secGroupRule:SecGroupRule"
-ALI_SECGROUP_RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule"
-ALI_VPC = "alicloud:vpc/network:Network"
-ALI_VSWITCH = "alicloud:vpc/switch:Switch"
-OS_SUBNET = "openstack:networking/subnet:Subnet"
-OS_SUBNET_POOL = "openstack:networking/subnetPool:SubnetPool"
-ALI_SLB_TLS = "alicloud:slb/tlsCipherPolicy:TlsCipherPolicy"
-ALI_ALB_TLS = "alicloud:alb/securityPolicy:SecurityPolicy"
-OS_LISTENER = "openstack:loadbalancer/listener:Listener"
-ALI_VPN = "alicloud:vpn/connection:Connection"
-OS_IKE = "openstack:vpnaas/ikePolicy:IkePolicy"
-OS_IPSEC = "openstack:vpnaas/ipSecPolicy:IpSecPolicy"
 
 
 def _present(props: Any, key: str) -> bool:
@@ -149,13 +148,19 @@ def _ipsec_problems(pairs: list[tuple[str, Any, str]]) -> list[str]:
 def ipsec_sm_suite(args: Any, report: Report) -> None:
     props = args.props
     if args.resource_type == ALI_VPN:
-        ike = props.get("ikeConfig") or {}
-        ipsec = props.get("ipsecConfig") or {}
+        # A dual-tunnel gateway's connection carries the options per tunnel.
+        tunnels = props.get("tunnelOptionsSpecifications") or []
+        blocks = [(f"tunnelOptionsSpecifications[{i}].tunnelIkeConfig", t.get("tunnelIkeConfig") or {},
+                   f"tunnelOptionsSpecifications[{i}].tunnelIpsecConfig", t.get("tunnelIpsecConfig") or {})
+                  for i, t in enumerate(tunnels)] or \
+            [("ikeConfig", props.get("ikeConfig") or {}, "ipsecConfig", props.get("ipsecConfig") or {})]
         problems = _ipsec_problems([
-            ("ikeConfig.ikeEncAlg", ike.get("ikeEncAlg"), "sm4"),
-            ("ikeConfig.ikeAuthAlg", ike.get("ikeAuthAlg"), "sm3"),
-            ("ipsecConfig.ipsecEncAlg", ipsec.get("ipsecEncAlg"), "sm4"),
-            ("ipsecConfig.ipsecAuthAlg", ipsec.get("ipsecAuthAlg"), "sm3"),
+            check
+            for ike_at, ike, ipsec_at, ipsec in blocks
+            for check in ((f"{ike_at}.ikeEncAlg", ike.get("ikeEncAlg"), "sm4"),
+                          (f"{ike_at}.ikeAuthAlg", ike.get("ikeAuthAlg"), "sm3"),
+                          (f"{ipsec_at}.ipsecEncAlg", ipsec.get("ipsecEncAlg"), "sm4"),
+                          (f"{ipsec_at}.ipsecAuthAlg", ipsec.get("ipsecAuthAlg"), "sm3"))
         ])
     elif args.resource_type in (OS_IKE, OS_IPSEC):
         problems = _ipsec_problems([

@@ -18,7 +18,14 @@ from medcloud.conformance import Report
 from medcloud.errors import InputError, SourceError
 from medcloud.gcpause import gc_paused
 from medcloud.preview.document import Preview
-from medcloud.preview.engine import PLACEHOLDER_SECRET, SECRET, PreviewProgramError, run_program, stack_config
+from medcloud.preview.engine import (
+    PLACEHOLDER_LOOKUP,
+    PLACEHOLDER_SECRET,
+    SECRET,
+    PreviewProgramError,
+    run_program,
+    stack_config,
+)
 from medcloud.stacks import project_root, resolve
 from medcloud.yamlio import load_document
 
@@ -55,7 +62,8 @@ def conformance(result: Preview) -> Report:
 
     with gc_paused():
         return check(
-            Node(r.urn, r.type, r.inputs, r.parent or None, r.dependencies, r.property_dependencies, r.revealed)
+            Node(r.urn, r.type, r.inputs, r.parent or None, r.dependencies, r.property_dependencies, r.revealed,
+                 r.provider or None)
             for r in result.steps if r.custom
         )
 
@@ -93,7 +101,7 @@ def _preview(stack_arg: str, root: Path | None) -> Preview:
     # Validate the region first, so bad input fails with file:line before any Pulumi runs
     # (the program then finds it in the loader's cache).
     from medcloud.components.program import load_region
-    from medcloud.components.secrets import required_secrets
+    from medcloud.components.secrets import required_config, required_secrets
 
     region = load_region(ref.region_file)
 
@@ -101,6 +109,9 @@ def _preview(stack_arg: str, root: Path | None) -> Preview:
         if key not in config:
             config[key] = PLACEHOLDER_SECRET
             secret_keys.append(key)
+    # Facts only the operator knows (an Express Connect access point): a visible placeholder.
+    for key in required_config(region):
+        config.setdefault(key, PLACEHOLDER_LOOKUP)
     try:
         run = run_program(
             base / PROGRAM, project=_project_name(base), stack_name=ref.name, config=config,

@@ -16,6 +16,7 @@ from medcloud.components.derive import (
     replication_target,
     storage_args,
 )
+from medcloud.components.secrets import PRIVATE_CIRCUITS
 from medcloud.components.segmentation import centre_rules
 
 from medcloud.checks.compute import capacity_summary
@@ -72,12 +73,14 @@ def expected_counts(region: Region) -> Counter[str]:
             want["pulumi:providers:alicloud"] += 1
             want[ALI + "vpc/network:Network"] += 1
             want[ALI + "vpc/routeTable:RouteTable"] += 1
-            want[ALI + "vpc/switch:Switch"] += subnets
-            want[ALI + "vpc/routeTableAttachment:RouteTableAttachment"] += subnets
+            # the transit subnet is two vSwitches in two zones (dual-tunnel VPN, KMS instance; issue 11)
+            want[ALI + "vpc/switch:Switch"] += subnets + 1
+            want[ALI + "vpc/routeTableAttachment:RouteTableAttachment"] += subnets + 1
             want[ALI + "ecs/securityGroup:SecurityGroup"] += pools
             want[ALI + "ecs/securityGroupRule:SecurityGroupRule"] += rules
             want[ALI + "ecs/autoSnapshotPolicy:AutoSnapshotPolicy"] += 1
             want[ALI + "kms/key:Key"] += int(store.encryption.required)
+            want[ALI + "kms/instance:Instance"] += int(store.encryption.required)
             want[ALI + "oss/bucket:Bucket"] += 1 + worm
             want[ALI + "oss/bucketWorm:BucketWorm"] += worm
             dedicated = [p for p in compute.pools if p.labels.dedicated]
@@ -88,10 +91,17 @@ def expected_counts(region: Region) -> Counter[str]:
                 target is not None and target.cloud == "alicloud"
             )
     cen_centres: set[str] = set()
+    vbrs = 0
     for link in inter_centre_links(region):
         args = link_args(region, link, addresses)
         want["medcloud:drlink:DrLink"] += 1
-        for side in (args.a, args.b):
+        for side, peer in ((args.a, args.b), (args.b, args.a)):
+            if side.cloud == "alicloud" and peer.cloud != "alicloud" and args.kind in PRIVATE_CIRCUITS:
+                # Express Connect: the port, a VBR on it, the VBR and the VPC on the CEN (issue 11).
+                want[ALI + "expressconnect/physicalConnection:PhysicalConnection"] += 1
+                want[ALI + "expressconnect/virtualBorderRouter:VirtualBorderRouter"] += 1
+                vbrs += 1
+                cen_centres.add(side.centre)
             if args.ipsec and side.cloud == "openstack" and args.suite == "sm":
                 # The SM-suite tunnel ends on the centre's appliance: a route to its inside address.
                 want[OS + "networking/routerRoute:RouterRoute"] += 1
@@ -104,13 +114,15 @@ def expected_counts(region: Region) -> Counter[str]:
                 for token in ("gateway:Gateway", "customerGateway:CustomerGateway", "connection:Connection",
                               "routeEntry:RouteEntry"):
                     want[ALI + "vpn/" + token] += 1
+                # a national-standard gateway's SM certificate pair
+                want[ALI + "cas/serviceCertificate:ServiceCertificate"] += int(args.suite == "sm")
             elif side.cloud == "openstack":
                 want[OS + "networking/routerRoute:RouterRoute"] += 1
             else:
                 cen_centres.add(side.centre)
     if cen_centres:
         want[ALI + "cen/instance:Instance"] = 1
-        want[ALI + "cen/instanceAttachment:InstanceAttachment"] = len(cen_centres)
+        want[ALI + "cen/instanceAttachment:InstanceAttachment"] = len(cen_centres) + vbrs
     global_dns = any(c.cloud == Cloud.ALICLOUD for c in region.centres)
     zones: set[str] = set()
     for system in region.systems:
@@ -195,7 +207,9 @@ def test_no_overlapping_cidrs_across_centres_and_clouds_r_net_01(graph: Graph) -
     """R-NET-01."""
     subnets = [(s.urn, IPv4Network(s.inputs["cidr"])) for s in graph.of_type(OS + "networking/subnet:Subnet")]
     subnets += [(s.urn, IPv4Network(s.inputs["cidrBlock"])) for s in graph.of_type(ALI + "vpc/switch:Switch")]
-    assert len(subnets) == sum(len(subnet_keys(graph.region, c.name)) for c in graph.region.centres)
+    # AliCloud centres split the transit subnet over two zones (issue 11)
+    assert len(subnets) == sum(len(subnet_keys(graph.region, c.name)) + int(c.cloud == Cloud.ALICLOUD)
+                               for c in graph.region.centres)
     assert overlaps(subnets) == []
     vpcs = [(s.urn, IPv4Network(s.inputs["cidr"])) for s in graph.of_type("medcloud:vpc:Vpc")]
     assert overlaps(vpcs) == []
@@ -373,9 +387,13 @@ def test_encrypted_links_are_sm_suite_ipsec_r_net_04(graph: Graph) -> None:
             if step.type == ALI + "vpn/gateway:Gateway":
                 assert step.inputs["vpnType"] == "NationalStandard"
             if step.type == ALI + "vpn/connection:Connection":
-                assert step.inputs["ikeConfig"]["ikeEncAlg"] == "sm4"
-                assert step.inputs["ipsecConfig"]["ipsecEncAlg"] == "sm4"
-                assert step.inputs["ikeConfig"]["psk"] == "[secret]"
+                # one IKE/IPsec block, or one per tunnel on a dual-tunnel gateway
+                tunnels = step.inputs.get("tunnelOptionsSpecifications") or [
+                    {"tunnelIkeConfig": step.inputs["ikeConfig"], "tunnelIpsecConfig": step.inputs["ipsecConfig"]}]
+                for tunnel in tunnels:
+                    assert tunnel["tunnelIkeConfig"]["ikeEncAlg"] == "sm4"
+                    assert tunnel["tunnelIpsecConfig"]["ipsecEncAlg"] == "sm4"
+                    assert tunnel["tunnelIkeConfig"]["psk"] == "[secret]"
             if step.type == OS + "vpnaas/siteConnection:SiteConnection":
                 assert step.inputs["psk"] == "[secret]"
 

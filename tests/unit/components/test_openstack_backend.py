@@ -12,6 +12,7 @@ import pulumi
 import pytest
 from medcloud.components.derive import inter_centre_links
 from medcloud.components.region import Region as RegionComponent
+from medcloud.components.secrets import required_config, required_secrets
 
 from medcloud.model import CipherSuite, Region
 from medcloud.preview.engine import (
@@ -35,7 +36,9 @@ PROVIDER_ENC = {"3des", "aes-128", "aes-192", "aes-256"}
 def _run(region: Region) -> RunResult:
     """Build ``region`` with the real components under the offline preview's mocks."""
     result = RunResult("medcloud", "t")
-    config = {"medcloud:containerSyncKey": "sync-key-for-tests"}
+    # What the operator supplies (SM certificates, Express Connect access points): placeholders.
+    config = {key: "placeholder-for-tests" for key in (*required_secrets(region), *required_config(region))}
+    config["medcloud:containerSyncKey"] = "sync-key-for-tests"
     run_with_monitor(
         RecordingMonitor(result),
         lambda: RegionComponent(region.name, region, lambda link: pulumi.Output.secret("psk-for-tests"),

@@ -29,7 +29,7 @@ def test_importing_the_policies_never_serves() -> None:
         "import medcloud.policy, medcloud.policy.evaluate, medcloud.review\n"
         "from medcloud.review.document import ResourceState\n"
         "r = ResourceState('urn:pulumi:d::p::alicloud:kms/key:Key::k', 'alicloud:kms/key:Key', True, None,"
-        " {'keySpec': 'RSA_3072'}, {})\n"
+        " {'keySpec': 'RSA_3072', 'dkmsInstanceId': 'kst-1'}, {})\n"
         "print(len(medcloud.policy.evaluate.evaluate([r]).violations))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
@@ -65,6 +65,8 @@ def test_pack_project_files() -> None:
 
 
 def _kms(name: str = "k", **inputs: Any) -> ResourceState:
+    # In a KMS instance, as AliCloud requires for Aliyun_SM4 (the r-sec-02 cloud API rule).
+    inputs.setdefault("dkmsInstanceId", "kst-1")
     return ResourceState(f"urn:pulumi:dev::medcloud::alicloud:kms/key:Key::{name}", "alicloud:kms/key:Key", True,
                          None, inputs, {})
 
