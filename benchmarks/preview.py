@@ -112,19 +112,29 @@ def synthetic_region(systems: int) -> dict[str, Any]:
         for ai, az in enumerate(azs):
             pools = [{
                 "name": pool, "tier": tier, "security_domain": domain, "dr_domain": dr, "cost_tag": f"cc-{pool}",
-                "cpu_family": family, "xinchuang": True, "dedicated": domain != "research",
+                # AliCloud sells no LoongArch instances (components/backends/alicloud/compute.py).
+                "cpu_family": "hygon" if cloud == "alicloud" and family == "loongson" else family,
+                "xinchuang": True, "dedicated": domain != "research",
                 "clusters": [{"name": f"{pool}-c1", "nodes": [{
                     "name": f"{name}-{pool}-n1", "cpu_model": "Kunpeng 920", "physical_cores": 64,
                     "memory_gib": 512, "nvme_tib": 7.68,
                 }]}],
             } for pool, index, tier, domain, dr, family in POOLS if index == ai]
             zones.append({"name": az, "pools": pools})
-        centres.append({
+        centre: dict[str, Any] = {
             "name": name, "role": role, "cloud": cloud, "cloud_region": cloud_region,
             "location": {"lat": lat, "lon": lon, "province": province, "city": name, "seismic_zone": seismic,
                          "river_basin": basin, "power_grid": grid},
             "capacity": {"vcpus": 2048, "memory_gib": 8192, "storage_tib": 500}, "azs": zones,
-        })
+        }
+        if cloud == "openstack":
+            # What an OpenStack centre ending SM-suite IPsec needs: an external network and the
+            # appliance that terminates the tunnel (Neutron VPNaaS has no SM4/SM3).
+            centre["openstack"] = {"external_network": f"{name}-ext", "ipsec_appliance": {
+                "name": f"{name}-fw", "vendor": "h3c_secpath", "model": "SecPath F5000-AI",
+                "public_address": f"203.0.113.{10 + len(centres)}", "uplink_interface": "Route-Aggregation1",
+                "inside_interface": "Route-Aggregation2", "pki_domain": f"sm2-{name}-fw"}}
+        centres.append(centre)
 
     def link(name: str, a: str, b: str, kind: str, carrier: str, enc: bool) -> dict[str, Any]:
         out: dict[str, Any] = {"name": name, "a": a, "b": b, "kind": kind, "carrier": carrier,
