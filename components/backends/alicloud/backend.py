@@ -29,6 +29,7 @@ from medcloud.components.backends.alicloud import regions
 from medcloud.components.backends.alicloud.types import SM_CERT_FOR_TAG
 from medcloud.components.secrets import PRIVATE_CIRCUITS, access_point, sm_certificate
 
+from medcloud.ipam import TRANSIT
 from medcloud.model import Centre as CentreModel
 from medcloud.model.standards import retention_days
 
@@ -175,7 +176,7 @@ class AliCloudBackend:
             for member in subnet.pools:
                 tags.update({f"{k}.{member}": v for k, v in labels[member].tags().items()})
             placements = [(subnet.key, subnet.cidr, subnet.az)]
-            if subnet.key == "transit":
+            if subnet.key == TRANSIT:
                 # The transit /24 in two halves, in two zones: dual-tunnel VPN gateways and the
                 # KMS instance need a vSwitch in a second zone (regions.DUAL_TUNNEL_DOC).
                 standby_zone = regions.second_zone(args.cloud_region, subnet.az)
@@ -305,7 +306,7 @@ class AliCloudBackend:
             f"{name}-kms", product_version=regions.KMS_HARDWARE, payment_type="Subscription",
             period=regions.VPN_PERIOD_MONTHS, spec=KMS_SPEC, key_num=KMS_KEYS, secret_num=KMS_SECRETS,
             vpc_num=KMS_VPCS, vpc_id=network.vpc_id,
-            vswitch_ids=[network.subnet_ids["transit"], network.subnet_ids[STANDBY]], zone_ids=list(zones),
+            vswitch_ids=[network.subnet_ids[TRANSIT], network.subnet_ids[STANDBY]], zone_ids=list(zones),
             tags=tags, opts=self._opts(parent),
         )
 
@@ -340,7 +341,7 @@ class AliCloudBackend:
         national = (link.cipher_suite or "sm") == "sm"  # the model's default suite is SM (R-NET-04)
         gateway = alicloud.vpn.Gateway(
             f"{name}-vpn", vpn_gateway_name=gateway_name, vpc_id=vpc.vpc_id,
-            vswitch_id=vpc.subnet_ids["transit"],
+            vswitch_id=vpc.subnet_ids[TRANSIT],
             disaster_recovery_vswitch_id=vpc.subnet_ids[STANDBY] if dual else None,
             bandwidth=min(VPN_MAX_MBPS, int(link.bandwidth_gbps * 1000)),
             payment_type=regions.VPN_PAYMENT, period=regions.VPN_PERIOD_MONTHS,

@@ -7,6 +7,12 @@ guess (add the region's row after checking the document).
 
 from __future__ import annotations
 
+from medcloud.errors import InputError
+
+
+class UnknownZonesError(InputError):
+    """A centre's AliCloud region has no zone list here, and the backend needs a second zone."""
+
 #: Alibaba Cloud VPN Gateway, "Dual-tunnel mode" (IPsec-VPN connections, supported regions):
 #: new VPN gateways in these regions are created in dual-tunnel mode and need a disaster-recovery
 #: vSwitch in a second zone; their IPsec connections take per-tunnel options
@@ -58,12 +64,13 @@ def second_zone(region: str, zone: str | None) -> str:
     """A zone of ``region`` other than ``zone`` (dual-tunnel VPN and KMS instances need two)."""
     zones = ZONES.get(region)
     if not zones:
-        raise LookupError(f"AliCloud region {region}: no zone list in medcloud.components.backends.alicloud."
-                          f"regions.ZONES (a dual-tunnel VPN gateway / KMS instance needs a second zone)")
+        raise UnknownZonesError(f"AliCloud region {region}: no zone list in medcloud.components.backends."
+                                f"alicloud.regions.ZONES (a dual-tunnel VPN gateway / KMS instance needs a "
+                                f"second zone): add the region's zones from DescribeZones")
     for candidate in zones:
         if candidate != zone:
             return candidate
-    raise LookupError(f"AliCloud region {region}: only zone {zone} is listed; a second zone is needed")
+    raise UnknownZonesError(f"AliCloud region {region}: only zone {zone} is listed; a second zone is needed")
 
 
 def port_type(gbps: float) -> str:
