@@ -374,18 +374,19 @@ class AliCloudBackend:
         carrier's line lands on), a virtual border router on it peering with the far end's edge router,
         and both the VBR and the VPC attached to the region's CEN (R-NET-01: IDC ↔ VPC over private lines).
         """
+        mbps = int(link.bandwidth_gbps * 1000)
         port = alicloud.expressconnect.PhysicalConnection(
             f"{name}-port", access_point_id=access_point(side.centre),
             line_operator=regions.LINE_OPERATORS.get(link.carrier, "CO"),
             port_type=regions.port_type(link.bandwidth_gbps), peer_location=f"{peer.centre} ({link.route_id})",
             physical_connection_name=f"{link.link}-{side.centre}", description=link.description(),
-            type="VPC", opts=self._opts(parent),
+            bandwidth=str(mbps), type="VPC", opts=self._opts(parent),
         )
         local_ip, peer_ip, mask = interconnect(peer)
         vbr = alicloud.expressconnect.VirtualBorderRouter(
             f"{name}-vbr", physical_connection_id=port.id, vlan_id=VBR_VLAN,
             local_gateway_ip=local_ip, peer_gateway_ip=peer_ip, peering_subnet_mask=mask,
-            virtual_border_router_name=f"{link.link}-{side.centre}", description=link.description(),
+            virtual_border_router_name=f"{link.link}-{side.centre}", description=link.description(), bandwidth=mbps,
             tags=link.tags(), opts=self._opts(parent),
         )
         attached = self.cen.attach(side.centre, side.cloud_region, vpc.vpc_id, self.provider)

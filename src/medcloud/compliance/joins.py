@@ -16,11 +16,12 @@ A ``SETTING`` probe is compared and gives ``verified`` or a violation; a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pulumi_policy.proxy import UnknownValueError
 from pydantic import ValidationError
 
 from medcloud.checks.continuity import snapshot_gaps
@@ -154,14 +155,22 @@ def algorithms(_g: Graph, res: Resource, _e: Element) -> Any:
     found: set[str] = set()
 
     def walk(value: Any, key: str = "") -> None:
+        if isinstance(value, str):
+            if _ALGORITHM_KEY.search(key):
+                found.add(value)
+            return
         if isinstance(value, Mapping):
-            for k, v in value.items():
-                walk(v, str(k))
-        elif isinstance(value, list):
-            for v in value:
-                walk(v, key)
-        elif isinstance(value, str) and _ALGORITHM_KEY.search(key):
-            found.add(value)
+            items = [(str(k), k) for k in value]
+        elif isinstance(value, Sequence):  # lists, and the policy SDK's list proxies (per-tunnel options)
+            items = [(key, i) for i in range(len(value))]
+        else:
+            return
+        for name, index in items:
+            try:
+                item = value[index]
+            except UnknownValueError:  # a value not known until apply names no algorithm
+                continue
+            walk(item, name)
     walk(dict(res.props))
     return sorted(found) or None
 

@@ -81,8 +81,10 @@ def test_r_net_04_connection_negotiating_aes_on_an_sm_link(dev: Any) -> None:
     """R-NET-04: the link declares the SM suite; the VPN connection's IKE config says AES."""
     _, resources = dev
     conn = named(resources, "dev-gz-cd-unicom-cd-dr-conn")
-    ike = {**conn.props["ikeConfig"], "ikeEncAlg": "aes256"}
-    report = report_of(dev, edited(resources, conn.name, ikeConfig=ike))
+    # Chengdu's gateways are dual-tunnel: the IKE options sit on each tunnel (issue 11).
+    tunnels = [dict(t) for t in conn.props["tunnelOptionsSpecifications"]]
+    tunnels[0]["tunnelIkeConfig"] = {**tunnels[0]["tunnelIkeConfig"], "ikeEncAlg": "aes256"}
+    report = report_of(dev, edited(resources, conn.name, tunnelOptionsSpecifications=tunnels))
     [finding] = errors(report, "R-NET-04", conn.urn)
     assert report.path(finding) == "links[3](gz-cd-unicom).encryption" and "aes256" in finding.message
 
