@@ -18,6 +18,7 @@ lives anywhere else; the old module of each class re-exports it)::
     │   ├── TrafficError             a front door or GSLB setting the region cannot have (R-NET-05, R-BC-06)
     │   ├── FrontDoorZonesError      an ALB/NLB whose security domain sits in fewer than two zones
     │   ├── GslbPoolTypeError        a GTM strategy's pools mix IP and domain addresses
+    │   ├── UnknownZonesError        an AliCloud region without the zone list a second vSwitch needs
     │   ├── GraphError               a picture cannot be drawn (Graphviz missing or failing)
     │   ├── PeerAddressError         a tunnel's peer address is not known (a cloud gateway before `up`)
     │   ├── PreviewProgramError      the program rejected its stack config in an offline preview
@@ -143,6 +144,10 @@ class FrontDoorZonesError(InputError):
 
 class GslbPoolTypeError(InputError):
     """A GTM access strategy's default (or failover) pools mix IP and domain addresses (R-BC-06)."""
+
+
+class UnknownZonesError(InputError):
+    """A centre's AliCloud region has no zone list, and the backend needs a second zone."""
 
 
 class GraphError(InputError):

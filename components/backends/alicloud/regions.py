@@ -7,11 +7,9 @@ guess (add the region's row after checking the document).
 
 from __future__ import annotations
 
-from medcloud.errors import InputError
+from medcloud.errors import UnknownZonesError
 
-
-class UnknownZonesError(InputError):
-    """A centre's AliCloud region has no zone list here, and the backend needs a second zone."""
+__all__ = ["UnknownZonesError", "port_type", "second_zone"]
 
 #: Alibaba Cloud VPN Gateway, "Dual-tunnel mode" (IPsec-VPN connections, supported regions):
 #: new VPN gateways in these regions are created in dual-tunnel mode and need a disaster-recovery
