@@ -154,7 +154,7 @@ def _open_loop() -> None:
 def run_stack(stack: str, root: Path, apis: Any, clouds: Path, secure: Path) -> ContractRun:
     """Run ``__main__.py`` for ``stack`` against the control plane; never raises for the program's failures."""
     from medcloud.components.program import load_region
-    from medcloud.components.secrets import required_secrets
+    from medcloud.components.secrets import required_config, required_secrets
 
     stack_file = root / "stacks" / f"Pulumi.{stack}.yaml"
     config, secret_keys = stack_config(stack_file, yaml.safe_load(stack_file.read_text(encoding="utf-8")))
@@ -162,6 +162,8 @@ def run_stack(stack: str, root: Path, apis: Any, clouds: Path, secure: Path) -> 
     for key in required_secrets(region):
         config[key] = secrets.token_urlsafe(24)  # IPsec PSKs, the container-sync key: fresh each run
         secret_keys.append(key)
+    for key in required_config(region):  # the operator's facts (Express Connect access points)
+        config.setdefault(key, f"ap-contract-{key.rsplit('-', 1)[-1]}")
     run = ContractRun(stack)
     monitor = ContractMonitor(RealApis(apis, clouds, secure, run))
     project = yaml.safe_load((root / "Pulumi.yaml").read_text(encoding="utf-8"))["name"]

@@ -26,6 +26,7 @@ from medcloud.components.derive import (
     tls_versions,
 )
 from medcloud.components.region import Region as RegionComponent
+from medcloud.components.secrets import required_config, required_secrets
 
 from medcloud.errors import InputError
 from medcloud.model import Cloud, FrontDoor, Listener, ListenerProtocol, SystemKind
@@ -236,13 +237,16 @@ def test_manual_override_switches_gtm_and_designate_to_the_failover_pools_r_bc_0
     """R-BC-06 manual override: ``gslbMode-<system>: failover`` flips both GSLB sides."""
     region = load("dev", ROOT).region
     result = RunResult("medcloud", "t")
-    config = {"medcloud:containerSyncKey": "sync-key-for-tests"}
+    # the secrets (sync key, SM certificates) and the operator's facts (Express Connect access
+    # points) the program asks for
+    config = {key: "placeholder-for-tests" for key in required_secrets(region)}
+    plain = {key: "ap-placeholder-for-tests" for key in required_config(region)}
     run_with_monitor(
         RecordingMonitor(result),
         lambda: RegionComponent(region.name, region, lambda link: pulumi.Output.secret("psk-for-tests"),
                                 certificate=lambda centre: pulumi.Output.secret("tls-ref-for-tests"),
                                 mode=lambda system: "failover" if system == "his" else "auto"),
-        project="medcloud", stack_name="t", config=config, secret_keys=list(config),
+        project="medcloud", stack_name="t", config={**config, **plain}, secret_keys=list(config),
     )
     steps = list(result.registrations.values())
     modes = {s.inputs["strategyName"]: s.inputs["accessMode"] for s in steps
