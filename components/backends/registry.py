@@ -51,6 +51,19 @@ def compute_for(centre: CentreModel, backend: Backend, shared: RegionShared) -> 
     return cast(ComputeBackend, _layer(str(centre.cloud), "compute")(backend, shared))
 
 
+def cloud_constants(name: str) -> dict[Any, Any]:
+    """The mapping ``name`` of every registered backend's ``types`` module, merged.
+
+    Cloud-specific data (type tokens, contract strings, which inputs force a
+    replacement) lives in ``<backend>/types.py``; reviews, previews and policies
+    read it here instead of restating it.  ``types`` modules import no SDK.
+    """
+    merged: dict[Any, Any] = {}
+    for package in BACKENDS.values():
+        merged.update(getattr(importlib.import_module(f"{package}.types"), name, {}))
+    return merged
+
+
 def offline_lookup_fields(token: str) -> tuple[str, ...] | None:
     """The fields of a read-only lookup (data source) ``token`` that a backend declares it makes.
 

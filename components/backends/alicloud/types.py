@@ -27,6 +27,17 @@ PHYSICAL_CONNECTION = "alicloud:expressconnect/physicalConnection:PhysicalConnec
 VBR = "alicloud:expressconnect/virtualBorderRouter:VirtualBorderRouter"
 SLB_TLS = "alicloud:slb/tlsCipherPolicy:TlsCipherPolicy"
 ALB_TLS = "alicloud:alb/securityPolicy:SecurityPolicy"
+DEPLOYMENT_SET = "alicloud:ecs/ecsDeploymentSet:EcsDeploymentSet"
+GTM_MONITOR = "alicloud:dns/monitorConfig:MonitorConfig"
 
 #: Tag linking an uploaded SM certificate pair to the national-standard VPN gateway it is for.
 SM_CERT_FOR_TAG = "medcloud-vpn-gateway"
+
+#: Inputs whose change the provider implements as a replacement (``ForceNew`` in
+#: terraform-provider-alicloud's schema); "*" = every input but ``description``.
+FORCE_NEW: dict[str, frozenset[str]] = {
+    VSWITCH: frozenset({"cidrBlock", "vpcId", "zoneId"}),
+    BUCKET: frozenset({"bucket"}),
+    SECURITY_GROUP_RULE: frozenset({"*"}),
+    ECS_DISK: frozenset({"zoneId", "encrypted", "kmsKeyId", "snapshotId"}),
+}

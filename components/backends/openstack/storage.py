@@ -26,6 +26,12 @@ import pulumi
 from medcloud.components.args import StorageArgs, VolumeArgs
 from medcloud.components.backends import StorageHandles
 from medcloud.components.backends.openstack.sdk import openstack
+from medcloud.components.backends.openstack.types import (
+    DECLARED_REPLICA_META,
+    RETENTION_META,
+    SNAPSHOT_TIMES_SPEC,
+    WORM_META,
+)
 from medcloud.components.backends.openstack.types import VOLUME_ENCRYPTION_SPEC as DECLARED_ENCRYPTION_SPEC
 
 from medcloud.model.standards import retention_days
@@ -33,10 +39,6 @@ from medcloud.model.standards import retention_days
 if TYPE_CHECKING:
     from medcloud.components.backends.openstack.backend import OpenStackBackend
 
-#: Container metadata declaring WORM and its retention; Swift enforces neither.
-WORM_META, RETENTION_META = "medcloud-worm", "medcloud-retention-days"
-#: Container metadata naming a replica no Swift mechanism maintains (e.g. an OSS bucket).
-DECLARED_REPLICA_META = "medcloud-replica-declared"
 #: Swift's default reseller prefix: a project's account is ``AUTH_<project id>``.
 RESELLER_PREFIX = "AUTH_"
 #: Realm of ``container-sync-realms.conf`` on every medcloud Swift cluster; clusters are named
@@ -70,7 +72,7 @@ def storage(backend: OpenStackBackend, parent: pulumi.Resource, name: str, args:
             # compliance layer (R-ST-01, R-BC-03, R-DC-01), enforced by nothing in Cinder.
             "medcloud:replicas": str(args.block_replicas),
             "medcloud:rack_spread": str(args.block_rack_spread),
-            "medcloud:snapshot_times": schedule,
+            SNAPSHOT_TIMES_SPEC: schedule,
             "medcloud:snapshot_retention_days": str(args.snapshot_retention_days),
             DECLARED_ENCRYPTION_SPEC: enc.algorithm if enc.required else "none",
             "medcloud:encryption_scope": enc.scope,

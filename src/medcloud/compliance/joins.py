@@ -27,6 +27,16 @@ from pydantic import ValidationError
 from medcloud.checks.continuity import snapshot_gaps
 from medcloud.checks.findings import Loc, Severity
 from medcloud.compliance.resources import BUCKET_TYPES, Graph, Resource, lookup
+from medcloud.components.backends.alicloud import types as ali
+from medcloud.components.backends.openstack import types as os_
+from medcloud.components.backends.openstack.types import (
+    DECLARED_REPLICA_META,
+    OBJECT_ENCRYPTION_META,
+    REPLICATION_SPEC,
+    SNAPSHOT_TIMES_SPEC,
+    VOLUME_ENCRYPTION_SPEC,
+    WORM_META,
+)
 from medcloud.model import CentreRole, Link, LinkKind, Region, ReplicationMode, SnapshotPolicy, System
 from medcloud.model import standards as std
 
@@ -183,7 +193,7 @@ def vpn_type(_g: Graph, res: Resource, _e: Element) -> Any:
 def volume_type(graph: Graph, res: Resource) -> Resource | None:
     """The volume type resource an OpenStack volume names, in the same centre's program."""
     wanted = res.props.get("volumeType")
-    for vt in graph.of_type("openstack:blockstorage/volumeTypeV3:VolumeTypeV3"):
+    for vt in graph.of_type(os_.VOLUME_TYPE):
         if vt.props.get("name") == wanted:
             return vt
     return None
@@ -203,7 +213,7 @@ def disk_algorithm(graph: Graph, res: Resource, _e: Element) -> Any:
         return "none"
     if res.props.get("encryptAlgorithm"):
         return algorithm_family(str(res.props["encryptAlgorithm"]))
-    for key in graph.dependencies(res, "alicloud:kms/key:Key"):
+    for key in graph.dependencies(res, ali.KMS_KEY):
         return algorithm_family(str(key.props.get("keySpec") or "Aliyun_AES_256"))
     return "aes256"  # ECS encrypts with an AES-256 service key when none is named
 
@@ -230,7 +240,7 @@ def disk_snapshot_policy(graph: Graph, res: Resource, _e: Element) -> Any:
     """The automatic snapshot policy attached to an ECS disk, as a SnapshotPolicy."""
     for attachment in graph.dependants(res, "alicloud:ecs/ecsAutoSnapshotPolicyAttachment:*",
                                        "alicloud:ecs/autoSnapshotPolicyAttachment:*"):
-        for policy in graph.dependencies(attachment, "alicloud:ecs/autoSnapshotPolicy:AutoSnapshotPolicy"):
+        for policy in graph.dependencies(attachment, ali.SNAPSHOT_POLICY):
             days = int(_num(policy.props.get("retentionDays")) or 0)
             try:
                 return SnapshotPolicy(
@@ -320,7 +330,7 @@ def _disk_pair_edge(_graph: Graph, res: Resource, region: Region) -> Edge | None
 
 def _cinder_edge(graph: Graph, res: Resource, _region: Region) -> Edge | None:
     specs = res.props.get("extraSpecs")
-    if not isinstance(specs, Mapping) or "true" not in str(specs.get("replication_enabled", "")).lower():
+    if not isinstance(specs, Mapping) or "true" not in str(specs.get(REPLICATION_SPEC, "")).lower():
         return None
     return Edge("block", graph.centre_of(res), None, ReplicationMode.ASYNC, None)
 
@@ -328,7 +338,7 @@ def _cinder_edge(graph: Graph, res: Resource, _region: Region) -> Edge | None:
 def _declared_replica_edge(graph: Graph, res: Resource, _region: Region) -> Edge | None:
     """``medcloud-replica-declared: <cloud>:<region>/<bucket>``: a replica nothing in the program creates."""
     meta = res.props.get("metadata")
-    target = meta.get("medcloud-replica-declared") if isinstance(meta, Mapping) else None
+    target = meta.get(DECLARED_REPLICA_META) if isinstance(meta, Mapping) else None
     if not target:
         return None
     return Edge("object", graph.centre_of(res), graph.bucket_centre(str(target).rsplit("/", 1)[-1]),
@@ -337,13 +347,13 @@ def _declared_replica_edge(graph: Graph, res: Resource, _region: Region) -> Edge
 
 REPLICATION_PROBES = (
     Probe("alicloud:oss/bucketReplication:BucketReplication", "destination.bucket, rtc", edge_reader(_oss_edge)),
-    Probe("openstack:objectstorage/container:Container", "containerSyncTo, containerSyncKey",
+    Probe(os_.CONTAINER, "containerSyncTo, containerSyncKey",
           edge_reader(_swift_edge)),
     Probe("alicloud:ebs/diskReplicaPair:DiskReplicaPair", "destinationZoneId, rpo", edge_reader(_disk_pair_edge)),
-    Probe("openstack:blockstorage/volumeTypeV3:VolumeTypeV3", "extraSpecs.replication_enabled",
+    Probe(os_.VOLUME_TYPE, f"extraSpecs.{REPLICATION_SPEC}",
           edge_reader(_cinder_edge), Backing.MARKER,
           "Cinder replicates to the replication_device of cinder.conf; the target is not in the resource"),
-    Probe("openstack:objectstorage/container:Container", "metadata.medcloud-replica-declared",
+    Probe(os_.CONTAINER, f"metadata.{DECLARED_REPLICA_META}",
           edge_reader(_declared_replica_edge), Backing.MARKER,
           "no provider resource replicates Swift to OSS: the replica is run outside the program"),
 )
@@ -532,32 +542,32 @@ def _object_centres(region: Region) -> Iterator[Element]:
 
 
 ENCRYPTION_PROBES = (
-    Probe("alicloud:ecs/ecsDisk:EcsDisk", "encrypted, encryptAlgorithm, kmsKeyId", disk_algorithm),
-    Probe("alicloud:ecs/disk:Disk", "encrypted, encryptAlgorithm, kmsKeyId", disk_algorithm),
-    Probe("openstack:blockstorage/volume:Volume", "volumeType → extraSpecs.medcloud:encryption",
-          volume_type_spec("medcloud:encryption"), Backing.MARKER,
+    Probe(ali.ECS_DISK, "encrypted, encryptAlgorithm, kmsKeyId", disk_algorithm),
+    Probe(ali.DISK, "encrypted, encryptAlgorithm, kmsKeyId", disk_algorithm),
+    Probe(os_.VOLUME, f"volumeType → extraSpecs.{VOLUME_ENCRYPTION_SPEC}",
+          volume_type_spec(VOLUME_ENCRYPTION_SPEC), Backing.MARKER,
           "Cinder encrypts a volume only through a volume-type encryption spec (encryption provider and "
           "cipher), which no resource of the program sets; the extra spec is read by nothing"),
 )
 
 LINK_CAPACITY_PROBES = (
-    Probe("alicloud:vpn/gateway:Gateway", "bandwidth (Mbps)", mbps_as_gbps("bandwidth")),
-    Probe("alicloud:expressconnect/physicalConnection:PhysicalConnection", "bandwidth (Mbps)",
+    Probe(ali.VPN_GATEWAY, "bandwidth (Mbps)", mbps_as_gbps("bandwidth")),
+    Probe(ali.PHYSICAL_CONNECTION, "bandwidth (Mbps)",
           mbps_as_gbps("bandwidth")),
-    Probe("alicloud:expressconnect/virtualBorderRouter:VirtualBorderRouter", "bandwidth (Mbps)",
+    Probe(ali.VBR, "bandwidth (Mbps)",
           mbps_as_gbps("bandwidth")),
     Probe("alicloud:cen/bandwidthPackage:BandwidthPackage", "bandwidth (Mbps)", mbps_as_gbps("bandwidth")),
-    Probe("openstack:vpnaas/service:Service", "(no capacity)", constant(None), Backing.NONE,
+    Probe(os_.VPN_SERVICE, "(no capacity)", constant(None), Backing.NONE,
           "a VPNaaS service has no capacity: the circuit's bandwidth is the region file's figure"),
-    Probe("openstack:networking/routerRoute:RouterRoute", "(no capacity)", constant(None), Backing.NONE,
+    Probe(os_.ROUTER_ROUTE, "(no capacity)", constant(None), Backing.NONE,
           "a route to the circuit's edge router has no capacity: the circuit's bandwidth is the region file's figure"),
 )
 
 #: Bucket rows join R-DC-01/R-SEC-02 on the object data of the centres a system lives in.
 BUCKET_ENCRYPTION_PROBES = (
-    Probe("alicloud:oss/bucket:Bucket", "serverSideEncryptionRule", bucket_algorithm),
-    Probe("openstack:objectstorage/container:Container", "metadata.medcloud-encryption",
-          metadata("metadata", "medcloud-encryption"), Backing.MARKER,
+    Probe(ali.BUCKET, "serverSideEncryptionRule", bucket_algorithm),
+    Probe(os_.CONTAINER, f"metadata.{OBJECT_ENCRYPTION_META}",
+          metadata("metadata", OBJECT_ENCRYPTION_META), Backing.MARKER,
           "Swift encrypts at rest cluster-wide (encryption middleware); no container setting shows it"),
 )
 
@@ -580,11 +590,11 @@ TABLES: tuple[JoinTable, ...] = (
               _capacity_ok, Severity.DECLARED, "the circuit is outside the program"),
     JoinTable("R-NET-04", "inter-centre IPsec negotiates the SM suite, on the real IKE/IPsec policies",
               "links[].encryption.suite ↔ IKE/ESP algorithms", _ipsec_links, (
-                  Probe("openstack:vpnaas/ikePolicy:IkePolicy", "authAlgorithm, encryptionAlgorithm", algorithms),
-                  Probe("openstack:vpnaas/ipSecPolicy:IpSecPolicy", "authAlgorithm, encryptionAlgorithm", algorithms),
-                  Probe("alicloud:vpn/connection:Connection", "ikeConfig/ipsecConfig algorithms", algorithms),
-                  Probe("alicloud:vpn/gateway:Gateway", "vpnType", vpn_type),
-                  Probe("openstack:networking/port:Port", "(appliance port)", constant(None), Backing.NONE,
+                  Probe(os_.IKE_POLICY, "authAlgorithm, encryptionAlgorithm", algorithms),
+                  Probe(os_.IPSEC_POLICY, "authAlgorithm, encryptionAlgorithm", algorithms),
+                  Probe(ali.VPN_CONNECTION, "ikeConfig/ipsecConfig algorithms", algorithms),
+                  Probe(ali.VPN_GATEWAY, "vpnType", vpn_type),
+                  Probe(os_.PORT, "(appliance port)", constant(None), Backing.NONE,
                         "SM-suite IPsec ends on the domestic firewall appliance behind this port; its rendered "
                         "configuration is not a cloud resource"),
               ), _sm_suite, Severity.DECLARED, "no IPsec resource at this end", select=_link_end),
@@ -597,17 +607,17 @@ TABLES: tuple[JoinTable, ...] = (
               _algorithm_ok, select=_system_data),
     JoinTable("R-DC-02", "archives on a locked WORM retention of ≥ 30 years",
               "storage.archive ↔ bucket retention lock", _worm_centres, (
-                  Probe("alicloud:oss/bucketWorm:BucketWorm", "retentionPeriodInDays, status", worm_days),
-                  Probe("openstack:objectstorage/container:Container", "metadata.medcloud-worm",
-                        metadata("metadata", "medcloud-worm"), Backing.MARKER,
+                  Probe(ali.BUCKET_WORM, "retentionPeriodInDays, status", worm_days),
+                  Probe(os_.CONTAINER, f"metadata.{WORM_META}",
+                        metadata("metadata", WORM_META), Backing.MARKER,
                         "Swift has no object lock: container metadata binds nobody"),
               ), _worm_ok),
     JoinTable("R-BC-03", "block snapshots 00/06/12/18 kept 7 days, on the schedule attached to each volume",
               "storage.snapshots ↔ snapshot policy attached to the disk", _block_systems, (
-                  Probe("alicloud:ecs/ecsDisk:EcsDisk", "EcsAutoSnapshotPolicyAttachment → timePoints, retentionDays",
+                  Probe(ali.ECS_DISK, "EcsAutoSnapshotPolicyAttachment → timePoints, retentionDays",
                         disk_snapshot_policy),
-                  Probe("openstack:blockstorage/volume:Volume", "volumeType → extraSpecs.medcloud:snapshot_times",
-                        volume_type_spec("medcloud:snapshot_times"), Backing.MARKER,
+                  Probe(os_.VOLUME, f"volumeType → extraSpecs.{SNAPSHOT_TIMES_SPEC}",
+                        volume_type_spec(SNAPSHOT_TIMES_SPEC), Backing.MARKER,
                         "no snapshot scheduler resource exists for Cinder; the extra spec is read by nothing"),
               ), _schedule_ok),
     JoinTable("R-BC-01", "each copy the class table demands is replicated by a resource",
@@ -618,24 +628,24 @@ TABLES: tuple[JoinTable, ...] = (
               Severity.SKIPPED, "no replication resource (R-BC-01 reports it)"),
     JoinTable("R-ST-03", "snapshots kept in object storage, usable after the volume is deleted",
               "volumes ↔ snapshot placement", _block_systems_at(("storage", "block_gib")), (
-                  Probe("alicloud:ecs/ecsDisk:EcsDisk", "deleteAutoSnapshot",
+                  Probe(ali.ECS_DISK, "deleteAutoSnapshot",
                         lambda _g, r, _e: str(r.props.get("deleteAutoSnapshot")).lower() == "false"),
-                  Probe("openstack:blockstorage/volume:Volume", "(no snapshot placement)", constant(None), Backing.NONE,
+                  Probe(os_.VOLUME, "(no snapshot placement)", constant(None), Backing.NONE,
                         "Cinder RBD snapshots live in the volume's Ceph pool; only cinder-backup (configured outside "
                         "the program) would put them in Swift"),
               ), lambda kept, _e: None if kept else "auto snapshots are released with the disk"),
     JoinTable("R-BAK-01", "backups (volume snapshots) encrypted, from the volumes' real encryption",
               "storage.backups.encrypted ↔ snapshot encryption", _block_systems_at(("storage", "block_gib")), (
-                  Probe("alicloud:ecs/ecsDisk:EcsDisk", "encrypted (snapshots inherit it)", disk_algorithm),
-                  Probe("openstack:blockstorage/volume:Volume", "volumeType → extraSpecs.medcloud:encryption",
-                        volume_type_spec("medcloud:encryption"), Backing.MARKER,
+                  Probe(ali.ECS_DISK, "encrypted (snapshots inherit it)", disk_algorithm),
+                  Probe(os_.VOLUME, f"volumeType → extraSpecs.{VOLUME_ENCRYPTION_SPEC}",
+                        volume_type_spec(VOLUME_ENCRYPTION_SPEC), Backing.MARKER,
                         "snapshot encryption follows the volume's, which only a marker declares"),
               ), lambda found, _e: None if found != "none" else "snapshots of an unencrypted disk are unencrypted"),
     JoinTable("R-ST-04", "rarely accessed objects move to a cold storage class",
               "storage.tiering ↔ bucket storage class / lifecycle transitions", _object_centres, (
-                  Probe("alicloud:oss/bucket:Bucket", "storageClass, lifecycleRules[].transitions",
+                  Probe(ali.BUCKET, "storageClass, lifecycleRules[].transitions",
                         bucket_cold_classes),
-                  Probe("openstack:objectstorage/container:Container", "(no lifecycle)", constant(None), Backing.NONE,
+                  Probe(os_.CONTAINER, "(no lifecycle)", constant(None), Backing.NONE,
                         "Swift has no lifecycle tiering; cold tiers are cluster storage policies outside the program"),
               ), lambda found, _e: None if found else "no lifecycle transition to a cold class"),
 )

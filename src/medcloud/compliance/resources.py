@@ -17,6 +17,8 @@ from typing import Any
 
 from pulumi.runtime import rpc
 
+from medcloud.components.backends.alicloud import types as ali
+from medcloud.components.backends.openstack import types as os_
 from medcloud.review.document import ResourceState, urn_name
 
 
@@ -172,4 +174,4 @@ ANCHORS: dict[str, tuple[str, str]] = {
 }
 
 #: Object buckets and containers, by the property naming them (``bucket`` or ``name``).
-BUCKET_TYPES = ("alicloud:oss/bucket:Bucket", "openstack:objectstorage/container:Container")
+BUCKET_TYPES = (ali.BUCKET, os_.CONTAINER)

@@ -1,5 +1,12 @@
 """Encryption-at-rest and algorithm policies on cloud resources: R-DC-01 (SM4 at rest) and
-R-SEC-01 (SM2/SM3/SM4; AES-256/RSA-2048 only for interop)."""
+R-SEC-01 (SM2/SM3/SM4; AES-256/RSA-2048 only for interop).
+
+A resource whose setting the cloud enforces (an AliCloud disk's ``encrypted``, an
+OSS bucket's SSE, a KMS key spec) passes or fails.  An OpenStack volume type's
+:data:`VOLUME_ENCRYPTION_SPEC` is a marker nothing in Cinder reads: a marker that
+contradicts the requirement fails, and one that agrees is reported by the advisory
+``r-dc-01-volume-marker-declared`` policy as *declared*, never as a pass.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ from medcloud.components.backends.openstack.types import KEY_ORDER as OS_KEY_ORD
 from medcloud.components.backends.openstack.types import VOLUME_ENCRYPTION_SPEC
 from medcloud.components.backends.openstack.types import VOLUME_TYPE as OS_VOLUME_TYPE
 from medcloud.policy.model import _INTEROP_SCHEMA, interop_exceptions
-from medcloud.policy.registry import Report, resource_policy
+from medcloud.policy.registry import Report, marker_policy, resource_policy
 from medcloud.policy.rules import algorithm_allowed, algorithm_family
 
 
@@ -42,6 +49,7 @@ def encryption_at_rest(args: Any, report: Report) -> None:
         if str(spec or "none").lower() != "sm4":
             report(f"R-DC-01: volume type {props.get('name')!r} has {VOLUME_ENCRYPTION_SPEC}={spec or 'unset'} "
                    "(needs sm4)")
+        # sm4: only declared (r-dc-01-volume-marker-declared says so); no Cinder encryption type backs it
     elif kind == ALI_BUCKET:
         rule = props.get("serverSideEncryptionRule")
         if not rule or not _sse_is_sm4(rule):
@@ -55,6 +63,22 @@ def encryption_at_rest(args: Any, report: Report) -> None:
         spec = str(props.get("keySpec") or "Aliyun_AES_256")
         if usage == "ENCRYPT/DECRYPT" and algorithm_family(spec) != "sm4" and args.name not in interop_exceptions(args):
             report(f"R-DC-01: data key spec {spec} (needs Aliyun_SM4)")
+
+
+def _volume_marker(props: Any) -> str | None:
+    spec = (props.get("extraSpecs") or {}).get(VOLUME_ENCRYPTION_SPEC)
+    if str(spec or "none").lower() != "sm4":
+        return None
+    return (f"volume type {props.get('name')!r} carries {VOLUME_ENCRYPTION_SPEC}=sm4, which nothing enforces; no "
+            "resource of the program sets a Cinder encryption type (provider luks, cipher sm4-xts-plain64)")
+
+
+marker_policy(
+    "r-dc-01-volume-marker-declared", "R-DC-01",
+    f"R-DC-01: an OpenStack volume type's {VOLUME_ENCRYPTION_SPEC}=sm4 is a marker Cinder never reads: "
+    "SM4 at rest there is declared (the operator's Cinder encryption type), never compliant",
+    types=(OS_VOLUME_TYPE,), declared=_volume_marker,
+)
 
 
 @resource_policy(

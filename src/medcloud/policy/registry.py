@@ -91,6 +91,26 @@ def resource_policy(
     return register
 
 
+def marker_policy(
+    name: str, requirement: str, description: str, *, types: tuple[str, ...],
+    declared: Callable[[Mapping[str, Any]], str | None],
+) -> None:
+    """Register an advisory ``r-…-marker-declared`` resource policy for a marker nothing enforces.
+
+    ``declared(props)`` returns what the resource declares (or None: no such marker, or one that
+    contradicts the requirement — that is the mandatory policy's violation).  The pack reports it as
+    ``declared, not verified``, so a marker is never a silent pass.
+    """
+    if not name.endswith("-marker-declared"):
+        raise ValueError(f"policy {name}: marker policies are named r-…-marker-declared")
+
+    def validate(args: Any, report: Report) -> None:
+        if args.resource_type in types and (what := declared(args.props)):
+            report(f"{requirement}: declared, not verified: {what}")
+
+    resource_policy(name, requirement, description, enforcement=Enforcement.ADVISORY, types=types)(validate)
+
+
 def stack_policy(
     name: str, requirement: str, description: str, *,
     enforcement: Enforcement = Enforcement.MANDATORY,

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from medcloud.components.backends.alicloud import types as ali
+from medcloud.components.backends.openstack import types as os_
 from medcloud.model import Cloud, Region
 from medcloud.policy.model import REGION_TYPE, find_model, region_report
 from medcloud.policy.registry import Report, stack_policy
@@ -25,7 +27,7 @@ ALICLOUD_REGION_PROVINCE = {
     "cn-chengdu": "Sichuan", "cn-hongkong": "Hong Kong",
 }
 
-_PROVIDER_CLOUD = {"pulumi:providers:alicloud": Cloud.ALICLOUD, "pulumi:providers:openstack": Cloud.OPENSTACK}
+_PROVIDER_CLOUD = {ali.PROVIDER: Cloud.ALICLOUD, os_.PROVIDER: Cloud.OPENSTACK}
 
 
 def _region_model(resources: Any) -> Region | None:

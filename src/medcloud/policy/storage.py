@@ -1,4 +1,12 @@
-"""Storage policies on cloud resources: R-DC-02 (WORM retention) and R-BC-03 (snapshot schedule)."""
+"""Storage policies on cloud resources: R-DC-02 (WORM retention) and R-BC-03 (snapshot schedule).
+
+OSS's locked WORM configuration is enforced by the cloud: it passes or fails.  A
+Swift container's :data:`WORM_META` / :data:`RETENTION_META` and its
+:data:`DECLARED_REPLICA_META` are markers Swift never enforces (no object lock, no
+Swift → OSS replication): a marker that contradicts the requirement fails, one
+that agrees is reported by an advisory ``…-marker-declared`` policy as *declared*,
+never as a pass.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +14,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from medcloud.components.backends.alicloud.types import BUCKET_WORM as ALI_BUCKET_WORM
+from medcloud.components.backends.alicloud.types import SNAPSHOT_POLICY as ALI_SNAPSHOT_POLICY
+from medcloud.components.backends.openstack.types import CONTAINER as OS_CONTAINER
+from medcloud.components.backends.openstack.types import DECLARED_REPLICA_META, RETENTION_META, WORM_META
 from medcloud.model import SnapshotPolicy
 from medcloud.model import standards as std
-from medcloud.policy.registry import Report, resource_policy
+from medcloud.policy.registry import Report, marker_policy, resource_policy
 from medcloud.policy.rules import alicloud_snapshot_times, plain, snapshot_gaps, worm_days_ok
-
-ALI_BUCKET_WORM = "alicloud:oss/bucketWorm:BucketWorm"
-ALI_SNAPSHOT_POLICY = "alicloud:ecs/autoSnapshotPolicy:AutoSnapshotPolicy"
-OS_CONTAINER = "openstack:objectstorage/container:Container"
-#: Metadata medcloud's OpenStack backend sets on archive containers (the WORM gateway enforces them).
-WORM_META, RETENTION_META = "medcloud-worm", "medcloud-retention-days"
 
 
 @resource_policy(
@@ -47,6 +53,45 @@ def worm_retention(args: Any, report: Report) -> None:
     status = args.props.get("status") if args.resource_type == ALI_BUCKET_WORM else None
     if status is not None and str(status) not in ("Locked", "InProgress"):
         report(f"R-DC-02: WORM configuration is {status} (lock it)")
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(str(value))
+    except ValueError:
+        return None
+
+
+def _worm_marker(props: Any) -> str | None:
+    meta = props.get("metadata") or {}
+    days = _number(meta.get(RETENTION_META))
+    # A contradicting marker is r-dc-02-worm-retention's violation; an agreeing one is only declared.
+    if str(meta.get(WORM_META)).lower() != "true" or days is None or not worm_days_ok(days):
+        return None
+    return (f"archive container {props.get('name')!r} carries {WORM_META}=true, {RETENTION_META}={days:g}; "
+            "Swift has no object lock, so nothing enforces it")
+
+
+def _replica_marker(props: Any) -> str | None:
+    target = (props.get("metadata") or {}).get(DECLARED_REPLICA_META)
+    if not target:
+        return None
+    return (f"container {props.get('name')!r} declares a replica in {target} ({DECLARED_REPLICA_META}); "
+            "no provider resource replicates Swift to OSS")
+
+
+marker_policy(
+    "r-dc-02-worm-marker-declared", "R-DC-02",
+    f"R-DC-02: a Swift archive container's {WORM_META}/{RETENTION_META} metadata is a marker Swift never "
+    "enforces (no object lock): WORM there is declared, never compliant",
+    types=(OS_CONTAINER,), declared=_worm_marker,
+)
+marker_policy(
+    "r-bc-02-replica-marker-declared", "R-BC-02",
+    f"R-BC-02: a Swift container's {DECLARED_REPLICA_META} metadata names a replica no Swift mechanism "
+    "maintains (Swift cannot replicate to OSS): declared, never compliant",
+    types=(OS_CONTAINER,), declared=_replica_marker,
+)
 
 
 @resource_policy(

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from medcloud.components.backends.alicloud.types import DEPLOYMENT_SET as ALI_DEPLOYMENT_SET
+from medcloud.components.backends.alicloud.types import GTM_MONITOR as ALI_GTM_MONITOR
+from medcloud.components.backends.openstack.types import RECORD_SET as OS_RECORD_SET
+from medcloud.components.backends.openstack.types import SERVER_GROUP as OS_SERVER_GROUP
 from medcloud.model import standards as std
 from medcloud.policy.registry import Enforcement, Report, resource_policy
 
-OS_SERVER_GROUP = "openstack:compute/serverGroup:ServerGroup"
-ALI_DEPLOYMENT_SET = "alicloud:ecs/ecsDeploymentSet:EcsDeploymentSet"
-ALI_GTM_MONITOR = "alicloud:dns/monitorConfig:MonitorConfig"
-OS_RECORD_SET = "openstack:dns/recordSet:RecordSet"
 #: Deployment-set strategies that spread instances over distinct hosts.
 SPREADING = frozenset({"Availability", "AvailabilityGroup"})
 #: medcloud's GSLB record sets say what they serve in their description.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 STATEFUL = re.compile(
@@ -20,23 +21,19 @@ DR_LINK = re.compile(
 SECURITY = re.compile(
     r"(secgrouprule|securitygroup|secgroup|firewall|networkacl|:segmentation:|:security)", re.IGNORECASE)
 
-#: Inputs whose change the provider implements as a replacement (ForceNew in the upstream
-#: Terraform schema both bridged providers are generated from).  "*" = every input but ``description``.
-FORCE_NEW: dict[str, frozenset[str]] = {
-    "openstack:networking/subnet:Subnet": frozenset({"cidr", "networkId", "ipVersion", "region"}),
-    "openstack:networking/secGroupRule:SecGroupRule": frozenset({"*"}),
-    "openstack:blockstorage/volume:Volume": frozenset({"availabilityZone", "imageId", "snapshotId",
-                                                       "sourceVolId", "region"}),
-    "openstack:objectstorage/container:Container": frozenset({"name", "region"}),
-    "alicloud:vpc/switch:Switch": frozenset({"cidrBlock", "vpcId", "zoneId"}),
-    "alicloud:oss/bucket:Bucket": frozenset({"bucket"}),
-    "alicloud:ecs/securityGroupRule:SecurityGroupRule": frozenset({"*"}),
-    "alicloud:ecs/ecsDisk:EcsDisk": frozenset({"zoneId", "encrypted", "kmsKeyId", "snapshotId"}),
-}
+
+@cache
+def force_new() -> dict[str, frozenset[str]]:
+    """Type token → inputs whose change the provider implements as a replacement (``ForceNew`` in
+    the Terraform schema the bridged provider is generated from); "*" = every input but
+    ``description``.  Each backend's ``types.FORCE_NEW`` holds its cloud's part."""
+    from medcloud.components.backends.registry import cloud_constants
+
+    return cloud_constants("FORCE_NEW")
 
 
 def forces_replacement(resource_type: str, top_keys: set[str]) -> bool:
-    keys = FORCE_NEW.get(resource_type)
+    keys = force_new().get(resource_type)
     if not keys:
         return False
     if "*" in keys:

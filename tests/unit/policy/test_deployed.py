@@ -11,7 +11,7 @@ import pytest
 
 from medcloud.checks.findings import Severity
 from medcloud.compliance import evaluate, from_states
-from medcloud.policy import REGISTRY
+from medcloud.policy import REGISTRY, Kind
 from medcloud.policy.evaluate import evaluate as run_pack
 from medcloud.preview import preview
 from medcloud.review.document import ResourceState, parse_document
@@ -19,7 +19,10 @@ from medcloud.stacks import load
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOYED = sorted(s.name for s in REGISTRY if s.name.endswith("-deployed"))
-DECLARED = sorted(s.name for s in REGISTRY if s.name.endswith("-declared"))
+#: the stack policies adapting the compliance engine's declared findings (the resource policies
+#: ``r-…-marker-declared`` name OpenStack markers one resource at a time: test below)
+DECLARED = sorted(s.name for s in REGISTRY if s.name.endswith("-declared") and s.kind == Kind.STACK)
+MARKERS = sorted(s.name for s in REGISTRY if s.name.endswith("-marker-declared"))
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +99,28 @@ def test_unknown_values_are_not_read_as_absent() -> None:
     [res] = from_policy([Res()])
     assert res.props["serverSideEncryptionRule"]["kmsDataEncryption"] == "SM4"
     assert Severity.DECLARED.value == "declared"
+
+
+def test_openstack_markers_are_declared_never_compliant_r_dc_01_r_dc_02_r_bc_02(states: list[ResourceState]) -> None:
+    """SM4 at rest (R-DC-01), WORM (R-DC-02) and Swift → OSS replication (R-BC-02) on OpenStack rest on
+    metadata nothing enforces: on the dev preview each such resource is reported as declared by an
+    advisory policy, and none of them passes as compliant."""
+    from medcloud.components.backends.openstack import types as os_
+
+    assert MARKERS == ["r-bc-02-replica-marker-declared", "r-dc-01-volume-marker-declared",
+                       "r-dc-02-worm-marker-declared"]
+    pack = run_pack(states, specs=[s for s in REGISTRY if s.name in MARKERS])
+    reported = {(v.policy, v.urn) for v in pack.violations}
+    assert all(not v.mandatory and "declared, not verified" in v.message for v in pack.violations)
+
+    def marked(kind: str, field: str, key: str, value: str | None = None) -> set[str]:
+        return {s.urn for s in states if s.type == kind and key in (s.inputs.get(field) or {})
+                and (value is None or str(s.inputs[field][key]).lower() == value)}
+
+    sm4_types = marked(os_.VOLUME_TYPE, "extraSpecs", os_.VOLUME_ENCRYPTION_SPEC, "sm4")
+    worm = marked(os_.CONTAINER, "metadata", os_.WORM_META, "true")
+    to_oss = marked(os_.CONTAINER, "metadata", os_.DECLARED_REPLICA_META)
+    assert sm4_types and worm and to_oss  # dev has all three
+    assert {u for p, u in reported if p == "r-dc-01-volume-marker-declared"} == sm4_types
+    assert {u for p, u in reported if p == "r-dc-02-worm-marker-declared"} == worm
+    assert {u for p, u in reported if p == "r-bc-02-replica-marker-declared"} == to_oss
