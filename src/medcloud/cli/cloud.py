@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from medcloud.console import terminal_console
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -48,7 +50,7 @@ def handle_up(args: argparse.Namespace) -> int:
     from medcloud.cloud.plane import stack_centres
     from medcloud.stacks import project_root
 
-    console = Console()
+    console = terminal_console()
     plane = _plane(args)
     centres = stack_centres(args.stack, project_root())
     was_running = plane.running(centres)
@@ -61,7 +63,7 @@ def handle_up(args: argparse.Namespace) -> int:
 
 
 def handle_status(args: argparse.Namespace) -> int:
-    console = Console()
+    console = terminal_console()
     plane = _plane(args)
     state = plane.state()
     if state is None:
@@ -77,7 +79,7 @@ def handle_status(args: argparse.Namespace) -> int:
 
 def handle_down(args: argparse.Namespace) -> int:
     stopped, foreign = _plane(args).down()
-    console = Console()
+    console = terminal_console()
     for line in foreign:
         console.print(f"[yellow]{escape(line)}[/]")
     console.print(f"stopped {len(stopped)} process(es)" if stopped else "no cloud was running")

@@ -17,6 +17,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from medcloud.console import terminal_console
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -67,7 +69,7 @@ def _lab(args: argparse.Namespace, **kwargs: Any) -> Any:
 
 
 def handle_up(args: argparse.Namespace) -> int:
-    console = Console()
+    console = terminal_console()
     inventory = args.inventory or _home() / "inventories" / "lab.yaml"
     scenario = None
     if args.servers is not None or args.switches is not None:
@@ -92,7 +94,7 @@ def handle_up(args: argparse.Namespace) -> int:
 
 
 def handle_status(args: argparse.Namespace) -> int:
-    console = Console()
+    console = terminal_console()
     state = _lab(args).state()
     if state is None:
         console.print("no lab running (medcloud lab up starts one)")
@@ -108,7 +110,7 @@ def handle_status(args: argparse.Namespace) -> int:
 def handle_down(args: argparse.Namespace) -> int:
     lab = _lab(args)
     stopped = lab.down()
-    Console().print(f"stopped {len(stopped)} lab process(es)" if stopped else "no lab was running")
+    terminal_console().print(f"stopped {len(stopped)} lab process(es)" if stopped else "no lab was running")
     return 0
 
 

@@ -33,6 +33,7 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from medcloud import signals
+    from medcloud.console import FILE_WIDTH, terminal_console
     from medcloud.escape import terminal
     from medcloud.preview import conformance, preview, render
     from medcloud.yamlio import check_output_file, write_atomic
@@ -41,7 +42,13 @@ def handle(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_output_file(args.out)
     result = preview(args.stack)
-    text, violations = render(result, args.format)
+    if args.out is not None:
+        width, color_system = FILE_WIDTH, None
+    else:
+        # The terminal's width (else COLUMNS, else 80); colour only on a terminal without NO_COLOR.
+        console = terminal_console()
+        width, color_system = console.width, (console.color_system if console.is_terminal else None)
+    text, violations = render(result, args.format, width=width, color_system=color_system)
     report = conformance(result)
     signals.checkpoint()  # an interrupt the SDK swallowed still means: no output
     if args.out is not None:

@@ -38,9 +38,8 @@ def register(sub: Any) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from medcloud import signals
+    from medcloud.console import file_console, terminal_console
     from medcloud.policy.config import PackConfig
     from medcloud.review.document import load_document
     from medcloud.review.engine import review
@@ -75,10 +74,10 @@ def handle(args: argparse.Namespace) -> int:
     signals.checkpoint()  # interrupted (even if something swallowed it): no output
     if args.output is not None:
         buffer = io.StringIO()
-        text = render(result, args.format, Console(file=buffer, width=120, color_system=None, highlight=False))
+        text = render(result, args.format, file_console(buffer))
         write_atomic(args.output, text if text is not None else buffer.getvalue())
     else:
-        text = render(result, args.format, Console(highlight=False, soft_wrap=True))
+        text = render(result, args.format, terminal_console(soft_wrap=True))
         if text is not None:
             sys.stdout.write(text)
     return 1 if result.blocking or refused else 0

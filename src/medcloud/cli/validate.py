@@ -18,6 +18,7 @@ from rich.text import Text
 
 from medcloud.checks import ComplianceReport
 from medcloud.checks.findings import Severity
+from medcloud.console import terminal_console
 from medcloud.stacks import LoadedRegion, display_path
 
 STATUS_STYLE = {"compliant": "green", "violation": "bold red", "declared": "cyan", "waived": "yellow",
@@ -61,7 +62,7 @@ def handle(args: argparse.Namespace) -> int:
             print(junit(cases, name=f"medcloud validate {report.region.name}") if args.format == "junit"
                   else sarif(cases, rules=rules), end="")
     else:
-        render_table(report, loaded, Console())
+        render_table(report, loaded, terminal_console())
     return 0 if not report.violations else 1
 
 

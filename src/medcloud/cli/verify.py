@@ -94,11 +94,10 @@ def handle(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        from rich.console import Console
-
+        from medcloud.console import terminal_console
         from medcloud.hardware.reports import text
 
-        console = Console()
+        console = terminal_console()
         text.render(report, console)
         console.print("reports: " + ", ".join(str(p) for p in paths))
     if interrupted:
@@ -109,13 +108,13 @@ def handle(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Transports) -> tuple[Report, bool]:
     """Run the verification; SIGINT cancels it and yields the partial report."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from medcloud.console import terminal_console
     from medcloud.hardware.transports.base import Timeouts
     from medcloud.hardware.verify.engine import Limits, Verification
 
-    stderr = Console(stderr=True)
+    stderr = terminal_console(stderr=True)
     progress = Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.description}"), console=stderr, transient=True,
                         disable=not stderr.is_terminal)

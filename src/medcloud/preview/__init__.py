@@ -68,12 +68,20 @@ def conformance(result: Preview) -> Report:
         )
 
 
-def render(result: Preview, fmt: str) -> tuple[str, list[dict[str, Any]]]:
-    """The preview as ``json`` or ``tree`` text, and the policy violations found on it."""
+def render(result: Preview, fmt: str, *, width: int = 120,
+           color_system: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """The preview as ``json`` or ``tree`` text, and the policy violations found on it.
+
+    The tree is ``width`` columns wide (long labels fold, nothing is cropped) and
+    coloured only with a ``color_system``; JSON ignores both.
+    """
     with gc_paused():
         document = result.to_json([])
         violations = policy_violations({k: v for k, v in document.items() if k != "policyViolations"})
-        text = result.render_json(violations) if fmt == "json" else result.render_tree(violations)
+        if fmt == "json":
+            text = result.render_json(violations)
+        else:
+            text = result.render_tree(violations, width=width, color_system=color_system)
     return text, violations
 
 

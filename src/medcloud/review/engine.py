@@ -17,6 +17,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from medcloud.operations import OPS_ORDER as OPS_ORDER  # noqa: PLC0414 -- re-export
+from medcloud.operations import REGION_WIDE as REGION_WIDE  # noqa: PLC0414 -- re-export
+from medcloud.operations import centre_of
 from medcloud.policy.config import PackConfig
 from medcloud.policy.evaluate import Evaluation, Memo, Violation, evaluate
 from medcloud.review.diff import PropertyChange, diff_inputs, is_secret, lookup, top_key
@@ -29,9 +32,6 @@ from medcloud.review.document import (
     urn_name,
 )
 from medcloud.review.risk import forces_replacement, risk_flags
-
-OPS_ORDER = ("create", "update", "replace", "delete")
-REGION_WIDE = "region-wide"
 
 
 @dataclass(frozen=True)
@@ -163,14 +163,7 @@ class _Hierarchy:
         return out
 
     def centre(self, state: ResourceState) -> str:
-        for item in self.chain(state):
-            # Components carry the model's centre name; a Centre's URN name has the region prefix.
-            centre = item.inputs.get("centre")
-            if isinstance(centre, str) and centre:
-                return centre
-            if item.type.endswith(":Centre"):
-                return item.name
-        return REGION_WIDE
+        return centre_of(self.chain(state))
 
     def component(self, state: ResourceState) -> str:
         for item in self.chain(state):

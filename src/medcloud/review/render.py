@@ -9,13 +9,12 @@ from rich.console import Console
 from rich.text import Text
 
 from medcloud import escape as md
+from medcloud.operations import STYLE, SYMBOL
 from medcloud.policy.evaluate import Violation
 from medcloud.review.diff import PropertyChange
 from medcloud.review.engine import Change, Review
 from medcloud.review.risk import RISK_TEXT
 
-SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
-STYLE = {"create": "green", "update": "yellow", "replace": "magenta", "delete": "red"}
 #: A created resource lists its inputs; past this many the rest are counted, not shown.
 MAX_PROPERTIES = 12
 

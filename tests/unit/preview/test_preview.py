@@ -128,8 +128,9 @@ def test_cli_tree_is_the_default(capsys: pytest.CaptureFixture[str], monkeypatch
     # stderr carries only conformance findings (issue 11), one line each
     assert all(line.startswith("conformance: ") for line in err.splitlines())
     assert out.startswith("Previewing stack medcloud/dev (offline, mock engine)\n")
-    assert "└─ + medcloud:region:Region  dev" in out
-    assert "+ alicloud:kms/key:Key  dev-cd-dr-storage-sm4-key  [keySpec=Aliyun_SM4 protectionLevel=HSM]" in out
+    assert "└── + medcloud:region:Region dev\n" in out
+    assert "+ alicloud:kms/key:Key dev-cd-dr-storage-sm4-key\n" in out
+    assert "keySpec=Aliyun_SM4 protectionLevel=HSM\n" in out
     assert "Policy violations: " in out
 
 
