@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import io
 import shlex
 import tempfile
@@ -72,12 +73,35 @@ def wrap(command: Command, username: str) -> str:
     return command.command
 
 
+@functools.cache
+def install_connector_cache() -> None:
+    """Look pyinfra's connectors up once per process, not three times per server.
+
+    pyinfra 3 finds its connectors through the ``pyinfra.connectors`` entry
+    points, and ``Inventory()`` asks for them three times; each time
+    ``importlib.metadata`` opens and parses the metadata of every installed
+    distribution.  With one inventory per server that was the largest CPU
+    cost of an acceptance run (a fifth of the 200-BMC benchmark's samples,
+    under the GIL that the IPMI threads need).  Entry points cannot change
+    within a process: the inventory module gets the first answer each time
+    (a fresh dict, so a caller that mutates it changes nothing).
+    """
+    from pyinfra.api import connectors
+    from pyinfra.api import inventory as pyinfra_inventory
+
+    found: dict[str, Any] = connectors.get_all_connectors()  # type: ignore[no-untyped-call]
+    execution = {name: module for name, module in found.items() if module.handles_execution}
+    pyinfra_inventory.get_all_connectors = lambda: dict(found)  # type: ignore[attr-defined]
+    pyinfra_inventory.get_execution_connectors = lambda: dict(execution)  # type: ignore[attr-defined]
+
+
 def _run_blocking(target: SSHTarget, commands: Sequence[Command], timeouts: Timeouts) -> SSHCapture:
     from pyinfra.api.config import Config
     from pyinfra.api.exceptions import PyinfraError
     from pyinfra.api.inventory import Inventory
     from pyinfra.api.state import State
 
+    install_connector_cache()
     # pyinfra's constructors are untyped; hold them as Any for strict mypy.
     make_inventory: Any = Inventory
     make_config: Any = Config

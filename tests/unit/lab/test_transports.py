@@ -176,6 +176,24 @@ def test_ssh_refused_connection_is_a_timeout_class_error() -> None:
         asyncio.run(run())
 
 
+def test_ssh_looks_pyinfra_connectors_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entry points are read once per process, not three times per server (the 200-BMC benchmark's
+    largest CPU cost); every later inventory still gets pyinfra's own SSH connector."""
+    from pyinfra.api import connectors
+    from pyinfra.api.inventory import Inventory
+    from pyinfra.connectors.ssh import SSHConnector
+
+    ssh.install_connector_cache()
+
+    def scan(**_: Any) -> Any:
+        raise AssertionError("pyinfra connectors looked up again")
+
+    monkeypatch.setattr(connectors, "entry_points", scan)
+    for address in ("127.0.0.1", "127.0.0.2"):
+        inventory: Any = Inventory(([(f"@ssh/{address}", {"ssh_port": 2222})], {}))
+        assert inventory.get_host(f"@ssh/{address}").connector_cls is SSHConnector
+
+
 @pytest.mark.parametrize(("message", "kind"), [
     ("Authentication error (username=root)", DeviceAuthError),
     ("Could not connect ([Errno 111] Connection refused)", DeviceTimeout),
