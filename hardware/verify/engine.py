@@ -161,7 +161,7 @@ class Verification:
         # exchanges in this one.  Queued behind the servers (inventory order), the switches' walks
         # started only once most servers were done and ran alone at the end: 5 of the 200-BMC +
         # 20-switch benchmark's 13 s.  Started first, they overlap the servers.
-        order = (*self.inventory.switches, *self.inventory.servers)
+        order: list[Server | Switch] = [*self.inventory.switches, *self.inventory.servers]
         tasks = [asyncio.create_task(self._guarded(d, semaphore), name=d.name) for d in order]
         try:
             await asyncio.gather(*tasks)

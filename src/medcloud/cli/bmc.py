@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from medcloud.cli.argtypes import positive
+from medcloud.cli.jsonout import print_json
 
 if TYPE_CHECKING:
     from medcloud.hardware.bmc.engine import DeviceResult
@@ -106,7 +106,7 @@ def _auditor(args: argparse.Namespace) -> Any:
 
 def _print(args: argparse.Namespace, results: list[DeviceResult]) -> None:
     if args.format == "json":
-        print(json.dumps({"action": args.verb, "bmcs": [r.to_json() for r in results]}, indent=2))
+        print_json({"action": args.verb, "bmcs": [r.to_json() for r in results]})
         return
     verb = {"plan": "would change", "apply": "changed", "pxe": "changed"}[args.verb]
     for result in results:

@@ -6,9 +6,10 @@ Audited as a privileged action (R-SEC-07), dry run included: it logs in to serve
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
+
+from medcloud.cli.jsonout import print_json
 
 
 def _via(value: str) -> tuple[str, str]:
@@ -58,7 +59,7 @@ def handle(args: argparse.Namespace) -> int:
                  known_hosts=args.known_hosts) as chosen:
         results = run(chosen, dry_run=args.dry_run)
     if args.format == "json":
-        print(json.dumps({"dry_run": args.dry_run, "hosts": [r.to_json() for r in results]}, indent=2))
+        print_json({"dry_run": args.dry_run, "hosts": [r.to_json() for r in results]})
     else:
         verb = "would change" if args.dry_run else "changed"
         for result in results:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from medcloud.cli.jsonout import print_json
 from medcloud.errors import InputError
 
 
@@ -64,8 +65,8 @@ def handle_verify(args: argparse.Namespace) -> int:
     result = verify_report(args.report, trusted)
     args.audit_detail = {"status": result.status.value, "signer_key_id": result.signer_key_id}
     if args.format == "json":
-        print(json.dumps({"report": str(result.path), "kind": result.kind, "status": result.status.value,
-                          "signer_key_id": result.signer_key_id, "reasons": result.reasons}, indent=2))
+        print_json({"report": str(result.path), "kind": result.kind, "status": result.status.value,
+                    "signer_key_id": result.signer_key_id, "reasons": result.reasons})
     else:
         signer = f"signer {result.signer_key_id}" if result.signer_key_id else "no signer"
         pinned = "" if trusted is not None or not result.valid else " (signer not pinned; pass --trust)"

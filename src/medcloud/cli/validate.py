@@ -10,16 +10,17 @@ file) skips the program: every joined fact is then reported ``declared``.
 from __future__ import annotations
 
 import argparse
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
 
-from medcloud.checks import ComplianceReport
-from medcloud.checks.findings import Severity
+from medcloud.cli.jsonout import print_json
 from medcloud.console import terminal_console
-from medcloud.stacks import LoadedRegion, display_path
+
+if TYPE_CHECKING:  # every command's module is imported to build the parser: checks load in the handler
+    from medcloud.checks import ComplianceReport
+    from medcloud.stacks import LoadedRegion
 
 STATUS_STYLE = {"compliant": "green", "violation": "bold red", "declared": "cyan", "waived": "yellow",
                 "skipped": "magenta"}
@@ -45,6 +46,7 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from medcloud.compliance.engine import evaluate_stack
+    from medcloud.stacks import LoadedRegion, display_path
 
     report, loaded = evaluate_stack(args.stack, model_only=args.model_only)
     assert isinstance(loaded, LoadedRegion)
@@ -54,7 +56,7 @@ def handle(args: argparse.Namespace) -> int:
             for finding, raw in zip(req["findings"], report.for_requirement(req["requirement"]), strict=True):
                 finding["source"] = loaded.position(raw.loc)
         if args.format == "json":
-            print(json.dumps(document, indent=2, ensure_ascii=False))
+            print_json(document)
         else:
             from medcloud.ciformats import junit, sarif, validate_cases
 
@@ -75,6 +77,7 @@ def verdict(report: ComplianceReport) -> str:
 
 
 def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Console) -> None:
+    from medcloud.checks.findings import Severity
     from medcloud.tables import Column, fitted
 
     region = report.region

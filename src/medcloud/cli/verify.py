@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from medcloud import signals
 from medcloud.cli.argtypes import positive
+from medcloud.cli.jsonout import print_json
 from medcloud.errors import EXIT_UNREACHABLE
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def handle(args: argparse.Namespace) -> int:
                          "counts": counts}
     document, paths = write_reports(report, args.out, args.inventory.stem, lang=args.lang)
     if args.format == "json":
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print_json(document)
     else:
         from medcloud.console import terminal_console
         from medcloud.hardware.reports import text
