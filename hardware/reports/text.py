@@ -5,26 +5,31 @@ from __future__ import annotations
 from medcloud.hardware.reports.html import attention, racks
 from medcloud.hardware.verify.results import Report, Status
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from medcloud.escape import rich_markup, terminal
+from medcloud.tables import Cell, Column, fitted
 
+#: Check counts per device, in the summary's order.
+COUNTED = ("pass", "fail", "error", "skipped")
 STYLE = {Status.PASS: "green", Status.SKIPPED: "dim", Status.FAIL: "bold red", Status.ERROR: "bold magenta"}
 
 
+#: The summary's columns: every one an atom (names, racks, profiles, counts are never split or cropped).
+COLUMNS = (Column("device", atom=True), Column("rack", atom=True), Column("profile", atom=True),
+           Column("status", atom=True), *(Column(s, atom=True, justify="right") for s in COUNTED))
+
+
 def render(report: Report, console: Console) -> None:
-    table = Table(title=f"hardware acceptance: {rich_markup(report.inventory)}", expand=False)
-    for column in ("device", "rack", "profile", "status", "pass", "fail", "error", "skipped"):
-        table.add_column(column, no_wrap=column != "profile", overflow="fold")
+    rows: list[tuple[Cell, ...]] = []
     for rack in racks(report):
         for device in rack.devices:
             counts = device.counts()
-            table.add_row(Text(terminal(device.name)), Text(terminal(f"{device.centre}/{device.room}/{device.rack}")),
-                          Text(terminal(device.profile)),
-                          Text(device.status.value, style=STYLE[device.status]),
-                          *(str(counts[s]) for s in ("pass", "fail", "error", "skipped")))
-    console.print(table)
+            rows.append((Text(terminal(device.name)), Text(terminal(f"{device.centre}/{device.room}/{device.rack}")),
+                         Text(terminal(device.profile)), Text(device.status.value, style=STYLE[device.status]),
+                         *(str(counts[s]) for s in COUNTED)))
+    # A table when it fits the terminal, else one record per device: at 80 columns nothing is cropped.
+    console.print(fitted(f"hardware acceptance: {terminal(report.inventory)}", COLUMNS, rows, console.width))
     for device, check in attention(report):
         # Values a device reported (an LLDP neighbour, a model string) reach the terminal escaped.
         line = Text(f"{terminal(device.name)} ", style="bold")

@@ -55,7 +55,8 @@ def table_width(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> in
 def fitted(title: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) -> RenderableType:
     """A table if it fits ``width`` with every atom whole, else one record per row."""
     if table_width(columns, rows) <= width:
-        table = Table(title=title, expand=False)
+        # The title is plain text in both layouts (a name with "[" is not markup).
+        table = Table(title=Text(title) if title else None, expand=False)
         for i, column in enumerate(columns):
             if column.atom:
                 widest = max([Text(column.header).cell_len, *(_cell_width(row[i]) for row in rows)])

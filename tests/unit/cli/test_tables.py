@@ -54,3 +54,27 @@ def test_a_table_when_it_fits_records_when_it_does_not() -> None:
     narrow = _render(60)
     assert not any("┃" in line for line in narrow)
     assert any(line.strip().startswith("requirement: R-TOP-04") for line in narrow)
+
+
+def test_verify_summary_at_80_columns_keeps_every_name_rack_and_count_whole() -> None:
+    """`medcloud verify` in a pipe or CI log (R-HW-01): long device, rack and profile names are never
+    cropped with an ellipsis or split; the inventory name in the title is text, not markup."""
+    from medcloud.hardware.reports import text
+    from medcloud.hardware.verify.results import CheckResult, DeviceResult, Report, Status
+
+    devices = [
+        DeviceResult(f"gz-prod-kunpeng-920-compute-node-{i:03d}", "server", "kunpeng-920-compute", "guangzhou-prod",
+                     "data-hall-b-3rd-floor", f"rack-b{i:02d}", 10 + i,
+                     checks=[CheckResult("cpu.model", "R-HW-01", "CPU model", status)])
+        for i, status in enumerate((Status.PASS, Status.FAIL, Status.ERROR))]
+    report = Report("inventories/[bold]guangzhou-delivery-2026.yaml", "t0", "t1", True, devices)
+    console = Console(width=80, record=True, color_system=None)
+    text.render(report, console)
+    lines = console.export_text().splitlines()
+    body = "\n".join(lines)
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in body and "[bold]guangzhou-delivery-2026.yaml" in body
+    for device in devices:
+        for needle in (device.name, f"{device.centre}/{device.room}/{device.rack}", device.profile):
+            assert any(needle in line for line in lines), needle
+    assert any(line.strip() == "fail: 1" for line in lines)
