@@ -1,6 +1,7 @@
 """The HTML acceptance report: one self-contained page to print, sign and archive.
 
-Verdict, findings, manual follow-ups, a rack elevation and the devices of each rack,
+Verdict, findings, manual follow-ups, a rack elevation, each switch's cabling (the plan's
+neighbour against what LLDP sees, port by port) and the devices of each rack,
 the signature of the JSON report and a sign-off block; A4 print layout in which every
 check row is printed (nothing is folded away).  English or Chinese (``lang``).
 
@@ -91,7 +92,8 @@ def render(report: Report, *, lang: str = "en", evidence: dict[str, Any] | None 
     blocked = {(d.name, c.check): sum(1 for other in d.checks if other.cause == c.check)
                for d in report.devices for c in d.findings}
     return _environment().get_template("report.html.j2").render(
-        report=report, racks=racks(report), attention=attention(report), follow_ups=report.follow_ups(),
+        report=report, racks=racks(report), cabled=[d for d in report.devices if d.cabling],
+        attention=attention(report), follow_ups=report.follow_ups(),
         sorted_checks=sorted_checks, counts=counts, Status=Status, t=t, lang=lang,
         status_name=STATUS_NAMES[lang], verdict=verdict, blocked=blocked, roles=t["roles"].split("|"),
         evidence=evidence or {}, evidence_valid=evidence_valid, json_name=json_name,

@@ -44,6 +44,12 @@ MESSAGES: dict[str, dict[str, str]] = {
                          "manual follow-ups settled as noted.",
         "counts_line": "{pass} passed · {fail} failed · {error} errors · {skipped} skipped",
         "blocked": "checks not run because of this finding",
+        "cabling": "Cabling (LLDP against the plan)", "port": "Port", "expected_neighbour": "Expected neighbour",
+        "seen_neighbours": "Seen on the port (LLDP)", "note": "Note", "nothing_seen": "nothing seen",
+        "seen_on": "expected neighbour seen on {ports} instead", "seen_nowhere": "expected neighbour seen on no port",
+        "not_planned": "not in the cabling plan", "planned_ok": "as planned",
+        "unexpected": "unexpected neighbour",
+        "own_device": "a device of this inventory on a port the plan does not list",
     },
     "zh-CN": {
         "title": "硬件验收报告",
@@ -69,6 +75,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sign_off_note": "各方签字确认上述设备的验收结论，人工跟进事项按备注处理。",
         "counts_line": "通过 {pass} · 不符合 {fail} · 错误 {error} · 跳过 {skipped}",
         "blocked": "项检查因此未运行",
+        "cabling": "布线（LLDP 与布线规划对照）", "port": "端口", "expected_neighbour": "规划的对端",
+        "seen_neighbours": "端口上看到的对端（LLDP）", "note": "说明", "nothing_seen": "未看到对端",
+        "seen_on": "规划的对端实际出现在 {ports}", "seen_nowhere": "规划的对端未出现在任何端口",
+        "not_planned": "不在布线规划中", "planned_ok": "与规划一致",
+        "unexpected": "非预期的对端", "own_device": "本清单中的设备接在规划未列出的端口上",
     },
 }
 

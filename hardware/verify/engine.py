@@ -42,7 +42,7 @@ from medcloud.hardware.verify import design, identity
 from medcloud.hardware.verify import server as server_checks
 from medcloud.hardware.verify import switch as switch_checks
 from medcloud.hardware.verify.checks import FactFailure, evaluate
-from medcloud.hardware.verify.results import CheckResult, DeviceResult, Report, Status
+from medcloud.hardware.verify.results import CheckResult, DeviceResult, PortCabling, Report, Status
 
 from medcloud.errors import DeviceAuthError, DeviceError, DeviceTimeout
 from medcloud.model import Region
@@ -118,6 +118,7 @@ class Verification:
         self.results: dict[str, DeviceResult] = {}
         self.started_at = _now()
         self._identity: dict[str, dict[str, Any]] = {}
+        self._cabling: dict[str, list[PortCabling]] = {}
         self._device_names = frozenset(d.name for d in inventory.devices())
         self._secrets: dict[str, Revealable] = {}
         self._open_credentials(opener)
@@ -202,6 +203,7 @@ class Verification:
                                              reason=self._scrub(f"internal error: {type(exc).__name__}: {exc}"))]
             result.seconds = time.monotonic() - started
             result.identity = self._identity.pop(device.name, {})
+            result.cabling = self._cabling.pop(device.name, [])
             self.results[device.name] = result
             if self.on_done is not None:
                 self.on_done(result)
@@ -290,7 +292,8 @@ class Verification:
         context = switch_checks.SwitchContext(switch, profile)
         self._identity[switch.name] = identity.switch_identity(facts["switch"])
         results = [evaluate(c, facts, context) for c in (*switch_checks.checks_for(profile), *identity.SWITCH_CHECKS)]
-        results += switch_checks.cabling(facts["switch"], switch, self._device_names)
+        cables, self._cabling[switch.name] = switch_checks.cabling(facts["switch"], switch, self._device_names)
+        results += cables
         failed = {"SNMP": walked} if isinstance(walked, FactFailure) else {}
         return with_root_findings(results, failed) + switch_checks.declared_results()
 

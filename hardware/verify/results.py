@@ -70,6 +70,27 @@ class CheckResult:
         return out
 
 
+@dataclass(frozen=True)
+class PortCabling:
+    """One switch port in the cabling view (R-HW-06): the plan's neighbour against what LLDP sees.
+
+    A port the plan does not list has no ``expected``; a mis-cabled port names the ports of the
+    same switch where its expected neighbour was seen instead (``expected_seen_on``).
+    """
+
+    port: str
+    status: Status
+    #: "device port" as the plan states it; empty for a port the plan does not list.
+    expected: str = ""
+    #: The neighbours LLDP sees on this port ("system port").
+    seen: tuple[str, ...] = ()
+    expected_seen_on: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"port": self.port, "status": self.status.value, "expected": self.expected, "seen": list(self.seen),
+                "expected_seen_on": list(self.expected_seen_on)}
+
+
 @dataclass
 class DeviceResult:
     name: str
@@ -83,6 +104,8 @@ class DeviceResult:
     seconds: float = 0.0
     #: What the device says it is: serial numbers, asset tag, model (see the engine).
     identity: dict[str, Any] = field(default_factory=dict)
+    #: A switch's ports, planned and seen (empty without a cabling plan or LLDP data).
+    cabling: list[PortCabling] = field(default_factory=list)
 
     @property
     def status(self) -> Status:
@@ -116,6 +139,7 @@ class DeviceResult:
             "location": {"centre": self.centre, "room": self.room, "rack": self.rack, "unit": self.unit},
             "status": self.status.value, "counts": self.counts(), "seconds": round(self.seconds, 3),
             "identity": self.identity, "checks": [c.to_json() for c in self.checks],
+            **({"cabling": [p.to_json() for p in self.cabling]} if self.cabling else {}),
         }
 
 

@@ -11,7 +11,7 @@ from medcloud.hardware.inventory import Cable, Switch
 from medcloud.hardware.specs.switch import PortGroup, SwitchProfile
 from medcloud.hardware.verify.checks import Check, FactFailure, Skip, declared
 from medcloud.hardware.verify.expect import AllIn, AtLeast, Equals, Matches, OneOf, VersionAtLeast
-from medcloud.hardware.verify.results import CheckResult, FollowUp, Status
+from medcloud.hardware.verify.results import CheckResult, FollowUp, PortCabling, Status
 
 from medcloud.model import standards
 
@@ -128,8 +128,9 @@ def _local_names(neighbour: LldpNeighbour, interfaces: tuple[Interface, ...]) ->
 
 
 def cabling(facts: SwitchFacts | FactFailure, switch: Switch,
-            devices: frozenset[str] = frozenset()) -> list[CheckResult]:
-    """One R-HW-06 result per expected cable, plus one for neighbours on ports the plan does not list.
+            devices: frozenset[str] = frozenset()) -> tuple[list[CheckResult], list[PortCabling]]:
+    """One R-HW-06 result per expected cable, plus one for neighbours on ports the plan does not
+    list; and the cabling view those results are drawn from (one row per port, for the report).
 
     A mis-cabled port says where its expected neighbour was actually seen; ``devices`` (the
     inventory's device names) tells an unplanned neighbour that is one of ours (a cable in the
@@ -137,11 +138,13 @@ def cabling(facts: SwitchFacts | FactFailure, switch: Switch,
     """
     if not switch.cabling:
         return [CheckResult("switch.cabling", "R-HW-06", "cabling as designed (LLDP)", Status.SKIPPED,
-                            reason="the inventory lists no expected cabling for this switch")]
-    results = [_cable(facts, cable) for cable in switch.cabling]
-    if isinstance(facts, SwitchFacts) and facts.lldp_walked:
-        results.append(_unplanned(facts, switch, devices))
-    return results
+                            reason="the inventory lists no expected cabling for this switch")], []
+    if isinstance(facts, FactFailure) or not facts.lldp_walked:
+        return [_unread(facts, cable) for cable in switch.cabling], []
+    planned = [_planned(facts, cable) for cable in switch.cabling]
+    unplanned, wrong = _unplanned(facts, switch, devices)
+    results = [_cable(cable, port) for cable, port in zip(switch.cabling, planned, strict=True)]
+    return [*results, _unplanned_result(switch, unplanned, wrong)], [*planned, *unplanned]
 
 
 def _host(name: str) -> str:
@@ -158,27 +161,40 @@ def _is(neighbour: LldpNeighbour, device: str, port: str) -> bool:
         _norm(neighbour.remote_port), _norm(neighbour.remote_port_descr)}
 
 
-def _cable(facts: SwitchFacts | FactFailure, cable: Cable) -> CheckResult:
-    check_id = f"switch.cabling[{cable.port}]"
-    title = f"{cable.port} → {cable.remote_device} {cable.remote_port}"
-    expected = f"{cable.remote_device} {cable.remote_port}"
+def _cable_id(cable: Cable) -> tuple[str, str, str]:
+    return (f"switch.cabling[{cable.port}]", f"{cable.port} → {cable.remote_device} {cable.remote_port}",
+            f"{cable.remote_device} {cable.remote_port}")
+
+
+def _unread(facts: SwitchFacts | FactFailure, cable: Cable) -> CheckResult:
+    check_id, title, expected = _cable_id(cable)
     if isinstance(facts, FactFailure):
         return CheckResult(check_id, "R-HW-06", title, Status.ERROR, expected, reason=facts.reason, cause=facts.cause)
-    if not facts.lldp_walked:
-        return CheckResult(check_id, "R-HW-06", title, Status.ERROR, expected,
-                           reason="no LLDP data from the switch (see switch.lldp)", cause="switch.lldp")
+    return CheckResult(check_id, "R-HW-06", title, Status.ERROR, expected,
+                       reason="no LLDP data from the switch (see switch.lldp)", cause="switch.lldp")
+
+
+def _planned(facts: SwitchFacts, cable: Cable) -> PortCabling:
+    """The plan's port: what LLDP sees there, and where the expected neighbour is if not there."""
     port = _norm(cable.port)
     on_port = [n for n in facts.lldp if port in _local_names(n, facts.interfaces)]
-    for neighbour in on_port:
-        if _is(neighbour, cable.remote_device, cable.remote_port):
-            return CheckResult(check_id, "R-HW-06", title, Status.PASS, expected, _neighbour(neighbour))
-    # Where the expected neighbour actually is, if anywhere on this switch.
+    expected = _cable_id(cable)[2]
+    matching = [n for n in on_port if _is(n, cable.remote_device, cable.remote_port)]
+    if matching:
+        return PortCabling(cable.port, Status.PASS, expected, tuple(_neighbour(n) for n in matching))
     elsewhere = sorted({n.local_port for n in facts.lldp if _is(n, cable.remote_device, cable.remote_port)})
-    seen = "; ".join(_neighbour(n) for n in on_port)
-    if elsewhere:
-        where = f"{expected} is seen on {', '.join(elsewhere)} instead"
+    return PortCabling(cable.port, Status.FAIL, expected, tuple(_neighbour(n) for n in on_port), tuple(elsewhere))
+
+
+def _cable(cable: Cable, port: PortCabling) -> CheckResult:
+    check_id, title, expected = _cable_id(cable)
+    seen = "; ".join(port.seen)
+    if port.status is Status.PASS:
+        return CheckResult(check_id, "R-HW-06", title, Status.PASS, expected, seen)
+    if port.expected_seen_on:
+        where = f"{expected} is seen on {', '.join(port.expected_seen_on)} instead"
         reason = f"{cable.port} sees {seen}; {where}" if seen else f"nothing is seen on {cable.port}; {where}"
-    elif on_port:
+    elif seen:
         reason = f"{cable.port} is cabled to {seen}, not to {expected}, which this switch sees on no port"
     else:
         reason = (f"nothing is seen on {cable.port}, and {expected} on no port of this switch: "
@@ -186,23 +202,37 @@ def _cable(facts: SwitchFacts | FactFailure, cable: Cable) -> CheckResult:
     return CheckResult(check_id, "R-HW-06", title, Status.FAIL, expected, seen or "no LLDP neighbour", reason)
 
 
-def _unplanned(facts: SwitchFacts, switch: Switch, devices: frozenset[str]) -> CheckResult:
-    """LLDP neighbours on ports the cabling plan does not list."""
+def _unplanned(facts: SwitchFacts, switch: Switch,
+               devices: frozenset[str]) -> tuple[list[PortCabling], list[str]]:
+    """LLDP neighbours on ports the cabling plan does not list, one row per port (a device of this
+    inventory there fails: a cable in the wrong port; others await a person), and those of ours."""
     planned = {_norm(c.port) for c in switch.cabling}
-    # An expected neighbour on the wrong port is already reported on its cable.
-    extra = [n for n in facts.lldp if not (_local_names(n, facts.interfaces) & planned)
-             and not any(_is(n, c.remote_device, c.remote_port) for c in switch.cabling)]
+    ours = {d.lower() for d in devices}
+    by_port: dict[str, list[LldpNeighbour]] = {}
+    for n in facts.lldp:
+        # An expected neighbour on the wrong port is already reported on its cable.
+        if not (_local_names(n, facts.interfaces) & planned) and not any(
+                _is(n, c.remote_device, c.remote_port) for c in switch.cabling):
+            by_port.setdefault(n.local_port, []).append(n)
+    rows = [PortCabling(port, Status.FAIL if any(_host(n.remote_system) in ours for n in found) else Status.SKIPPED,
+                        seen=tuple(_neighbour(n) for n in found))
+            for port, found in by_port.items()]
+    wrong = [f"{port} → {_neighbour(n)}" for port, found in by_port.items() for n in found
+             if _host(n.remote_system) in ours]
+    return rows, wrong
+
+
+def _unplanned_result(switch: Switch, unplanned: list[PortCabling], wrong: list[str]) -> CheckResult:
     title = "no neighbours on ports the cabling plan does not list"
-    if not extra:
+    if not unplanned:
         return CheckResult("switch.cabling.unplanned", "R-HW-06", title, Status.PASS, "none", "none")
-    listed = "; ".join(f"{n.local_port} → {_neighbour(n)}" for n in extra)
-    ours = [n for n in extra if _host(n.remote_system) in {d.lower() for d in devices}]
-    if ours:
+    listed = "; ".join(f"{p.port} → {seen}" for p in unplanned for seen in p.seen)
+    if wrong:
         return CheckResult("switch.cabling.unplanned", "R-HW-06", title, Status.FAIL, "none", listed,
-                           reason="devices of this inventory on ports the plan does not list: "
-                                  + "; ".join(f"{n.local_port} → {_neighbour(n)}" for n in ours))
+                           reason="devices of this inventory on ports the plan does not list: " + "; ".join(wrong))
+    count = sum(len(p.seen) for p in unplanned)
     return CheckResult("switch.cabling.unplanned", "R-HW-06", title, Status.SKIPPED, "none", listed,
-                       reason=f"{len(extra)} neighbour(s) the plan does not know",
+                       reason=f"{count} neighbour(s) the plan does not know",
                        follow_up=FollowUp("network engineer",
                                           f"confirm or remove the unplanned links on {switch.name}: {listed}"))
 

@@ -59,3 +59,35 @@ def test_chinese_glyphs_have_a_font() -> None:
     """Without a CJK font Chromium draws the Chinese report as empty boxes (fonts-wqy-microhei)."""
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=30, check=False).stdout
     assert fonts.strip(), "no Chinese font: install the Debian package fonts-wqy-microhei (scripts/bootstrap does)"
+
+
+#: The report's fail colour (the pills) and a failed row's background, as the stylesheet sets them.
+FAIL_PILL = (0xCF, 0x22, 0x2E)
+FAIL_ROW = (0xFF, 0xEB, 0xE9)
+
+
+def test_cabling_view_renders_the_mis_cabled_port(report: Report, tmp_path: Path) -> None:
+    """R-HW-06 as a person sees it: the lab's leaf-01 has ls-node-01 cabled into port 8 where the plan
+    says port 4; the cabling view shows the port, the plan's neighbour, where it was seen instead, and
+    is drawn (pills, a failed row) when the page is opened in Chromium with everything else hidden."""
+    [leaf] = [d for d in report.devices if d.name == "leaf-01"]
+    port = next(p for p in leaf.cabling if p.port == "Ten-GigabitEthernet1/0/0/4")
+    assert port.expected == "ls-node-01 enp5s0f0" and port.expected_seen_on == ("Ten-GigabitEthernet1/0/0/8",)
+    assert next(p for p in leaf.cabling if p.port == "Ten-GigabitEthernet1/0/0/1").seen
+    page = html.render(report, lang="en", json_name="lab.json")
+    view = page[page.index('<section id="cabling">'):page.index("Devices by rack")]
+    assert "Ten-GigabitEthernet1/0/0/4" in view and "ls-node-01 enp5s0f0" in view
+    assert "expected neighbour seen on Ten-GigabitEthernet1/0/0/8 instead" in view
+    # Only the cabling view on the page, as the report's own stylesheet draws it.
+    alone = tmp_path / "cabling.html"
+    alone.write_text(page.replace("</head>", "<style>body > :not(#cabling) { display: none; }</style></head>", 1),
+                     "utf-8")
+    png = screenshot(alone, tmp_path / "cabling.png", width=1280, height=900)
+    drawn, colours = ink(png)
+    assert drawn > 0.02 and colours > 10, (drawn, colours)
+    from PIL import Image
+
+    with Image.open(png) as image:
+        colours_drawn = image.convert("RGB").getcolors(1 << 24) or []
+    present = {colour for _, colour in colours_drawn if colour in (FAIL_PILL, FAIL_ROW)}
+    assert present == {FAIL_PILL, FAIL_ROW}, present

@@ -96,3 +96,43 @@ def test_chinese_report(tmp_path: Path, secret_key: str, profiles_dir: Path,
                  "未签名"):
         assert text in html, text
     assert "Hardware acceptance report" not in html
+
+
+def test_cabling_view_shows_expected_against_seen_per_port(tmp_path: Path, secret_key: str, profiles_dir: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """R-HW-06 in the report: per port the plan's neighbour against what LLDP sees; a mis-cabled port
+    says where its expected neighbour was seen, and the neighbour it sees instead is shown as unexpected.
+    The E528 recording sees WRD-Huiju-2 GigabitEthernet1/0/33 on port 24 and nothing else."""
+    args = prepare(tmp_path, secret_key)
+    inventory = Path(args[0])
+    # The recording's neighbour as a device of the inventory (a cable's far end must be one).
+    wrd = ("  - name: wrd-huiju-2\n    profile: test-phytium\n"
+           "    location: {centre: prod-hz, room: r101, rack: a01, unit: 12}\n"
+           "    ssh: {address: 127.0.0.12, credential: ssh-accept}\n"
+           "    bmc: {address: 127.0.1.12, credential: bmc-admin}\n")
+    inventory.write_text(inventory.read_text().replace("switches:\n", wrd + "switches:\n", 1).replace(
+        "    vlans:", ("    cabling:\n"
+                      "      - {port: '23', remote_device: wrd-huiju-2, remote_port: GigabitEthernet1/0/33}\n"
+                      "      - {port: '24', remote_device: ph-node-01, remote_port: enp1s0f0}\n"
+                      "    vlans:"), 1))
+    code = main(["verify", *args, "--format", "json"])
+    capsys.readouterr()
+    assert code == 1
+    html = next((tmp_path / "out").glob("*.html")).read_text("utf-8")
+    document = json.loads(next((tmp_path / "out").glob("*.json")).read_text("utf-8"))
+    [leaf] = [d for d in document["devices"] if d["name"] == "leaf-01"]
+    assert leaf["cabling"] == [
+        {"port": "23", "status": "fail", "expected": "wrd-huiju-2 GigabitEthernet1/0/33", "seen": [],
+         "expected_seen_on": ["24"]},
+        {"port": "24", "status": "fail", "expected": "ph-node-01 enp1s0f0",
+         "seen": ["WRD-Huiju-2 GigabitEthernet1/0/33"], "expected_seen_on": []},
+    ]
+    view = html[html.index('id="cabling"'):html.index("Devices by rack")]
+    rows = re.findall(r'<tr class="(\w+)">(.*?)</tr>', view, re.S)
+    assert [status for status, _ in rows] == ["fail", "fail"]
+    port23, port24 = (re.sub(r"<[^>]+>", "|", row) for _, row in rows)
+    assert "|23|" in port23 and "wrd-huiju-2 GigabitEthernet1/0/33" in port23 and "nothing seen" in port23
+    assert "expected neighbour seen on 24 instead" in port23
+    assert "|24|" in port24 and "ph-node-01 enp1s0f0" in port24
+    assert '<span class="neighbour unexpected">WRD-Huiju-2 GigabitEthernet1/0/33</span>' in rows[1][1]
+    assert "expected neighbour seen on no port" in port24 and "unexpected neighbour" in port24

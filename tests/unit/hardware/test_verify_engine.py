@@ -285,7 +285,7 @@ def test_cabling_against_ruijie_lldp_with_abbreviated_port_names(fixtures: Path)
             {"port": "Gi2/1/6", "remote_device": "s5750", "remote_port": "Gi0/47"},
         ],
     })
-    first, second, unplanned = cabling(facts, core)
+    (first, second, unplanned), _ = cabling(facts, core)
     assert first.status is Status.PASS and first.requirement == "R-HW-06"
     assert second.status is Status.FAIL
     assert second.actual == "S5750.20112169@X Gi0/48"
@@ -311,7 +311,7 @@ def test_miscabled_port_says_where_the_expected_neighbour_is(fixtures: Path) -> 
         # s5750e Gi0/47 is on Gi2/1/14 in the recording; the plan says Gi2/1/6.
         "cabling": [{"port": "Gi2/1/6", "remote_device": "s5750e", "remote_port": "Gi0/47"}],
     })
-    [cable, unplanned] = cabling(facts, core, devices=frozenset({"core-01", "s5750e", "s2928-24p"}))
+    [cable, unplanned], ports = cabling(facts, core, devices=frozenset({"core-01", "s5750e", "s2928-24p"}))
     assert cable.status is Status.FAIL
     # Two S5750E switches answer as "s5750e Gi0/47" (names compare up to the first dot): both are named.
     assert cable.reason == ("Gi2/1/6 sees S5750.20112169@X Gi0/48; "
@@ -320,6 +320,16 @@ def test_miscabled_port_says_where_the_expected_neighbour_is(fixtures: Path) -> 
     assert unplanned.status is Status.FAIL
     assert "Gi1/5/4 → S2928-24P.130027 Gi0/28" in unplanned.reason
     assert "Gi2/1/14" not in unplanned.reason  # the misplaced cable is reported once, on its port
+    # The cabling view the report draws: the planned port with what it sees and where its neighbour
+    # went, then a row per port the plan does not list (ours there fail, the rest await a person).
+    planned, *others = ports
+    assert (planned.port, planned.status, planned.expected) == ("Gi2/1/6", Status.FAIL, "s5750e Gi0/47")
+    assert planned.seen == ("S5750.20112169@X Gi0/48",)
+    assert planned.expected_seen_on == ("Gi2/1/14", "Gi2/1/30")
+    [wrong] = [p for p in others if p.port == "Gi1/5/4"]
+    assert (wrong.status, wrong.expected, wrong.seen) == (Status.FAIL, "", ("S2928-24P.130027 Gi0/28",))
+    assert {p.status for p in others} == {Status.FAIL, Status.SKIPPED}
+    assert "Gi2/1/14" not in {p.port for p in others}
 
 
 def test_single_psu_switch_fails_redundancy_r_hw_03(tmp_path: Path, secret_key: str, profiles_dir: Path) -> None:
