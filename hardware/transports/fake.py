@@ -3,8 +3,9 @@
 Each endpoint maps to a capture, or to a fault: an exception the transport raises
 (:class:`~medcloud.errors.DeviceAuthError`…) or a :class:`Hang` that sleeps so
 the engine's per-device timeout fires, like a dead device that never answers.
-An endpoint is keyed ``"host:port"`` (what tells apart devices sharing an address,
-like the lab's BMCs on 127.0.0.1), or by ``"host"`` alone for any port.
+An endpoint is keyed by everything that tells devices sharing it apart: ``"host:port"``
+(the lab's BMCs on 127.0.0.1) and, for SNMP, ``"host:port/context"`` (one agent serving several
+switches by SNMPv3 context, as snmpsim does in the lab); or by ``"host"`` alone for any port.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medcloud.hardware.inventory import Endpoint, Inventory, Server
+from medcloud.hardware.inventory import Endpoint, Inventory, Server, SNMPEndpoint
 from medcloud.hardware.transports import snmprec
 from medcloud.hardware.transports.base import (
     Command,
@@ -45,9 +46,16 @@ class Hang:
 Fault = BaseException | Hang
 
 
-def _reply(hosts: Mapping[str, object], host: str, port: int) -> object | None:
-    reply = hosts.get(f"{host}:{port}")
-    return hosts.get(host) if reply is None else reply
+def endpoint_key(host: str, port: int, context: str = "") -> str:
+    """``host:port``, with ``/context`` when an SNMPv3 context selects the device behind the agent."""
+    return f"{host}:{port}/{context}" if context else f"{host}:{port}"
+
+
+def _reply(hosts: Mapping[str, object], host: str, port: int, context: str = "") -> object | None:
+    for key in (endpoint_key(host, port, context), endpoint_key(host, port), host):
+        if key in hosts:
+            return hosts[key]
+    return None
 
 
 async def _fault(reply: object) -> None:
@@ -104,7 +112,7 @@ class FakeSNMP:
 
     async def walk(self, target: SNMPTarget, roots: Sequence[str], timeouts: Timeouts) -> SNMPCapture:
         self.calls.append((target.host, tuple(roots)))
-        reply = _reply(self.hosts, target.host, target.port)
+        reply = _reply(self.hosts, target.host, target.port, target.context)
         if reply is None:
             raise DeviceProtocolError(f"{target.host}:{target.port}: no SNMP agent")
         await asyncio.sleep(self.delay)
@@ -124,7 +132,8 @@ def fake_transports(
 
 
 def _endpoint(inventory: Inventory, endpoint: Endpoint, role: str) -> str:
-    return f"{endpoint.address}:{inventory.port(endpoint, role)}"
+    context = endpoint.context if isinstance(endpoint, SNMPEndpoint) else ""
+    return endpoint_key(str(endpoint.address), inventory.port(endpoint, role), context)
 
 
 def load_replay(directory: Path, inventory: Inventory) -> Transports:
@@ -132,8 +141,9 @@ def load_replay(directory: Path, inventory: Inventory) -> Transports:
 
     ``directory/<device>/ssh.json`` (:meth:`SSHCapture.to_json`), ``ipmi.json``
     (:meth:`IPMICapture.to_json`) and ``snmp.snmprec`` (snmpsim format) or
-    ``snmp.json``.  Captures are keyed by the addresses the inventory gives
-    (SSH, BMC, management), like real transports.  A device with no
+    ``snmp.json``.  Captures are keyed by the endpoints the inventory gives (SSH, BMC,
+    management: address, port and SNMPv3 context), so devices sharing an address or an
+    agent each get their own.  A device with no
     recording answers like an unreachable host.
     """
     if not directory.is_dir():

@@ -183,6 +183,37 @@ def test_replay_keys_captures_by_endpoint_not_address(tmp_path: Path, secret_key
     assert other == len(json.dumps(bmc(psu2_absent=True).to_json()))
 
 
+def test_replay_tells_switches_on_one_agent_apart_by_context(
+        tmp_path: Path, secret_key: str, profiles_dir: Path) -> None:
+    """Two switches behind one SNMP agent (snmpsim serving the lab's switches by SNMPv3 context) each
+    replay their own recording, not whichever was loaded last (R-HW-06)."""
+    from medcloud.hardware.inventory import load_inventory
+    from medcloud.hardware.transports.base import SNMPTarget, Timeouts
+    from medcloud.hardware.transports.fake import load_replay
+
+    inventory_path = tmp_path / "site.yaml"
+    text = inventory_yaml(secret_key).replace(
+        "    management: {address: 127.0.2.1, credential: snmp-ro}\n",
+        "    management: {address: 127.0.2.1, port: 1161, context: leaf-01, credential: snmp-ro}\n")
+    leaf = text[text.index("  - name: leaf-01"):]
+    second = leaf.replace("leaf-01", "leaf-02").replace("unit: 42", "unit: 41")
+    inventory_path.write_text(text + second)
+    root = replay_dir(tmp_path)
+    (root / "leaf-02").mkdir()
+    (root / "leaf-02/snmp.snmprec").write_bytes((FIXTURES / "snmp/ruijie-n18010.snmprec").read_bytes())
+    transports = load_replay(root, load_inventory(inventory_path))
+
+    async def descr(context: str) -> str:
+        target = SNMPTarget("127.0.2.1", 1161, "u", context=context)
+        capture = await transports.snmp.walk(target, ["1.3.6.1.2.1.1.1"], Timeouts())
+        value = capture.varbinds[0].value
+        assert isinstance(value, bytes)
+        return value.decode("utf-8", "replace")
+
+    assert "H3C" in asyncio.run(descr("leaf-01"))
+    assert "Ruijie" in asyncio.run(descr("leaf-02"))
+
+
 def test_text_summary_lists_each_manual_task_once(
         tmp_path: Path, secret_key: str, profiles_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Manual follow-ups are tasks for people: one line each, naming the devices (R-HW-03, R-HW-05, R-HW-06)."""
