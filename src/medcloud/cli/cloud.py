@@ -56,7 +56,7 @@ def handle_up(args: argparse.Namespace) -> int:
     was_running = plane.running(centres)
     state = plane.up(centres)
     _print_state(console, plane, state)
-    console.print(f"cloud {'already running' if was_running else 'started'}: "
+    console.print(f"cloud {'already running' if was_running else f'started in {state.up_s:g} s'}: "
                   f"{', '.join(state.running())} for {len(centres)} centre(s); clouds.yaml {plane.clouds_yaml}")
     console.print("use it: export " + " ".join(f"{k}={v}" for k, v in plane.environment().items()))
     return 0

@@ -57,12 +57,6 @@ def plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from medcloud.cloud import ControlPlane
     from medcloud.cloud.plane import stack_centres
 
-    if os.environ.get("MEDCLOUD_CLOUD_TESTS") != "1":
-        # Open (issue 12): on a freshly started plane all six contract tests pass, then the session's
-        # teardown raises an error pytest cannot even format (INTERNALERROR, exit 3).  Until that is found,
-        # the contract tests run on demand, not in CI.
-        pytest.skip("the contract tests run on demand: MEDCLOUD_CLOUD_TESTS=1 (their session teardown is still "
-                    "open, issue 12)")
     pytest.importorskip("openstack", reason="openstacksdk is in the dev extras: run scripts/bootstrap")
     missing = [exe for exe in ("keystone-wsgi-public", "neutron-server") if shutil.which(exe) is None]
     if missing:

@@ -56,6 +56,41 @@ def test_reference_stack_applies_and_reads_back_as_the_model(stack: str, plane: 
         assert not refused, "undoing the run: " + "\n".join(refused)
 
 
+def test_the_program_with_a_route_put_before_its_interface_is_refused_by_neutron(
+        plane: Any, apis: Any, contract: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11's defect put back into the real program: its routes lose the dependency on the
+    RouterInterface that reaches their next hop, so the SDK registers them as soon as the router
+    exists.  The contract run fails with Neutron's own answer, naming the route's URN and request."""
+    import copy
+
+    import pulumi
+    from medcloud.components.backends.openstack import network
+
+    networking = network.openstack.networking
+    registered = networking.RouterRoute
+
+    def route_first(resource_name: str, *args: Any, opts: pulumi.ResourceOptions | None = None, **kwargs: Any) -> Any:
+        without = copy.copy(opts) if opts is not None else pulumi.ResourceOptions()
+        without.depends_on = None  # the defect: nothing orders the route after its interface
+        return registered(resource_name, *args, opts=without, **kwargs)
+
+    monkeypatch.setattr(networking, "RouterRoute", route_first)
+    run = contract.run_stack("dev", ROOT, apis, plane.clouds_yaml, plane.secure_yaml)
+    try:
+        assert run.refusals, "no API refused the routes put before their interfaces:\n" + _failures(run)
+        assert run.error is not None  # the program's run failed
+        for refused in run.refusals:
+            assert refused.urn.split("::")[-2].endswith("openstack:networking/routerRoute:RouterRoute"), str(refused)
+            assert refused.request.startswith("PUT network:/routers/") and "/add_extraroutes " in refused.request
+            assert refused.status == 400 and "InvalidRoutes" in refused.answer
+            assert "the nexthop is not connected with router" in refused.answer
+            report = _failures(run)
+            assert refused.urn in report and refused.request in report and refused.answer in report
+    finally:
+        refused_undo = contract.undo(run, apis, plane.clouds_yaml, plane.secure_yaml)
+        assert not refused_undo, "undoing the run: " + "\n".join(refused_undo)
+
+
 def _pulumi_openstack() -> Any:
     """The provider SDK, without the deprecation warnings it raises on import for resources it renamed."""
 

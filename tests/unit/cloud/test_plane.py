@@ -110,3 +110,54 @@ def test_a_centre_is_a_frozen_record() -> None:
     centre = Centre("gz-prod", "RegionOne", ("az1",), "dev")
     with pytest.raises(AttributeError):
         centre.name = "x"  # type: ignore[misc]
+
+
+def test_a_service_slow_to_stop_is_killed_reaped_and_released(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service that outlives SIGTERM is SIGKILLed and reaped before its Popen is let go.
+
+    Released unreaped, the Popen warns "subprocess still running" when collected: under
+    ``-W error`` that failed the teardown of whichever test the collection fell in.
+    """
+    from medcloud.cloud import plane
+
+    monkeypatch.setattr(plane, "STOP_TIMEOUT_S", 0.3)
+    stubborn = subprocess.Popen([sys.executable, "-c", "import signal, sys, time\n"
+                                 "signal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint(flush=True)\ntime.sleep(60)"],
+                                stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        assert stubborn.stdout is not None and stubborn.stdout.readline() == b"\n"  # SIGTERM is ignored from now
+        plane._CHILDREN[stubborn.pid] = stubborn
+        plane._terminate(_record(stubborn, "stubborn"))
+        assert stubborn.returncode == -9
+        assert stubborn.pid not in plane._CHILDREN
+    finally:
+        plane._CHILDREN.pop(stubborn.pid, None)
+        if stubborn.poll() is None:
+            stubborn.kill()
+            stubborn.wait()
+        assert stubborn.stdout is not None
+        stubborn.stdout.close()
+
+
+def test_a_schema_is_built_once_per_package_versions_and_copied_after(tmp_path: Path) -> None:
+    from medcloud.cloud.services import Context, cached
+
+    builds: list[str] = []
+
+    def context(versions: str, folder: str) -> Context:
+        ctx = Context(tmp_path / folder / "nova", tmp_path / "logs", [9], "http://127.0.0.1:9", ["RegionOne"], [], [])
+        ctx.directory.mkdir(parents=True)
+        ctx.cache, ctx.versions = tmp_path / "cache", versions
+        return ctx
+
+    def build(ctx: Context) -> None:
+        builds.append(ctx.versions)
+        ctx.path("RegionOne").mkdir()
+        ctx.path("RegionOne", "nova_api.sqlite").write_text(f"schema of {ctx.versions}")
+
+    for folder, versions in (("a", "nova-api=26.2.1"), ("b", "nova-api=26.2.1"), ("c", "nova-api=26.3.0")):
+        ctx = context(versions, folder)
+        cached(ctx, "schema", {"nova_api.sqlite": ctx.path("RegionOne", "nova_api.sqlite")}, lambda c=ctx: build(c))
+        assert ctx.path("RegionOne", "nova_api.sqlite").read_text() == f"schema of {versions}"
+    assert builds == ["nova-api=26.2.1", "nova-api=26.3.0"]  # b copied a's; c's packages differ
+    assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".")]  # no half-written entry

@@ -8,15 +8,19 @@ admin)``, where present, runs once the service answers.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import secrets
+import shutil
 import subprocess
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from medcloud.errors import CloudPrepareError as PrepareError
 
-__all__ = ["Centre", "Context", "PrepareError", "ini", "sqlite_url", "wal"]
+__all__ = ["Centre", "Context", "PrepareError", "cached", "ini", "sqlite_url", "wal"]
 
 #: Seconds a preparation command (db sync, key setup) may take.
 PREPARE_TIMEOUT_S = 180.0
@@ -51,6 +55,12 @@ class Context:
     service_password: str = ""
     #: Service name → base URL of its (first) instance; filled as services start.
     urls: dict[str, str] = field(default_factory=dict)
+    #: Where built schemas are kept between ``up``s (None: build every time), and what they were
+    #: built by: the service's Debian package versions.
+    cache: Path | None = None
+    versions: str = ""
+    #: Preparation step → seconds it took (state.json's ``prepare_s``: where ``up``'s time goes).
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -73,6 +83,7 @@ class Context:
         log = self.logs / f"{self.directory.name}-prepare.log"
         environment = dict(os.environ)
         environment.update(env or {})
+        began = time.monotonic()
         with open(log, "ab") as out:
             out.write(f"$ {' '.join(argv)}\n".encode())
             out.flush()
@@ -83,9 +94,54 @@ class Context:
                 raise PrepareError(f"{what or argv[0]}: no answer within {PREPARE_TIMEOUT_S:g} s (see {log})") from None
             except OSError as exc:
                 raise PrepareError(f"{what or argv[0]}: cannot run: {exc}") from None
+            self.timings[what or argv[0]] = round(time.monotonic() - began, 1)
         if done.returncode != 0:
             tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:])
             raise PrepareError(f"{what or argv[0]}: exit {done.returncode}: {tail} (see {log})")
+
+
+def cached(ctx: Context, step: str, files: Mapping[str, Path], build: Callable[[], None], *, inputs: str = "") -> None:
+    """The ``files`` that ``build`` writes, copied from the plane's cache when the same step of
+    the same packages (``ctx.versions``) with the same ``inputs`` built them before.
+
+    For what depends on nothing but the packages — a database schema from migrations or
+    models — never for keys, passwords or anything naming a port or a path.  ``files``
+    maps a name in the cache to where the file goes.  A new entry is written to a private
+    folder and renamed into place, so a concurrent or interrupted ``up`` leaves no half entry.
+    """
+    if ctx.cache is None:
+        build()
+        return
+    key = hashlib.sha256("\0".join([ctx.directory.name, step, ctx.versions, inputs]).encode()).hexdigest()[:16]
+    entry = ctx.cache / f"{ctx.directory.name}-{step}-{key}"
+    if all((entry / name).is_file() for name in files):
+        began = time.monotonic()
+        for name, target in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(entry / name, target)
+        ctx.timings[f"{step} (from the cache)"] = round(time.monotonic() - began, 1)
+        return
+    build()
+    ctx.cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = ctx.cache / f".{entry.name}.{secrets.token_hex(4)}"
+    partial.mkdir(mode=0o700)
+    try:
+        for name, source in files.items():
+            shutil.copyfile(source, partial / name)
+        shutil.rmtree(entry, ignore_errors=True)
+        partial.rename(entry)
+    except OSError:  # another ``up`` put the same entry in place first: theirs is as good
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def package_versions(packages: tuple[str, ...]) -> str:
+    """``name=version`` of each installed Debian package (what a cached schema was built by)."""
+    try:
+        done = subprocess.run(["dpkg-query", "-W", "-f", "${Package}=${Version}\n", *packages],
+                              capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return " ".join(sorted(done.stdout.split()))
 
 
 def ini(path: Path, sections: Mapping[str, Mapping[str, object]], *, mode: int = 0o600) -> Path:

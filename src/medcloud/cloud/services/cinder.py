@@ -7,7 +7,7 @@ region's centres through Cinder's own service objects (what the volume
 service's start does), and ``service_down_time`` is long enough that they
 stay up while the plane runs.  Quotas are unlimited, as an operator sets them
 for a region's own projects.  The schema is migrated once and copied to
-each region's database.
+each region's database (and cached: :func:`~medcloud.cloud.services.cached`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 from medcloud.cloud.catalog import SYSTEM_PYTHON, Launch
-from medcloud.cloud.services import Context, ini, sqlite_url, wal
+from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
 
 #: Seconds a volume service counts as up after its last report (ten years: as long as the plane runs).
 SERVICE_DOWN_TIME_S = 10 * 365 * 86400
@@ -64,7 +64,9 @@ def _conf(ctx: Context, region: str, port: int) -> str:
 def prepare(ctx: Context) -> list[Launch]:
     confs = {region: _conf(ctx, region, port) for region, port in zip(ctx.regions, ctx.ports, strict=True)}
     first = ctx.regions[0]
-    ctx.run(["cinder-manage", "--config-file", confs[first], "db", "sync"], what="cinder-manage db sync")
+    cached(ctx, "schema", {"cinder.sqlite": ctx.path(first, "cinder.sqlite")},
+           lambda: ctx.run(["cinder-manage", "--config-file", confs[first], "db", "sync"],
+                           what="cinder-manage db sync"))
     for region in ctx.regions:
         if region != first:
             shutil.copyfile(ctx.path(first, "cinder.sqlite"), ctx.path(region, "cinder.sqlite"))

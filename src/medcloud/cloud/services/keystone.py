@@ -12,7 +12,7 @@ import pwd
 from concurrent.futures import ThreadPoolExecutor
 
 from medcloud.cloud.catalog import Launch
-from medcloud.cloud.services import Context, ini, sqlite_url, wal
+from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
 
 
 def prepare(ctx: Context, admin_password: str) -> list[Launch]:
@@ -32,17 +32,24 @@ def prepare(ctx: Context, admin_password: str) -> list[Launch]:
     owner = ["--keystone-user", pwd.getpwuid(os.getuid()).pw_name,
              "--keystone-group", grp.getgrgid(os.getgid()).gr_name]
     manage = ["keystone-manage", "--config-file", str(conf)]
-    # The schema and the two key repositories are independent: set them up at once.
+    url = f"{ctx.url}/v3"
+
+    def database_and_admin() -> None:
+        # The schema (migrations: the same for the same packages, so cached) before the admin,
+        # its password and endpoints (this plane's own).
+        cached(ctx, "schema", {"keystone.sqlite": database},
+               lambda: ctx.run([*manage, "db_sync"], what="keystone-manage db_sync"))
+        wal(database)
+        ctx.run([*manage, "bootstrap", "--bootstrap-admin-url", url, "--bootstrap-public-url", url,
+                 "--bootstrap-internal-url", url, "--bootstrap-region-id", ctx.regions[0]],
+                env={"OS_BOOTSTRAP_PASSWORD": admin_password}, what="keystone-manage bootstrap")
+
+    # The database and the two key repositories (fresh keys at every ``up``) are independent.
     with ThreadPoolExecutor(max_workers=3) as pool:
-        steps = [pool.submit(ctx.run, [*manage, "db_sync"], what="keystone-manage db_sync"),
+        steps = [pool.submit(database_and_admin),
                  pool.submit(ctx.run, [*manage, "fernet_setup", *owner], what="keystone-manage fernet_setup"),
                  pool.submit(ctx.run, [*manage, "credential_setup", *owner], what="keystone-manage credential_setup")]
     for step in steps:
         step.result()
-    wal(database)
-    url = f"{ctx.url}/v3"
-    ctx.run([*manage, "bootstrap", "--bootstrap-admin-url", url, "--bootstrap-public-url", url,
-             "--bootstrap-internal-url", url, "--bootstrap-region-id", ctx.regions[0]],
-            env={"OS_BOOTSTRAP_PASSWORD": admin_password}, what="keystone-manage bootstrap")
     return [Launch("keystone", ["keystone-wsgi-public", "--host", "127.0.0.1", "--port", str(ctx.ports[0])],
                    ctx.ports[0], env={"OS_KEYSTONE_CONFIG_FILES": str(conf)}, probe="/v3")]

@@ -24,30 +24,34 @@ from typing import Any
 
 from medcloud.cloud.catalog import SYSTEM_PYTHON, Launch
 from medcloud.cloud.rest import Keystone, call
-from medcloud.cloud.services import Context, ini, sqlite_url, wal
+from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
 
 #: The external network when no centre names one.
 EXTERNAL_NETWORK = "public"
 EXTERNAL_RANGE = "198.18.0.0/15"
 VPN_PROVIDER = "VPN:strongswan:neutron_vpnaas.services.vpn.service_drivers.ipsec.IPsecVPNDriver:default"
 
-#: Run on Debian's Python: the schema from the models, then one DHCP and one L3 agent per zone.
-PREPARE_SCRIPT = """\
+#: Run on Debian's Python: the schema from the models.  argv: URL.
+SCHEMA_SCRIPT = """\
 import sys
 import sqlalchemy
 from neutron.db.migration.models import head  # noqa: F401  (every Neutron model)
 from neutron_vpnaas.db.vpn import vpn_models  # noqa: F401
 from neutron_lib.db import model_base
-conf, url, zones = sys.argv[1], sys.argv[2], sys.argv[3:]
-model_base.BASEV2.metadata.create_all(sqlalchemy.create_engine(url))
+model_base.BASEV2.metadata.create_all(sqlalchemy.create_engine(sys.argv[1]))
+"""
+
+#: Run on Debian's Python: one DHCP and one L3 agent per zone.  argv: CONF ZONE…
+AGENTS_SCRIPT = """\
+import sys
 from oslo_config import cfg
 from neutron.common import config as common_config
 common_config.register_common_config_options()
-cfg.CONF(["--config-file", conf], project="neutron")
+cfg.CONF(["--config-file", sys.argv[1]], project="neutron")
 from neutron_lib import context
 from neutron.db import agents_db
 registry, admin = agents_db.AgentDbMixin(), context.get_admin_context()
-for az in zones:
+for az in sys.argv[2:]:
     for kind, binary, topic in (("DHCP agent", "neutron-dhcp-agent", "dhcp_agent"),
                                 ("L3 agent", "neutron-l3-agent", "l3_agent")):
         registry.create_or_update_agent(admin, {
@@ -77,10 +81,15 @@ def prepare(ctx: Context) -> list[Launch]:
         "ml2_type_flat": {"flat_networks": ",".join(external_networks(ctx))},
         "ml2_type_vxlan": {"vni_ranges": "1:100000"},
     })
-    ctx.run([SYSTEM_PYTHON, "-c", PREPARE_SCRIPT, str(conf), sqlite_url(database), *ctx.azs],
-            what="neutron schema from the models and agents per availability zone")
+
+    def schema() -> None:
+        ctx.run([SYSTEM_PYTHON, "-c", SCHEMA_SCRIPT, sqlite_url(database)], what="neutron schema from the models")
+        ctx.run(["neutron-db-manage", "--config-file", str(conf), "stamp", "heads"],
+                what="neutron-db-manage stamp heads")
+
+    cached(ctx, "schema", {"neutron.sqlite": database}, schema, inputs=SCHEMA_SCRIPT)
     wal(database)
-    ctx.run(["neutron-db-manage", "--config-file", str(conf), "stamp", "heads"], what="neutron-db-manage stamp heads")
+    ctx.run([SYSTEM_PYTHON, "-c", AGENTS_SCRIPT, str(conf), *ctx.azs], what="neutron agents per availability zone")
     return [Launch("neutron", ["neutron-server", "--config-file", str(conf)], ctx.ports[0])]
 
 

@@ -19,7 +19,7 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 
 from medcloud.cloud.catalog import SYSTEM_PYTHON, Launch
-from medcloud.cloud.services import Context, ini, sqlite_url, wal
+from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
 
 DATABASES = ("nova_api", "nova_cell0", "nova_cell1")
 
@@ -73,16 +73,22 @@ def prepare(ctx: Context) -> list[Launch]:
     confs = {region: _conf(ctx, region, port) for region, port in zip(ctx.regions, ctx.ports, strict=True)}
     first = ctx.regions[0]
     manage = ["nova-manage", "--config-file", confs[first]]
-    ctx.run([*manage, "api_db", "sync"], what="nova-manage api_db sync")
-    ctx.run([*manage, "cell_v2", "map_cell0", "--database_connection",
-             sqlite_url(ctx.path(first, "nova_cell0.sqlite"))], what="nova-manage cell_v2 map_cell0")
-    ctx.run([*manage, "cell_v2", "create_cell", "--name", "cell1"], what="nova-manage cell_v2 create_cell")
-    ctx.run([*manage, "db", "sync"], what="nova-manage db sync")
+
+    def schema() -> None:
+        ctx.run([*manage, "api_db", "sync"], what="nova-manage api_db sync")
+        ctx.run([*manage, "cell_v2", "map_cell0", "--database_connection",
+                 sqlite_url(ctx.path(first, "nova_cell0.sqlite"))], what="nova-manage cell_v2 map_cell0")
+        ctx.run([*manage, "cell_v2", "create_cell", "--name", "cell1"], what="nova-manage cell_v2 create_cell")
+        ctx.run([*manage, "db", "sync"], what="nova-manage db sync")
+
+    # Cached, the cell mappings name the files of the plane that built them: every region's are re-pointed.
+    cached(ctx, "schema", {f"{database}.sqlite": ctx.path(first, f"{database}.sqlite") for database in DATABASES},
+           schema)
     for region in ctx.regions:
         if region != first:
             for database in DATABASES:
                 shutil.copyfile(ctx.path(first, f"{database}.sqlite"), ctx.path(region, f"{database}.sqlite"))
-            _point_cells_at(ctx, region)
+        _point_cells_at(ctx, region)
         for database in DATABASES:
             wal(ctx.path(region, f"{database}.sqlite"))
     with ThreadPoolExecutor(max_workers=len(ctx.regions)) as pool:

@@ -10,7 +10,7 @@ service user (``[service_auth]``); the load balancer then stays
 from __future__ import annotations
 
 from medcloud.cloud.catalog import SYSTEM_PYTHON, Launch
-from medcloud.cloud.services import Context, ini, sqlite_url, wal
+from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
 
 SCHEMA_SCRIPT = """\
 import sys
@@ -31,7 +31,12 @@ def prepare(ctx: Context) -> list[Launch]:
         "service_auth": auth,
         "oslo_messaging": {"topic": "octavia_prov"},
     })
-    ctx.run([SYSTEM_PYTHON, "-c", SCHEMA_SCRIPT, sqlite_url(database)], what="octavia schema from the models")
+
+    def schema() -> None:
+        ctx.run([SYSTEM_PYTHON, "-c", SCHEMA_SCRIPT, sqlite_url(database)], what="octavia schema from the models")
+        ctx.run(["octavia-db-manage", "--config-file", str(conf), "stamp", "head"],
+                what="octavia-db-manage stamp head")
+
+    cached(ctx, "schema", {"octavia.sqlite": database}, schema, inputs=SCHEMA_SCRIPT)
     wal(database)
-    ctx.run(["octavia-db-manage", "--config-file", str(conf), "stamp", "head"], what="octavia-db-manage stamp head")
     return [Launch("octavia", ["octavia-api", "--config-file", str(conf)], ctx.ports[0])]

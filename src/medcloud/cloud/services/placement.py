@@ -8,7 +8,7 @@ is created; Nova's aggregate calls reach it and find none.
 from __future__ import annotations
 
 from medcloud.cloud.catalog import Launch
-from medcloud.cloud.services import Context, ini, sqlite_url, wal
+from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
 
 
 def prepare(ctx: Context) -> list[Launch]:
@@ -19,7 +19,9 @@ def prepare(ctx: Context) -> list[Launch]:
         "placement_database": {"connection": sqlite_url(database)},
         "keystone_authtoken": ctx.authtoken(),
     })
-    ctx.run(["placement-manage", "--config-file", str(conf), "db", "sync"], what="placement-manage db sync")
+    cached(ctx, "schema", {"placement.sqlite": database},
+           lambda: ctx.run(["placement-manage", "--config-file", str(conf), "db", "sync"],
+                           what="placement-manage db sync"))
     wal(database)
     return [Launch("placement", ["placement-api", "--host", "127.0.0.1", "--port", str(ctx.ports[0])], ctx.ports[0],
                    env={"OS_PLACEMENT_CONFIG_DIR": str(ctx.directory)})]
