@@ -3,7 +3,8 @@
 Sessions come from the read-only transport's :func:`~medcloud.hardware.transports.ipmi.login`
 and run in its bounded worker threads (:meth:`PyghmiIPMI.run_blocking`), so reading and
 managing BMCs share one session discipline (pyghmi's cached logins, the wake-up fix, the
-thread bound that keeps pyghmi 1.6 out of its lock-order deadlock).
+one-lock fix for pyghmi 1.6's lock-order deadlock, the thread bound and the fast failure
+once every thread is stuck).
 
 Requests are IPMI 2.0's own (section numbers of the specification):
 

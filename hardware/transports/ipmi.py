@@ -334,6 +334,38 @@ def install_login_error_fix() -> bool:
         return True
 
 
+def install_lock_order_fix() -> bool:
+    """Make pyghmi 1.6's two global session locks one, ending its lock-order deadlock.
+
+    pyghmi guards its class-wide tables with two re-entrant locks and takes them in both
+    orders: ``send_payload`` holds ``KEEPALIVE_SESSIONS`` and ``_xmit_packet`` then takes
+    ``WAITING_SESSIONS``, while ``awaitresponse`` holds ``WAITING_SESSIONS`` when a retry
+    timer expires and ``_timedout`` → ``send_payload`` then takes ``KEEPALIVE_SESSIONS``.
+    Two threads doing so at once (a retransmission is enough, and retransmissions come
+    with load) wait for each other forever, and every other session then blocks on one of
+    the two locks: all BMCs stop answering at once.  Caught in ``benchmarks/bmc.py`` on a
+    loaded machine (py-spy: every IPMI thread in ``protect.__enter__``).  pyghmi looks the
+    locks up as module globals on every use, so binding both names to one ``RLock`` leaves
+    a single lock, which cannot be taken in two orders.  Installed (once, before the first
+    session exists: :func:`login` calls it under a lock) only when both are the RLocks this
+    was verified against; returns whether it is in force.
+    """
+    from pyghmi.ipmi.private import session as ipmi_session
+
+    with _wakeup_lock:
+        if "lock_order" in _INSTALLED:
+            return True
+        rlock = type(threading.RLock())
+        keepalive, waiting = (getattr(ipmi_session, name, None) for name in ("KEEPALIVE_SESSIONS", "WAITING_SESSIONS"))
+        if not isinstance(keepalive, rlock) or not isinstance(waiting, rlock) or keepalive is waiting:
+            return keepalive is waiting and keepalive is not None
+        if ipmi_session.Session.waiting_sessions or ipmi_session.Session.keepalive_sessions:
+            return False  # sessions exist: a thread may hold one of the old locks right now
+        ipmi_session.KEEPALIVE_SESSIONS = ipmi_session.WAITING_SESSIONS = threading.RLock()
+        _INSTALLED.add("lock_order")
+        return True
+
+
 @contextlib.contextmanager
 def login(target: IPMITarget, password: str | None = None) -> Iterator[Any]:
     """An RMCP+ session with ``target`` as a pyghmi ``Command``; logged out (and forgotten) on exit.
@@ -345,6 +377,7 @@ def login(target: IPMITarget, password: str | None = None) -> Iterator[Any]:
     """
     from pyghmi.ipmi import command as ipmi_command
 
+    install_lock_order_fix()
     install_wakeup_fix()
     install_login_error_fix()
     where = f"{target.host}:{target.port}"
@@ -466,20 +499,27 @@ class PyghmiIPMI:
 
     pyghmi is blocking, so each BMC is read in a thread while the event loop
     waits with a deadline.  The threads are bounded (``workers`` slots) and
-    are daemon threads started per collect, not a ``ThreadPoolExecutor``:
-    pyghmi 1.6 is not safe with many threads (its sessions handle each
-    other's packets under two global locks taken in opposite orders, and at
-    ~200 concurrent threads ``benchmarks/verify.py`` caught it deadlocked), and
-    an executor's worker stuck that way would hang interpreter exit.  A slot
-    is released only when its thread really ends, so stuck threads can never
-    exceed ``workers``; a BMC that does not finish within ``connect +
-    operation`` seconds (waiting for a slot included) is a :class:`DeviceTimeout`.
+    are daemon threads started per collect, not a ``ThreadPoolExecutor``: a
+    thread pyghmi never returns from (its lock-order deadlock, see
+    :func:`install_lock_order_fix`, or any future one) would hang an
+    executor's interpreter exit.  A slot is released only when its thread
+    really ends, so stuck threads can never exceed ``workers``; a BMC that
+    does not finish within ``connect + operation`` seconds (waiting for a
+    slot included) is a :class:`DeviceTimeout`.  Once every slot is held by
+    a thread that overran its budget, nothing can start any more: the BMCs
+    still waiting fail at once with a timeout that says so, instead of each
+    sitting out its whole budget in turn (200 BMCs, 32 slots, 30 s: minutes
+    of apparent hang).
     """
 
     def __init__(self, workers: int = 16) -> None:
         if not 1 <= workers <= 64:
             raise ValueError("workers must be between 1 and 64")
+        self._workers = workers
         self._slots = threading.BoundedSemaphore(workers)
+        #: Threads still running after their caller gave up on them (each holds a slot).
+        self._overdue = 0
+        self._overdue_lock = threading.Lock()
         # Collects waiting for a slot, woken one at a time as threads end (FIFO).
         self._waiting: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = (
             collections.deque())
@@ -508,24 +548,43 @@ class PyghmiIPMI:
             else:
                 result.set_result(outcome)
 
+        overdue = False
+        finished = False
+
         def thread() -> None:
+            nonlocal finished
             try:
                 outcome: T | BaseException = work()
             except BaseException as exc:  # handed to the waiting coroutine, never lost
                 outcome = exc
             finally:
+                with self._overdue_lock:
+                    finished = True
+                    if overdue:
+                        self._overdue -= 1
                 self._release()
             with contextlib.suppress(RuntimeError):  # the loop may be closed by now
                 loop.call_soon_threadsafe(deliver, outcome)
 
-        await self._acquire(deadline, f"{where}: no free IPMI worker within {budget:g} s")
+        await self._acquire(deadline, where, budget)
         threading.Thread(target=thread, name=f"medcloud-ipmi-{where}", daemon=True).start()
         try:
             return await asyncio.wait_for(result, timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
+            with self._overdue_lock:
+                if not finished:
+                    overdue = True
+                    self._overdue += 1
+                stuck = self._overdue >= self._workers
+            if stuck:
+                self._wake_all()  # the waiters find every slot stuck and give up now
             raise DeviceTimeout(f"{where}: no complete answer within {budget:g} s") from None
 
-    async def _acquire(self, deadline: float, timeout_message: str) -> None:
+    def _stuck(self) -> bool:
+        with self._overdue_lock:
+            return self._overdue >= self._workers
+
+    async def _acquire(self, deadline: float, where: str, budget: float) -> None:
         """Take a slot before ``deadline``, sleeping (not polling) until a thread ends.
 
         Waiting counts against the device's budget.  Polling every few
@@ -533,10 +592,14 @@ class PyghmiIPMI:
         wake-ups, event-loop CPU taken from the pyghmi threads.
         """
         loop = asyncio.get_running_loop()
+        timeout_message = f"{where}: no free IPMI worker within {budget:g} s"
         while not self._slots.acquire(blocking=False):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise DeviceTimeout(timeout_message)
+            if self._stuck():
+                raise DeviceTimeout(f"{where}: no free IPMI worker: all {self._workers} are held by sessions "
+                                    f"that overran their time (the IPMI library stopped answering); not started")
             entry = (loop, loop.create_future())
             with self._waiting_lock:
                 self._waiting.append(entry)
@@ -567,6 +630,13 @@ class PyghmiIPMI:
         """A worker thread ends: free its slot and wake the longest waiter."""
         self._slots.release()
         self._wake_one()
+
+    def _wake_all(self) -> None:
+        with self._waiting_lock:
+            waiting, self._waiting = list(self._waiting), collections.deque()
+        for loop, waiter in waiting:
+            with contextlib.suppress(RuntimeError):  # that loop is closed
+                loop.call_soon_threadsafe(_wake, waiter)
 
     def _wake_one(self) -> None:
         with self._waiting_lock:

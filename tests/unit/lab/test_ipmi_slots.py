@@ -118,3 +118,43 @@ def test_waiting_for_a_slot_counts_against_the_budget(gate: Gate) -> None:
 
     error = asyncio.run(run())
     assert isinstance(error, DeviceTimeout) and "no free IPMI worker" in str(error)
+
+
+def test_once_every_slot_is_stuck_the_waiters_fail_at_once_not_one_budget_each(gate: Gate) -> None:
+    """A library that stops answering (pyghmi's deadlock) holds every slot: the BMCs still waiting are
+    reported as not started as soon as that is so, instead of each sitting out its budget in turn."""
+    async def run() -> tuple[list[BaseException | IPMICapture], float]:
+        transport = ipmi.PyghmiIPMI(workers=2)
+        loop = asyncio.get_running_loop()
+        stuck = [asyncio.create_task(transport.collect(target(i), Timeouts(connect=0.1, operation=0.1)))
+                 for i in range(2)]
+        await _until(lambda: gate.running == 2)
+        waiting = [asyncio.create_task(transport.collect(target(2 + i), Timeouts(connect=30, operation=30)))
+                   for i in range(3)]
+        start = loop.time()
+        outcomes = await asyncio.gather(*stuck, *waiting, return_exceptions=True)
+        return outcomes, loop.time() - start
+
+    try:
+        outcomes, waited = asyncio.run(run())
+    finally:
+        gate.release.set()
+    assert all(isinstance(o, DeviceTimeout) for o in outcomes)
+    assert [str(o).split(": ", 1)[1] for o in outcomes[2:]] == [
+        "no free IPMI worker: all 2 are held by sessions that overran their time "
+        "(the IPMI library stopped answering); not started"] * 3
+    assert waited < 10  # not the waiters' 60 s budgets
+    assert gate.started == ["127.0.0.1", "127.0.0.2"]
+
+
+def test_a_slot_whose_overdue_thread_ends_is_usable_again(gate: Gate) -> None:
+    async def run() -> IPMICapture:
+        transport = ipmi.PyghmiIPMI(workers=1)
+        with pytest.raises(DeviceTimeout):
+            await transport.collect(target(0), Timeouts(connect=0.05, operation=0.05))
+        assert transport._stuck()
+        gate.release.set()
+        await _until(lambda: not transport._stuck())
+        return await transport.collect(target(1), Timeouts(connect=5, operation=5))
+
+    assert asyncio.run(run()).power == {"powerstate": "on"}
