@@ -129,6 +129,26 @@ def _quiet_pyinfra(errors: _ErrorLog) -> Iterator[None]:
         log.setLevel(previous)
 
 
+@contextmanager
+def _interrupts_not_printed_by_gevent() -> Iterator[None]:
+    """Ctrl-C or SIGTERM while pyinfra works is one line, not a greenlet's traceback (issue 16).
+
+    The signal policy (:mod:`medcloud.signals`) raises ``KeyboardInterrupt`` in whatever runs when
+    the signal arrives, often one of pyinfra's greenlets (an SSH connect).  gevent's hub passes it
+    on to the main greenlet, where the command unwinds and ends 130/143, but first prints it as an
+    error with its traceback; as a "not an error" it is passed on without the print.
+    """
+    import gevent  # type: ignore[import-untyped]
+
+    hub = gevent.get_hub()
+    before = hub.NOT_ERROR
+    hub.NOT_ERROR = (*before, KeyboardInterrupt)
+    try:
+        yield
+    finally:
+        hub.NOT_ERROR = before
+
+
 def _inventory(targets: Sequence[Target]) -> Inventory:
     names = [(t.connect, dict(t.data)) for t in targets]
     return Inventory((names, {}))  # type: ignore[no-untyped-call]
@@ -140,7 +160,7 @@ def run(targets: Sequence[Target], *, dry_run: bool) -> list[HostResult]:
         return []
     by_connect = {t.connect: t for t in targets}
     errors = _ErrorLog()
-    with _quiet_pyinfra(errors):
+    with _quiet_pyinfra(errors), _interrupts_not_printed_by_gevent():
         config = Config(CONNECT_TIMEOUT=CONNECT_TIMEOUT_S, FAIL_PERCENT=100)  # type: ignore[no-untyped-call]
         state = State(_inventory(targets), config)
         results = {t.name: HostResult(t.name) for t in targets}

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -84,15 +87,40 @@ switches:
             {"MEDCLOUD_SECRET_KEY": key})
 
 
+def _provision_files(tmp: Path, port: int) -> tuple[list[str], dict[str, str]]:
+    """The dev region's servers (from its fabric inventory), their SSH pointed at the silent peer."""
+    key = new_key_hex()
+    raw = bytes.fromhex(key)
+    servers = (ROOT / "inventories" / "dev-fabric.yaml").read_text().split("\nservers:\n", 1)[1]
+    servers = servers.split("\nswitches:", 1)[0]
+    servers = re.sub(r"ssh: \{address: [0-9.]+,", f"ssh: {{address: 127.0.0.1, port: {port},", servers)
+    servers = re.sub(r"bmc: \{address: 10\.", "bmc: {address: 127.", servers)
+    inventory = tmp / "fabric.yaml"
+    inventory.write_text(f"""\
+credentials:
+  ssh-ops: {{kind: ssh, username: ops, password: "{seal(PASSWORDS[1], raw)}"}}
+  bmc-admin: {{kind: ipmi, username: admin, password: "{seal(PASSWORDS[0], raw)}"}}
+servers:
+{servers}
+""")
+    return ["provision", str(inventory), "--stack", "dev", "--dry-run", "--format", "json"], {
+        "MEDCLOUD_SECRET_KEY": key}
+
+
 def _command(name: str, tmp: Path, port: int) -> tuple[list[str], dict[str, str]]:
     if name == "verify":
         return _verify_files(tmp, port)
+    if name == "provision":
+        return _provision_files(tmp, port)
     return {
         "validate": (["validate", "ref002"], {}),
         "preview": (["preview", "dev", "--format", "json", "--out", str(tmp / "out" / "dev.json")], {}),
         "review": (["review", str(ROOT / "tests/fixtures/review/offline_base.json"),
                     str(ROOT / "tests/fixtures/review/offline_head.json"), "--format", "markdown",
                     "--output", str(tmp / "out" / "review.md")], {}),
+        # Two revisions exported with `git archive` and previewed in child processes.
+        "review-git": (["review", "--git", "HEAD", "HEAD", "dev", "--format", "markdown",
+                        "--output", str(tmp / "out" / "review.md")], {}),
         "secret-scan": (["secret", "scan", str(ROOT / "stacks"), str(ROOT / "inventories")], {}),
     }[name]
 
@@ -121,34 +149,74 @@ def _run_and_signal(argv: list[str], env: dict[str, str], delay: float, signum: 
     return process.returncode, out, err, sent
 
 
-@pytest.mark.parametrize("command", ["validate", "preview", "review", "secret-scan", "verify"])
+def _processes_under(folder: Path) -> list[str]:
+    """Live processes whose command line or working directory lies in ``folder`` (orphans of a command)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            cwd = os.readlink(entry / "cwd")
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        if "\nState:\tZ" in status:
+            continue
+        if str(folder) in cmdline or cwd.startswith(str(folder)):
+            found.append(f"{entry.name}: {cmdline[:200]}")
+    return found
+
+
+def _assert_ended_cleanly(command: str, tmp: Path, out_dir: Path, code: int, out: str, err: str, sent: bool,
+                          signum: int, log: Path) -> None:
+    """What every interrupted command promises (README "Interrupting a command")."""
+    assert code in EXIT_CODES, (code, err[-2000:])
+    assert not TRACEBACK.search(err), err[-2000:]
+    if sent and code not in (0, 1, 2):
+        assert code == 128 + signum, err
+    leftovers = [str(p) for p in out_dir.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"] \
+        if out_dir.exists() else []
+    assert leftovers == []
+    scratch = tmp / "tmpdir"
+    assert not scratch.exists() or list(scratch.iterdir()) == [], "temporary files left behind"
+    texts = [out, err] + [p.read_text(errors="replace") for p in tmp.rglob("*") if p.is_file()]
+    assert not any(secret in text for secret in PASSWORDS for text in texts)
+    if code in (130, 143) and log.exists():
+        records = [json.loads(line) for line in log.read_text().splitlines()]
+        assert records[-1]["outcome"] == "interrupted" and records[-1]["exit_code"] == code, records[-1]
+    # No child (a preview of `review --git`, a lab peer) outlives an interrupted command.
+    deadline = time.monotonic() + 5
+    while (orphans := _processes_under(tmp)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert orphans == []
+
+
+#: The longest delay drawn per command: about its run time on the 2-core reference machine.
+MAX_DELAY_S = {"review-git": 8.0, "provision": 5.0}
+
+
+@pytest.mark.parametrize("command", ["validate", "preview", "review", "review-git", "secret-scan", "verify",
+                                     "provision"])
 @settings(max_examples=SIGNAL_EXAMPLES)
-@given(delay=st.floats(min_value=0.0, max_value=2.5), signum=st.sampled_from([signal.SIGINT, signal.SIGTERM]),
+@given(moment=st.floats(min_value=0.0, max_value=1.0), signum=st.sampled_from([signal.SIGINT, signal.SIGTERM]),
        twice=st.booleans())
 def test_a_signal_at_any_moment_ends_the_command_cleanly(
-    tmp_path_factory: pytest.TempPathFactory, silent_peer: int, command: str, delay: float, signum: int,
+    tmp_path_factory: pytest.TempPathFactory, silent_peer: int, command: str, moment: float, signum: int,
     twice: bool,
 ) -> None:
     tmp = tmp_path_factory.mktemp(command)
     argv, extra = _command(command, tmp, silent_peer)
     log = tmp / "audit.jsonl"
-    env = {**os.environ, "MEDCLOUD_AUDIT_LOG": str(log), "MEDCLOUD_HOME": str(ROOT), **extra}
+    (tmp / "tmpdir").mkdir()
+    env = {**os.environ, "MEDCLOUD_AUDIT_LOG": str(log), "MEDCLOUD_HOME": str(ROOT), "TMPDIR": str(tmp / "tmpdir"),
+           "HOME": str(tmp), **extra}
     env.pop("MEDCLOUD_SIGNING_KEY_FILE", None)
+    delay = moment * MAX_DELAY_S.get(command, 2.5)
     code, out, err, sent = _run_and_signal(argv, env, delay, signum, twice, tmp)
 
-    assert code in EXIT_CODES, (code, err[-2000:])
-    assert not TRACEBACK.search(err), err[-2000:]
-    if sent and code not in (0, 1, 2):
-        assert code == 128 + signum, err
     out_dir = tmp / "out"
-    leftovers = [p.name for p in out_dir.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"] \
-        if out_dir.exists() else []
-    assert leftovers == []
-    texts = [out, err] + [p.read_text(errors="replace") for p in tmp.rglob("*") if p.is_file()]
-    assert not any(secret in text for secret in PASSWORDS for text in texts)
-    if code in (130, 143) and log.exists():
-        records = [json.loads(line) for line in log.read_text().splitlines()]
-        assert records[-1]["outcome"] == "interrupted" and records[-1]["exit_code"] == code
+    _assert_ended_cleanly(command, tmp, out_dir, code, out, err, sent, signum, log)
     if command == "verify" and code in (130, 143) and "partial report written" in err:
         reports = sorted(out_dir.glob("site-*-incomplete.*"))
         assert [p.suffix for p in reports] == [".html", ".json"], err
@@ -156,3 +224,98 @@ def test_a_signal_at_any_moment_ends_the_command_cleanly(
     if command == "preview" and code in (130, 143) and (tmp / "out" / "dev.json").exists():
         # Only when the signal came after the atomic rename (the command was finishing): whole.
         assert json.loads((tmp / "out" / "dev.json").read_text())["steps"]
+    if command.startswith("review") and code in (130, 143) and (out_dir / "review.md").exists():
+        # Only when the signal came after the atomic rename: whole.
+        assert (out_dir / "review.md").read_text().strip()
+
+
+# --- commands that need the lab's real peers (ipmi_sim) ---------------------------------------------------
+
+def _needs_ipmi_sim() -> None:
+    if shutil.which("ipmi_sim") is None:
+        pytest.skip("embedded lab unavailable: ipmi_sim not installed (Debian package openipmi)")
+
+
+@pytest.mark.integration
+@settings(max_examples=SIGNAL_EXAMPLES)
+@given(moment=st.floats(min_value=0.0, max_value=1.0), signum=st.sampled_from([signal.SIGINT, signal.SIGTERM]),
+       twice=st.booleans())
+def test_lab_up_interrupted_at_any_moment_leaves_nothing_running(
+    tmp_path_factory: pytest.TempPathFactory, moment: float, signum: int, twice: bool,
+) -> None:
+    """An interrupted ``lab up`` stops every peer it had started and leaves no state behind."""
+    _needs_ipmi_sim()
+    tmp = tmp_path_factory.mktemp("lab-up")
+    run_dir, out_dir, log = tmp / "lab", tmp / "out", tmp / "audit.jsonl"
+    (tmp / "tmpdir").mkdir()
+    env = {**os.environ, "MEDCLOUD_AUDIT_LOG": str(log), "MEDCLOUD_HOME": str(ROOT), "TMPDIR": str(tmp / "tmpdir"),
+           "HOME": str(tmp), "MEDCLOUD_SECRET_KEY": new_key_hex()}
+    argv = ["lab", "--dir", str(run_dir), "up", "--no-ssh", "--servers", "12", "--switches", "0",
+            "--inventory", str(out_dir / "lab.yaml")]
+    code, out, err, sent = _run_and_signal(argv, env, moment * 4.0, signum, twice, tmp)
+    if code == 0:  # it finished before the signal: a running lab is what it promised
+        assert (run_dir / "state.json").is_file() and (out_dir / "lab.yaml").is_file()
+        subprocess.run([str(MEDCLOUD), "lab", "--dir", str(run_dir), "down"], env=env, check=True,
+                       capture_output=True, timeout=60)
+    _assert_ended_cleanly("lab-up", tmp, out_dir, code, out, err, sent, signum, log)
+    if code in (130, 143):
+        assert not (run_dir / "state.json").exists(), "an interrupted lab up left a lab behind"
+        assert not (out_dir / "lab.yaml").exists(), "an interrupted lab up left an inventory of a lab that is gone"
+
+
+@dataclass(frozen=True)
+class BMCLab:
+    inventory: Path
+    key: str
+
+
+@pytest.fixture(scope="module")
+def bmc_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BMCLab]:
+    """Eight healthy lab BMCs, shared by the examples: each starts from what the last one left."""
+    _needs_ipmi_sim()
+    from medcloud.hardware.lab.runner import Lab
+    from medcloud.hardware.lab.scenario import scaled
+
+    run_dir = tmp_path_factory.mktemp("bmc-signal-lab")
+    key = new_key_hex()
+    saved = os.environ.get("MEDCLOUD_SECRET_KEY")
+    os.environ["MEDCLOUD_SECRET_KEY"] = key
+    lab = Lab(run_dir / "lab", scaled(8, 0), ssh=False, inventory=run_dir / "inventory" / "lab.yaml")
+    try:
+        state, _ = lab.up()
+        yield BMCLab(Path(state.inventory), key)
+    finally:
+        lab.down()
+        if saved is None:
+            os.environ.pop("MEDCLOUD_SECRET_KEY", None)
+        else:
+            os.environ["MEDCLOUD_SECRET_KEY"] = saved
+
+
+@pytest.mark.integration
+@settings(max_examples=SIGNAL_EXAMPLES)
+@given(moment=st.floats(min_value=0.0, max_value=1.0), signum=st.sampled_from([signal.SIGINT, signal.SIGTERM]),
+       twice=st.booleans())
+def test_bmc_apply_interrupted_at_any_moment_never_locks_a_bmc_out(
+    tmp_path_factory: pytest.TempPathFactory, bmc_lab: BMCLab, moment: float, signum: int, twice: bool,
+) -> None:
+    """Wherever ``bmc apply`` is interrupted (reading, staging passwords, changing, reading back), the
+    inventory's sealed credentials still open every BMC (R-SEC-04), the inventory is whole and the run
+    is audited as interrupted (R-SEC-05)."""
+    tmp = tmp_path_factory.mktemp("bmc-apply")
+    log = tmp / "audit.jsonl"
+    (tmp / "tmpdir").mkdir()
+    env = {**os.environ, "MEDCLOUD_AUDIT_LOG": str(log), "MEDCLOUD_HOME": str(ROOT), "TMPDIR": str(tmp / "tmpdir"),
+           "HOME": str(tmp), "MEDCLOUD_SECRET_KEY": bmc_lab.key}
+    argv = ["bmc", "apply", str(bmc_lab.inventory), "--format", "json", "--timeout", "10"]
+    code, out, err, sent = _run_and_signal(argv, env, moment * 5.0, signum, twice, tmp)
+    _assert_ended_cleanly("bmc-apply", tmp, bmc_lab.inventory.parent, code, out, err, sent, signum, log)
+    if code in (130, 143):
+        assert log.exists(), "bmc apply was interrupted without an audit record"
+    # The promise that holds at every moment: the inventory opens every BMC (no lock-out).
+    check = subprocess.run([str(MEDCLOUD), "bmc", "plan", str(bmc_lab.inventory), "--format", "json",
+                            "--timeout", "10"], env={**env, "MEDCLOUD_AUDIT_LOG": str(tmp / "plan-audit.jsonl")},
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert check.returncode in (0, 1), check.stderr[-2000:]
+    errors = {d["name"]: d["error"] for d in json.loads(check.stdout)["bmcs"] if d["status"] == "error"}
+    assert errors == {}, errors
