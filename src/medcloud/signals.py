@@ -122,11 +122,17 @@ def checkpoint() -> None:
 def leaving(code: int) -> None:
     """The command is done and exits with ``code``: a signal during interpreter shutdown changes nothing.
 
-    SIGINT and SIGTERM are blocked (the interpreter would otherwise restore their default
-    action while finalising, and a late Ctrl-C would kill it mid-exit), and a watchdog ends
-    the process with ``code`` should shutdown hang on a thread that never returns.
+    SIGINT and SIGTERM are ignored from here on, process-wide.  Blocking them in the main
+    thread is not enough: the interpreter restores their default action while finalising,
+    and the kernel hands a signal to any thread that does not block it (a library's I/O
+    thread, pyghmi's), so a late Ctrl-C killed the finished command (exit -2, seen by the
+    ``bmc apply`` signal test).  Python leaves an ignored signal ignored when it finalises.
+    A watchdog ends the process with ``code`` should shutdown hang on a thread that never
+    returns.
     """
     signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
     watchdog = threading.Timer(GRACE_SECONDS, os._exit, (code,))
     watchdog.daemon = True
     watchdog.start()
