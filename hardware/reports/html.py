@@ -6,8 +6,10 @@ the signature of the JSON report and a sign-off block; A4 print layout in which 
 check row is printed (nothing is folded away).  English or Chinese (``lang``).
 
 No external assets (fonts, scripts, stylesheets): the file is archived as
-evidence and must render the same offline years later.  Every value is
-escaped by Jinja2's autoescape.
+evidence and must render the same offline years later.  Every value the template
+prints goes through :func:`medcloud.escape.html_text` (the one escaping module: HTML
+markup characters, and control and bidirectional-override characters shown, not
+obeyed); Jinja2's autoescape stays on behind it for anything that bypasses ``finalize``.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from medcloud.hardware.reports.i18n import STATUS_NAMES, messages
 from medcloud.hardware.verify.results import CheckResult, DeviceResult, Report, Status
+
+from medcloud.escape import html_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Height of a standard rack; a rack whose inventory names a higher unit is drawn that high.
@@ -75,10 +80,17 @@ def sorted_checks(device: DeviceResult) -> list[CheckResult]:
     return sorted(device.checks, key=lambda c: -c.status.rank)
 
 
+def _escaped(value: Any) -> Any:
+    """Every printed value, escaped by :mod:`medcloud.escape` (markup the template built stays markup)."""
+    if value is None or isinstance(value, Markup):
+        return value
+    return Markup(html_text(value))
+
+
 @cache
 def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                       trim_blocks=True, lstrip_blocks=True)
+                       finalize=_escaped, trim_blocks=True, lstrip_blocks=True)
 
 
 def render(report: Report, *, lang: str = "en", evidence: dict[str, Any] | None = None,

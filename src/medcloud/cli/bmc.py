@@ -108,27 +108,33 @@ def _print(args: argparse.Namespace, results: list[DeviceResult]) -> None:
     if args.format == "json":
         print_json({"action": args.verb, "bmcs": [r.to_json() for r in results]})
         return
+    from medcloud.escape import terminal
+
+    def out(line: str) -> None:
+        # Account names and errors come from the BMC: shown, never obeyed by the terminal.
+        print(terminal(line))
+
     verb = {"plan": "would change", "apply": "changed", "pxe": "changed"}[args.verb]
     for result in results:
         if result.status == "error" and not result.applied:
-            print(f"{result.name}: error: {result.error}")
+            out(f"{result.name}: error: {result.error}")
         else:
             count = len(result.applied) if args.verb != "plan" else len(result.plan.changes if result.plan else ())
             confirmed = {True: ", read back: confirmed", False: ", read back: DIFFERS", None: ""}[result.confirmed]
-            print(f"{result.name}: {result.status}: {verb} {count}{confirmed}")
+            out(f"{result.name}: {result.status}: {verb} {count}{confirmed}")
             if result.error:
-                print(f"  error: {result.error}")
+                out(f"  error: {result.error}")
         marks = ((result.plan.changes if args.verb == "plan" and result.plan else result.applied), "~"), (
             result.not_applied if args.verb != "plan" else [], "not applied:"), (
             [result.unknown] if result.unknown else [], "unknown (under way when it failed):"), (
             result.remaining, "still differs:")
         for changes, mark in marks:
             for change in changes:
-                print(f"  {mark} {change}")
+                out(f"  {mark} {change}")
         for note in result.notes:
-            print(f"  note: {note}")
+            out(f"  note: {note}")
         for gap in result.gaps:
-            print(f"  ! {gap}")
+            out(f"  ! {gap}")
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1

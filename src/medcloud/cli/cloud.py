@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from medcloud.console import terminal_console
+from medcloud.escape import rich_markup
 
 
 def register(sub: Any) -> None:
@@ -81,7 +81,7 @@ def handle_down(args: argparse.Namespace) -> int:
     stopped, foreign = _plane(args).down()
     console = terminal_console()
     for line in foreign:
-        console.print(f"[yellow]{escape(line)}[/]")
+        console.print(f"[yellow]{rich_markup(line)}[/]")
     console.print(f"stopped {len(stopped)} process(es)" if stopped else "no cloud was running")
     return 0
 
@@ -96,7 +96,7 @@ def _print_state(console: Console, plane: Any, state: Any) -> None:
         table.add_row(process.service, process.name, process.region or "all", str(process.pid),
                       f"127.0.0.1:{process.port}", alive + (f" (ready after {ready} s)" if ready is not None else ""))
     for service, reason in sorted(state.not_started.items()):
-        table.add_row(service, "-", "-", "-", "-", f"[yellow]not running[/]: {escape(reason)}")
+        table.add_row(service, "-", "-", "-", "-", f"[yellow]not running[/]: {rich_markup(reason)}")
     console.print(table)
     centres = ", ".join(f"{c['name']} ({c['region']})" for c in state.centres) or "none"
     console.print(f"clouds.yaml entries: medcloud-admin, {centres}")

@@ -45,6 +45,7 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from medcloud.errors import InputError
+    from medcloud.escape import terminal
     from medcloud.provision.hosts import targets
     from medcloud.provision.inputs import load_inputs
     from medcloud.provision.os.families import OsFamily
@@ -61,19 +62,20 @@ def handle(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"dry_run": args.dry_run, "hosts": [r.to_json() for r in results]})
     else:
+        # Host names, errors and notes may carry what a server said (an SSH banner, a command's output).
         verb = "would change" if args.dry_run else "changed"
         for result in results:
             if result.error:
-                print(f"{result.name}: error: {result.error}")
+                print(terminal(f"{result.name}: error: {result.error}"))
                 continue
-            print(f"{result.name}: {verb} {len(result.changes)}, unchanged {result.unchanged}")
+            print(terminal(f"{result.name}: {verb} {len(result.changes)}, unchanged {result.unchanged}"))
             for note in result.notes:
-                print(f"  ! {note}")
+                print(terminal(f"  ! {note}"))
             for change in result.changes:
                 after = f" (after {change.after})" if change.after else ""
-                print(f"  ~ {change.label}{after}")
+                print(terminal(f"  ~ {change.label}{after}"))
                 for command in change.commands:
-                    print(f"      {command}")
+                    print(terminal(f"      {command}"))
     failed = [r.name for r in results if r.error]
     mode = "dry run" if args.dry_run else "apply"
     args.audit_detail = f"{mode}: {len(results)} host(s), {sum(len(r.changes) for r in results)} change(s)" + (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -165,3 +167,86 @@ def test_verify_text_keeps_a_hostile_lldp_neighbour_off_the_terminal() -> None:
     assert "\x07" not in out and "]0;" not in out.replace("\\x1b]0;", "")
     assert "\x1b[2J" not in out and "\x1b]" not in out
     assert "\\x1b" in out  # shown, not obeyed
+
+
+class _Markup(HTMLParser):
+    """The elements and attributes of a page (what a hostile string must not add to)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, tuple[str, ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, tuple(sorted(name for name, _ in attrs))))
+
+
+def _acceptance_report(name: str) -> Any:
+    from medcloud.hardware.verify.results import CheckResult, DeviceResult, FollowUp, Report, Status
+
+    checks = [
+        CheckResult("switch.cabling", "R-HW-06", "cabling", Status.FAIL, expected=f"kp-node-01 {name}",
+                    actual=name, reason=f"10GE1/0/1 goes to {name}"),
+        CheckResult("bmc.firmware", "R-HW-01", "firmware", Status.ERROR, reason=f"BMC answered {name}"),
+        CheckResult("host.seal", "R-HW-01", "seal", Status.SKIPPED, reason=name,
+                    follow_up=FollowUp("tester", f"check the seal of {name}")),
+    ]
+    devices = [DeviceResult(f"leaf-01{name}", "switch", "h3c-comware", f"prod{name}", f"r1{name}", f"a1{name}", 1,
+                            checks),
+               DeviceResult(f"kp-node-01{name}", "server", "kunpeng-920-compute", "prod", "r1", "a1", 3,
+                            checks[1:])]
+    return Report(inventory=f"site{name}.yaml", started_at="2026-11-30T00:00:00Z",
+                  finished_at="2026-11-30T00:01:00Z", complete=False, devices=devices, not_run=[f"x{name}"])
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_the_html_acceptance_report_keeps_hostile_strings_inert(name: str) -> None:
+    """Every string a device, an inventory or an error supplies is text in the page: it adds no element
+    or attribute (no script, image, handler or link), and no control or direction-override character
+    reaches the page (R-HW-06's LLDP names, R-SEC-05 evidence)."""
+    from medcloud.hardware.reports import html as report_html
+
+    pages = {}
+    for label, value in (("benign", "-benign"), ("hostile", name)):
+        page = report_html.render(_acceptance_report(value), evidence={"signature": f"sig{value}"},
+                                  json_name=f"site{value}.json")
+        parser = _Markup()
+        parser.feed(page)
+        parser.close()
+        pages[label] = (page, parser.tags)
+    page, tags = pages["hostile"]
+    assert tags == pages["benign"][1], "a hostile string changed the page's markup"
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", page)
+    if "<" in name:
+        assert "&lt;" in page
+    assert escape.html_text(name) in page  # escaped by the one escaping module, shown rather than dropped
+
+
+def test_every_renderer_escapes_through_the_one_module() -> None:
+    """Markdown, terminal and HTML escaping live in ``medcloud.escape`` only: no renderer carries its own
+    (a second, partial escaper is how a medium gets missed)."""
+    root = Path(__file__).resolve().parents[3]
+    own = re.compile(r"from rich\.markup import escape|^import html$|html\.escape\(|from markupsafe import escape"
+                     r"|markupsafe\.escape\(", re.MULTILINE)
+    offenders = [str(path.relative_to(root)) for folder in ("src", "hardware", "components")
+                 for path in sorted((root / folder).rglob("*.py"))
+                 if path.name != "escape.py" and own.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_bmc_text_output_shows_what_a_bmc_said_without_obeying_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A BMC account name or error: escaped for the terminal (R-SEC-04 reports)."""
+    import argparse
+
+    from medcloud.cli import bmc as bmc_cli
+    from medcloud.hardware.bmc.engine import DeviceResult
+    from medcloud.hardware.bmc.plan import Change, Plan
+
+    hostile = "\x1b]0;owned\x07\x1b[2J"
+    change = Change("delete-user", f"user 3 ({hostile})", f"{hostile} -> deleted", slot=3)
+    result = DeviceResult("kp-node-01", "failed", plan=Plan((change,), ()), not_applied=[change],
+                          error=f"BMC said {hostile}", notes=[hostile])
+    bmc_cli._print(argparse.Namespace(format="text", verb="apply"), [result])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert out.count("\\x1b]0;owned\\x07") >= 3
