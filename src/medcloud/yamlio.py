@@ -445,16 +445,24 @@ def check_output_dir(path: Path, flag: str = "--out") -> None:
     _check_creatable(path / "x", flag, "the directory")
 
 
+def _unwritable(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write: {exc.strerror or type(exc).__name__}")
+
+
 def write_atomic(path: Path, content: str | bytes, *, exclusive: bool = False) -> None:
     """Write ``content`` to ``path`` so readers see the old file or the new one, never half.
 
     The file is created mode 0600 (``mkstemp``).  ``exclusive`` refuses to replace an
     existing file (``FileExistsError``) without a check-then-write race: the finished
     temporary file is hard-linked into place, which fails if the name is taken.
+    Any other failure to write is an :class:`OutputError` naming the path (exit 2).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -465,6 +473,12 @@ def write_atomic(path: Path, content: str | bytes, *, exclusive: bool = False) -
             Path(tmp).unlink()
         else:
             os.replace(tmp, path)
+    except FileExistsError:  # exclusive and the name is taken: the caller's to word
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    except OSError as exc:  # a full disk, a name that became a directory: one line, not a traceback
+        Path(tmp).unlink(missing_ok=True)
+        raise _unwritable(path, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

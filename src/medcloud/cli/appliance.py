@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +49,9 @@ def load_endpoints(path: Path | None) -> dict[str, dict[str, str]]:
 
     if path is None:
         return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{path}: --endpoints: cannot read stack outputs: {exc}") from None
+    from medcloud.yamlio import load_json
+
+    data = load_json(path)  # the input boundary: regular file, size, depth, finite numbers
     if isinstance(data, dict) and "drLinkEndpoints" in data:
         data = data["drLinkEndpoints"]
     if not isinstance(data, dict) or not all(
@@ -77,12 +75,11 @@ def _intents(args: argparse.Namespace) -> list[Any]:
 
 
 def handle_render(args: argparse.Namespace) -> int:
-    from medcloud.errors import InputError
     from medcloud.provision.appliance.render import write_all
+    from medcloud.yamlio import check_output_dir
 
+    check_output_dir(args.out)  # before the work
     intents = _intents(args)
-    if args.out.exists() and not args.out.is_dir():
-        raise InputError(f"{args.out}: --out: not a directory")
     for path in write_all(intents, args.out):
         print(path)
     args.audit_detail = f"rendered {len(intents)} appliance configuration(s) into {args.out}"

@@ -39,10 +39,10 @@ def handle(args: argparse.Namespace) -> int:
     from medcloud.graph import region_graph, render, resource_graph
 
     fmt = args.format or _format_for(args.out, "dot" if args.resources else "svg")
-    if args.out is not None and args.out.is_dir():
-        from medcloud.errors import InputError
+    if args.out is not None:
+        from medcloud.yamlio import check_output_file
 
-        raise InputError(f"{args.out}: --out is a directory; name a file")
+        check_output_file(args.out)  # before the work
     if args.resources:
         from medcloud.preview import preview
 

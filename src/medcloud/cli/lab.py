@@ -69,8 +69,11 @@ def _lab(args: argparse.Namespace, **kwargs: Any) -> Any:
 
 
 def handle_up(args: argparse.Namespace) -> int:
+    from medcloud.yamlio import check_output_file
+
     console = terminal_console()
     inventory = args.inventory or _home() / "inventories" / "lab.yaml"
+    check_output_file(inventory, "--inventory")  # before any peer starts
     scenario = None
     if args.servers is not None or args.switches is not None:
         from medcloud.hardware.lab.scenario import delivery

@@ -79,10 +79,11 @@ def handle_verify(args: argparse.Namespace) -> int:
 def handle_sign(args: argparse.Namespace) -> int:
     from medcloud.evidence import load_signing_key, write_html, write_json
     from medcloud.evidence.signing import EVIDENCE_KEY, HTML_MARKER
-    from medcloud.yamlio import parse_json, read_text
+    from medcloud.yamlio import check_output_file, parse_json, read_text
 
     source: Path = args.report
     out: Path = args.out or source
+    check_output_file(out)  # before the work
     text = read_text(source)
     key = load_signing_key()
     if source.suffix.lower() in (".html", ".htm"):
@@ -106,12 +107,12 @@ def handle_sign(args: argparse.Namespace) -> int:
 def handle_convert(args: argparse.Namespace) -> int:
     from medcloud.ciformats import junit, sarif, verify_cases
     from medcloud.hardware.verify.results import REPORT_FORMAT
+    from medcloud.yamlio import check_output_file, load_json
 
     source: Path = args.report
-    try:
-        document = json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{source}: cannot read the report: {exc}") from None
+    if args.out is not None:
+        check_output_file(args.out)  # before the work
+    document = load_json(source)  # the input boundary: regular file, size, depth, finite numbers
     if not isinstance(document, dict) or document.get("format") != REPORT_FORMAT:
         raise InputError(f"{source}: format: not a verify report (expected {REPORT_FORMAT!r})")
     cases, rules = verify_cases(document, str(document.get("inventory", "")))

@@ -96,7 +96,10 @@ def handle_decrypt(args: argparse.Namespace) -> int:
 
 
 def handle_keygen(args: argparse.Namespace) -> int:
+    from medcloud.yamlio import check_output_file
+
     out: Path = args.out
+    check_output_file(out)
     if args.signing:
         from medcloud.evidence import generate_signing_key, public_key_id
         from medcloud.secrets import load_key

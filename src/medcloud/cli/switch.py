@@ -59,12 +59,11 @@ def _intents(args: argparse.Namespace) -> list[Any]:
 
 
 def handle_render(args: argparse.Namespace) -> int:
-    from medcloud.errors import InputError
     from medcloud.provision.switch.render import write_all
+    from medcloud.yamlio import check_output_dir
 
+    check_output_dir(args.out)  # before the work
     intents = _intents(args)
-    if args.out.exists() and not args.out.is_dir():
-        raise InputError(f"{args.out}: --out: not a directory")
     for path in write_all(intents, args.out):
         print(path)
     args.audit_detail = f"rendered {len(intents)} switch configuration(s) into {args.out}"

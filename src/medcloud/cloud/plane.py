@@ -47,8 +47,9 @@ from medcloud.cloud import catalog
 from medcloud.cloud.catalog import SERVICES, Launch, Service
 from medcloud.cloud.rest import Keystone, RestError
 from medcloud.cloud.services import Centre, Context, PrepareError, package_versions
-from medcloud.errors import CloudError
-from medcloud.yamlio import write_atomic
+from medcloud.errors import CloudError, SourceError
+from medcloud.escape import terminal
+from medcloud.yamlio import load_json, write_atomic
 
 STATE = "state.json"
 CLOUDS = "clouds.yaml"
@@ -234,9 +235,10 @@ class ControlPlane:
         if not path.exists():
             return None
         try:
-            return PlaneState.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, TypeError, KeyError) as exc:
-            raise CloudError(f"{path}: unreadable cloud state ({exc}); run `medcloud cloud down`") from None
+            return PlaneState.from_json(load_json(path))  # the input boundary: regular file, limits
+        except (ValueError, TypeError, KeyError, AttributeError, SourceError) as exc:
+            raise CloudError(f"{path}: unreadable cloud state ({terminal(str(exc))}); "
+                             f"run `medcloud cloud down`") from None
 
     def running(self, centres: list[Centre] | None = None) -> bool:
         state = self.state()

@@ -78,16 +78,26 @@ def parse_key(text: str, source: str) -> bytes:
     return key
 
 
+#: A key file holds one hex key and a newline; anything much larger is not one.
+MAX_KEY_FILE_BYTES = 4096
+
+
 def read_key_file(path: Path) -> bytes:
     """Read a key file, refusing one that group or others could read (as ssh does)."""
     try:
         mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):  # a FIFO would block the command, a device never end
+            raise SecretError(f"{path}: key file is not a regular file")
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise SecretError(
                 f"{path}: key file is accessible by group/others (mode {stat.S_IMODE(mode):04o}); "
                 f"run `chmod 600 {path}`"
             )
-        text = path.read_text(encoding="ascii")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_KEY_FILE_BYTES + 1)
+        if len(raw) > MAX_KEY_FILE_BYTES:
+            raise SecretError(f"{path}: key file is larger than {MAX_KEY_FILE_BYTES} bytes: not a key file")
+        text = raw.decode("ascii")
     except FileNotFoundError:
         raise SecretError(f"{path}: key file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

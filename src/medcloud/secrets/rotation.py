@@ -20,7 +20,7 @@ from pathlib import Path
 from medcloud.errors import InputError, SecretError
 from medcloud.secrets.keys import key_id
 from medcloud.secrets.sealing import SEALED_PATTERN, seal, unseal
-from medcloud.yamlio import write_atomic
+from medcloud.yamlio import read_bytes, write_atomic
 
 SUFFIXES = (".yaml", ".yml")
 _SKIP_DIRS = {".git", ".venv", "node_modules", "build", "__pycache__"}
@@ -70,11 +70,11 @@ def plan(paths: Iterable[Path], old_key: bytes, new_key: bytes) -> list[FilePlan
     old_id, new_id = key_id(old_key), key_id(new_key)
     plans = []
     for path in yaml_files(paths):
+        original = read_bytes(path)  # the input boundary: a regular file of bounded size
         try:
-            original = path.read_bytes()
             text = original.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SecretError(f"{path}: cannot read: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise SecretError(f"{path}: cannot read: not UTF-8 text (byte {exc.start})") from None
         counts = {"resealed": 0, "current": 0}
 
         def reseal(match: re.Match[str], *, path: Path = path, text: str = text,

@@ -148,3 +148,69 @@ def test_review_refuses_hostile_json_and_wrong_shapes(
     code, _, err = run(capsys, "review", *argv, "--format", "markdown", "--output", str(out))
     assert_one_line_error(code, err, str(path), reason)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["graph", "dev", "--out", "DIR"],
+    ["graph", "dev", "--out", "FILE/x.svg"],
+    ["switch", "render", "inventories/dev-fabric.yaml", "--out", "FILE"],
+    ["appliance", "render", "dev", "--out", "FILE"],
+    ["report", "convert", "REPORT", "--format", "junit", "--out", "DIR"],
+    ["report", "sign", "REPORT", "--out", "DIR"],
+    ["secret", "keygen", "--out", "DIR"],
+    ["lab", "--dir", "LAB", "up", "--no-ssh", "--servers", "1", "--switches", "0", "--inventory", "DIR"],
+], ids=lambda argv: "-".join(a for a in argv[:2] if a.isalpha()))
+def test_an_output_that_cannot_be_written_is_refused_before_the_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str],
+) -> None:
+    """A directory where a file goes, a file where a directory goes, a path under a file: exit 2 with one
+    line naming the option, before anything is read, rendered, generated or started."""
+    root = Path(__file__).resolve().parents[3]
+    monkeypatch.chdir(root)
+    (tmp_path / "DIR").mkdir()
+    (tmp_path / "FILE").write_text("keep\n")
+    report = tmp_path / "REPORT.json"
+    report.write_text('{"format": "medcloud-verify/1"}')
+    names = {"DIR": tmp_path / "DIR", "FILE": tmp_path / "FILE", "FILE/x.svg": tmp_path / "FILE" / "x.svg",
+             "REPORT": report, "LAB": tmp_path / "lab"}
+    code, _, err = run(capsys, *(str(names.get(a, a)) for a in argv))
+    assert_one_line_error(code, err, "--out" if "--out" in argv else "--inventory")
+    made = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("audit"))  # the record: see conftest
+    assert made == ["DIR", "FILE", "REPORT.json"]  # no lab, no key
+    assert list((tmp_path / "DIR").iterdir()) == [] and (tmp_path / "FILE").read_text() == "keep\n"
+    assert report.read_text() == '{"format": "medcloud-verify/1"}'
+
+
+def test_a_write_that_fails_late_is_one_line_naming_the_path(tmp_path: Path) -> None:
+    """Past the checks (a disk that fills, a name taken meanwhile), a write still ends as an OutputError."""
+    from medcloud.errors import OutputError
+    from medcloud.yamlio import write_atomic
+
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomic(Path("/dev/full/x"), "data")
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "inside").write_text("x")
+    with pytest.raises(OutputError, match=f"{target}: cannot write"):
+        write_atomic(target, "data")  # a directory appeared where the file goes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]  # the temporary file is gone
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "device", "huge"])
+def test_r_sec_03_a_key_file_must_be_a_small_regular_file(tmp_path: Path, kind: str) -> None:
+    """MEDCLOUD_SECRET_KEY_FILE naming a FIFO used to block the command for ever; a device, never end."""
+    from medcloud.errors import SecretError
+    from medcloud.secrets.keys import read_key_file
+
+    path = tmp_path / "key"
+    if kind == "fifo":
+        os.mkfifo(path, 0o600)
+    elif kind == "directory":
+        path.mkdir(mode=0o700)
+    elif kind == "device":
+        path = Path("/dev/zero")
+    else:
+        path.write_text("0" * 32 + "\n" + " " * 10_000)
+        path.chmod(0o600)
+    with pytest.raises(SecretError, match="not a regular file|larger than"):
+        read_key_file(path)

@@ -238,9 +238,10 @@ def test_bmc_text_output_shows_what_a_bmc_said_without_obeying_it(
     """A BMC account name or error: escaped for the terminal (R-SEC-04 reports)."""
     import argparse
 
-    from medcloud.cli import bmc as bmc_cli
     from medcloud.hardware.bmc.engine import DeviceResult
     from medcloud.hardware.bmc.plan import Change, Plan
+
+    from medcloud.cli import bmc as bmc_cli
 
     hostile = "\x1b]0;owned\x07\x1b[2J"
     change = Change("delete-user", f"user 3 ({hostile})", f"{hostile} -> deleted", slot=3)
