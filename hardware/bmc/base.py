@@ -89,6 +89,8 @@ class BMCState:
     power: str | None = None
     sol: bool | None = None
     lockout: Lockout | None = None
+    #: The BMC clock's NTP servers, in order.
+    ntp: tuple[str, ...] | None = None
     unsupported: tuple[tuple[str, str], ...] = ()
 
     def account(self, name: str) -> Account | None:
@@ -112,6 +114,7 @@ class ReadScope:
     power: bool = False
     sol: bool = False
     lockout: bool = False
+    ntp: bool = False
 
 
 class Session(Protocol):
@@ -140,6 +143,8 @@ class Session(Protocol):
     def power(self, action: PowerAction) -> None: ...
 
     def set_sol(self, enabled: bool) -> None: ...
+
+    def set_ntp(self, servers: tuple[str, ...]) -> None: ...
 
 
 @dataclass(frozen=True)

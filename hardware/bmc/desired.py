@@ -10,7 +10,8 @@
   :data:`~medcloud.model.standards.LOCKOUT_MIN_MINUTES` (IPMI LAN parameter 26), where the BMC
   has it.
 * LAN settings, boot device and SOL where the inventory names them; the clock from the NTP
-  servers of the server's centre where a region is given (IPMI has no NTP setting: a gap).
+  servers of the server's centre where a region is given (where the BMC's driver cannot set
+  NTP, as over IPMI, a gap: "not settable on this BMC").
 
 What IPMI cannot hold is listed as a :class:`PolicyGap` — "not enforceable on this BMC" —
 never as a pass.

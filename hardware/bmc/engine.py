@@ -163,7 +163,7 @@ class Engine:
     @staticmethod
     def _scope(desired: DesiredBMC) -> ReadScope:
         return ReadScope(lan=desired.lan is not None, boot=desired.boot is not None, sol=desired.sol is not None,
-                         lockout=True)
+                         lockout=True, ntp=bool(desired.ntp))
 
     async def _each(self, devices: list[_Device], work: Callable[[_Device], Awaitable[None]]) -> None:
         slots = asyncio.Semaphore(self.limits.concurrency)

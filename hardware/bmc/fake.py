@@ -48,6 +48,8 @@ class FakeBMC:
     sol: bool | None = False
     #: None: the BMC has no bad password threshold (LAN parameter 26).
     lockout: Lockout | None = None
+    #: The clock's NTP servers; None: the BMC cannot be given any (as over IPMI).
+    ntp: tuple[str, ...] | None = None
     dead: bool = False
     #: Session method name → raise on that call (after this many successful calls).
     fail_on: dict[str, int] = field(default_factory=dict)
@@ -87,10 +89,13 @@ class FakeSession:
             unsupported.append(("sol", "command not supported"))
         if scope.lockout and self.bmc.lockout is None:
             unsupported.append(("lockout", "parameter not supported"))
+        if scope.ntp and self.bmc.ntp is None:
+            unsupported.append(("ntp", "not settable on this BMC: fake BMC without NTP"))
         return BMCState(
             tuple(accounts), lan=self.bmc.lan if scope.lan else None, boot=self.bmc.boot if scope.boot else None,
             power=self.bmc.power if scope.power else None, sol=self.bmc.sol if scope.sol else None,
-            lockout=self.bmc.lockout if scope.lockout else None, unsupported=tuple(unsupported))
+            lockout=self.bmc.lockout if scope.lockout else None, ntp=self.bmc.ntp if scope.ntp else None,
+            unsupported=tuple(unsupported))
 
     def set_user_name(self, slot: int, name: str) -> None:
         self._call("set_user_name", slot)
@@ -133,6 +138,12 @@ class FakeSession:
     def power(self, action: PowerAction) -> None:
         self._call("power")
         self.bmc.power = {"off": "off", "soft": "off"}.get(action, "on")
+
+    def set_ntp(self, servers: tuple[str, ...]) -> None:
+        self._call("set_ntp")
+        if self.bmc.ntp is None:
+            raise Unsupported("fake: not settable on this BMC: no NTP")
+        self.bmc.ntp = tuple(servers)
 
     def set_sol(self, enabled: bool) -> None:
         self._call("set_sol")

@@ -50,6 +50,11 @@ from medcloud.hardware.transports.ipmi import PyghmiIPMI, _classify, login
 from medcloud.errors import DeviceAuthError, DeviceProtocolError
 
 _UNSUPPORTED = {0x80: "parameter not supported", 0xC1: "command not supported"}
+#: Settings this driver cannot make on any BMC, part -> why (data, not code paths): the plan reports
+#: each as "not settable on this BMC", a gap with its reason, never as done.
+NOT_SETTABLE = {
+    "ntp": "IPMI 2.0 defines no NTP parameter (vendors keep it in OEM commands, their web UI or Redfish)",
+}
 #: Set-in-progress (LAN parameter 0) answers meaning "no such mechanism here".
 _NO_SET_IN_PROGRESS = frozenset({0x80, 0x81})
 
@@ -155,6 +160,12 @@ class PyghmiSession:
         # device): the device is known, whether it persists is not.
         return BootOverride(device, None)
 
+    def _not_settable(self, part: str) -> Unsupported:
+        return Unsupported(f"{self._where}: not settable on this BMC: {NOT_SETTABLE[part]}")
+
+    def _ntp(self) -> tuple[str, ...]:
+        raise self._not_settable("ntp")
+
     def _sol(self) -> bool:
         data = self._raw(0x0C, 0x22, [self.channel, 1, 0, 0], "Get SOL Configuration")
         return bool(data[1] & 0x01)
@@ -179,6 +190,7 @@ class PyghmiSession:
             power=optional("power", scope.power, lambda: str(self._cmd.get_power()["powerstate"])),
             sol=optional("sol", scope.sol, self._sol),
             lockout=optional("lockout", scope.lockout, self._lockout),
+            ntp=optional("ntp", scope.ntp, self._ntp),
             unsupported=tuple(unsupported),
         )
 
@@ -258,6 +270,9 @@ class PyghmiSession:
 
     def set_sol(self, enabled: bool) -> None:
         self._raw(0x0C, 0x21, [self.channel, 1, 1 if enabled else 0], "Set SOL Configuration")
+
+    def set_ntp(self, servers: tuple[str, ...]) -> None:
+        raise self._not_settable("ntp")
 
 
 class PyghmiManagement:

@@ -2,7 +2,7 @@
 
 Order keeps the management session alive: accounts that must go are removed first
 (never the one logged in with), then accounts are created and corrected, then the LAN,
-lockout, boot and SOL settings, then the other accounts' passwords and, last, the
+lockout, boot, SOL and NTP settings, then the other accounts' passwords and, last, the
 management account's own password.  A :class:`Change` holds no secret: passwords are
 handed to :func:`execute` by credential name.
 """
@@ -20,7 +20,7 @@ from medcloud.hardware.transports.base import Revealable
 from medcloud.errors import DeviceProtocolError
 
 Kind = Literal["remove-account", "create-account", "set-access", "set-lan", "set-lockout", "set-boot",
-               "set-sol", "set-password"]
+               "set-sol", "set-ntp", "set-password"]
 #: R-SEC-07: BMC network settings are network-policy changes; the rest are privileged actions.
 NETWORK_KINDS = frozenset({"set-lan"})
 #: Changes that set an account's password (from the ``passwords`` handed to :func:`execute`).
@@ -146,8 +146,13 @@ def plan(state: BMCState, desired: DesiredBMC) -> Plan:
         elif state.sol is not None and state.sol != desired.sol:
             settings.append(Change("set-sol", "serial over LAN", f"{state.sol} -> {desired.sol}"))
     if desired.ntp:
-        gaps.append(PolicyGap("R-SEC-05", f"BMC clock from NTP {', '.join(desired.ntp)} (time in its event log)",
-                              "IPMI has no NTP setting; set it in the vendor's web or Redfish interface"))
+        unsupported = state.reason_unsupported("ntp")
+        if unsupported:
+            gaps.append(PolicyGap("R-SEC-05", f"BMC clock from NTP {', '.join(desired.ntp)} (time in its event log)",
+                                  unsupported))
+        elif state.ntp is not None and tuple(state.ntp) != tuple(desired.ntp):
+            settings.append(Change("set-ntp", "NTP servers",
+                                   f"{', '.join(state.ntp) or 'none'} -> {', '.join(desired.ntp)}"))
     return Plan(tuple(removals + accounts + settings + passwords), tuple(gaps), tuple(blockers))
 
 
@@ -192,5 +197,7 @@ def execute(session: Session, change: Change, desired: DesiredBMC, passwords: Ma
         session.set_boot(desired.boot.device, bool(desired.boot.persistent))
     elif change.kind == "set-sol" and desired.sol is not None:
         session.set_sol(desired.sol)
+    elif change.kind == "set-ntp" and desired.ntp:
+        session.set_ntp(desired.ntp)
     else:
         raise ValueError(f"cannot execute {change}")

@@ -269,7 +269,12 @@ class BMCInstance:
         """``ipmi_sim``'s configuration: the LAN channel, its helper programs and the users.
 
         ``lan_control`` answers the LAN parameters that live outside ipmi_sim (address,
-        source, netmask, gateway), ``chassis_control`` power and boot device.
+        source, netmask, gateway), ``chassis_control`` power and boot device.  Serial over
+        LAN is configured (without it ipmi_sim answers Get/Set SOL Configuration with C1h,
+        "invalid command"); its console would be a TCP connection to 127.0.0.1 on the
+        BMC's own port number, where nothing listens: the lab's servers have no serial
+        console to show, but their BMCs have the SOL settings a real one has (enabled as
+        shipped).
         """
         accounts = [(self.username, self.password), *self.factory_accounts]
         # ipmi_sim's config tokenizer takes double-quoted strings without escapes.
@@ -298,6 +303,7 @@ class BMCInstance:
             "    guid " + (self.name.encode().hex() + "0" * 32)[:32],
             f'    lan_config_program "{lan_control} {shlex.quote(self.name)}"',
             "  endlan",
+            f'  sol "tcp:127.0.0.1:{self.port}" 115200',
             f'  chassis_control "{chassis_control} {shlex.quote(self.name)}"',
             *users,
             "",

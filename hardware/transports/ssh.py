@@ -36,6 +36,7 @@ from medcloud.hardware.transports.base import (
     Timeouts,
 )
 
+from medcloud import signals
 from medcloud.errors import DeviceAuthError, DeviceError, DeviceProtocolError, DeviceTimeout
 
 
@@ -107,7 +108,8 @@ def _run_blocking(target: SSHTarget, commands: Sequence[Command], timeouts: Time
     make_config: Any = Config
 
     where = f"{target.host}:{target.port}"
-    with tempfile.TemporaryDirectory(prefix="medcloud-ssh-") as scratch:
+    # In a worker thread: under the process's scratch folder, which an interrupted command removes.
+    with tempfile.TemporaryDirectory(prefix="medcloud-ssh-", dir=signals.scratch_dir()) as scratch:
         known_hosts = Path(scratch) / "known_hosts"
         known_hosts.write_text((target.known_hosts or "") + "\n", encoding="utf-8")
         data: dict[str, Any] = {

@@ -26,6 +26,7 @@ def run() -> None:
         code = main()
         if signals.received() is None:
             signals.leaving(code)  # from here on a signal cannot change the outcome
+            signals.remove_scratch()
             sys.exit(code)
     except SystemExit:
         raise
@@ -35,8 +36,10 @@ def run() -> None:
         if signals.received() is None and not isinstance(exc, KeyboardInterrupt):
             raise
         print("medcloud: interrupted", file=sys.stderr)
-    # Interrupted: every finally block has run; do not wait for library threads that never return.
+    # Interrupted: every finally block has run; do not wait for library threads that never return
+    # (what they were writing goes with the scratch folder).
     signal.pthread_sigmask(signal.SIG_BLOCK, signals.SIGNALS)
+    signals.remove_scratch()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()

@@ -22,10 +22,13 @@ signals into a cancellation of the running task and puts the policy back after.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -136,6 +139,34 @@ def leaving(code: int) -> None:
     watchdog = threading.Timer(GRACE_SECONDS, os._exit, (code,))
     watchdog.daemon = True
     watchdog.start()
+
+
+_scratch: list[str] = []
+_scratch_lock = threading.Lock()
+
+
+def scratch_dir() -> str:
+    """This process's folder for temporary files made in worker threads (created on first use).
+
+    An interrupted command ends with ``os._exit`` once the main thread has unwound, without
+    waiting for worker threads, whose ``TemporaryDirectory`` blocks then never clean up (an
+    interrupted ``verify`` left one ``medcloud-ssh-*`` folder per server).  Made under this
+    folder, they go with it: :func:`remove_scratch` runs on every way out of the launcher and
+    at interpreter exit.
+    """
+    with _scratch_lock:
+        if not _scratch:
+            _scratch.append(tempfile.mkdtemp(prefix="medcloud-"))
+            atexit.register(remove_scratch)
+        return _scratch[0]
+
+
+def remove_scratch() -> None:
+    """Remove this process's scratch folder and whatever is left in it."""
+    with _scratch_lock:
+        folders, _scratch[:] = list(_scratch), []
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def reset() -> None:

@@ -182,3 +182,24 @@ def test_pxe_sets_the_next_boot_and_power_cycles(runs: Runs, capsys: pytest.Capt
     assert results["ls-node-01"]["status"] == "error"
     hardware = runs.run_dir / "bmc" / "kp-node-01" / "hw"
     assert (hardware / "boot").read_text().strip() == "pxe"
+
+
+def test_serial_over_lan_is_set_as_the_inventory_says_and_read_back(
+        runs: Runs, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The BMC's SOL setting (IPMI 2.0 26.2/26.3) against ipmi_sim: shipped enabled, the inventory wants
+    it off on kp-node-01; plan shows it, apply sets it, the read-back and a second plan agree."""
+    import yaml
+
+    document = yaml.safe_load(runs.inventory.read_text())
+    for server in document["servers"]:
+        if server["name"] == "kp-node-01":
+            server["bmc"]["sol"] = False
+    inventory = tmp_path / "sol.yaml"
+    inventory.write_text(yaml.safe_dump(document, sort_keys=False))
+    argv = [str(inventory), "--limit", "kp-node-01"]
+    code, planned = _run(["bmc", "plan", *argv], capsys)
+    assert code == 1 and planned["kp-node-01"]["planned"] == ["set-sol serial over LAN: True -> False"]
+    code, applied = _run(["bmc", "apply", *argv], capsys)
+    assert code == 0 and applied["kp-node-01"]["confirmed"] is True, applied
+    code, again = _run(["bmc", "plan", *argv], capsys)
+    assert code == 0 and again["kp-node-01"]["planned"] == []

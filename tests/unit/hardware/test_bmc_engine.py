@@ -265,3 +265,27 @@ def test_cli_refuses_a_stack_without_the_inventorys_centres(tmp_path: Path, key:
     assert "centre(s) lab not in the region of dev" in capsys.readouterr().err
     with pytest.raises(SystemExit):  # pxe needs --limit: a whole inventory is never power-cycled by accident
         main(["bmc", "pxe", str(path)])
+
+
+@pytest.mark.parametrize("has_ntp", [True, False])
+def test_ntp_is_set_where_the_bmc_has_it_and_a_gap_where_it_has_not(tmp_path: Path, key: bytes,
+                                                                     has_ntp: bool) -> None:
+    """R-SEC-05: the centre's NTP servers (from the region) reach a BMC that takes them and are read back;
+    an IPMI-only BMC reports "not settable on this BMC" and is not counted as done."""
+    path = write_inventory(tmp_path / "site.yaml", key, servers=1)
+    bmcs = fleet(1, lockout=LOCKOUT, ntp=("10.9.9.9",) if has_ntp else None)
+    run = engine(path, key, bmcs)
+    run.ntp = {"lab": ("10.1.0.1", "10.1.0.2")}
+    [result] = asyncio.run(run.apply())
+    assert result.status == "changed" and result.confirmed
+    ntp_changes = [str(c) for c in result.applied if c.kind == "set-ntp"]
+    gaps = [str(g) for g in result.gaps if g.requirement == "R-SEC-05"]
+    if has_ntp:
+        assert ntp_changes == ["set-ntp NTP servers: 10.9.9.9 -> 10.1.0.1, 10.1.0.2"] and gaps == []
+        assert bmcs[("127.0.0.1", 6000)].ntp == ("10.1.0.1", "10.1.0.2")
+    else:
+        assert ntp_changes == [] and len(gaps) == 1 and "not settable on this BMC" in gaps[0]
+    second = engine(path, key, bmcs)  # the inventory as apply left it (new passwords sealed)
+    second.ntp = run.ntp
+    [again] = asyncio.run(second.plan())
+    assert again.status == "unchanged", again

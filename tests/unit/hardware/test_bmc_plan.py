@@ -152,11 +152,23 @@ def test_generated_passwords_have_every_class_and_the_asked_length() -> None:
     assert len(seen) == 3
 
 
-def test_the_centres_ntp_servers_are_a_gap_ipmi_cannot_close() -> None:
-    """R-SEC-05: event-log time comes from the BMC clock; IPMI has no NTP setting to make it right."""
+def test_the_centres_ntp_servers_where_the_bmc_cannot_take_them_are_a_gap_not_a_pass() -> None:
+    """R-SEC-05: event-log time comes from the BMC clock.  A driver that cannot set NTP (IPMI) says so in
+    the read; the plan reports it "not settable on this BMC" with the reason, never as done."""
     want = dataclasses.replace(desired(), ntp=("10.1.0.1", "10.1.0.2"))
-    result = plan(state(ADMIN, lockout=LOCKOUT), want)
+    reason = "not settable on this BMC: IPMI 2.0 defines no NTP parameter"
+    result = plan(state(ADMIN, lockout=LOCKOUT, unsupported=(("ntp", reason),)), want)
     assert result.changes == ()
     gap = next(g for g in result.gaps if g.requirement == "R-SEC-05")
-    assert "10.1.0.1, 10.1.0.2" in gap.what and NOT_ENFORCEABLE in str(gap)
+    assert "10.1.0.1, 10.1.0.2" in gap.what and NOT_ENFORCEABLE in str(gap) and reason in str(gap)
     assert not any(g.requirement == "R-SEC-05" for g in plan(state(ADMIN), desired()).gaps)
+
+
+def test_a_bmc_that_has_ntp_gets_the_centres_servers_in_order() -> None:
+    want = dataclasses.replace(desired(), ntp=("10.1.0.1", "10.1.0.2"))
+    for have in ((), ("10.9.9.9",), ("10.1.0.2", "10.1.0.1")):
+        result = plan(state(ADMIN, lockout=LOCKOUT, ntp=have), want)
+        assert [str(c) for c in result.changes] == [
+            f"set-ntp NTP servers: {', '.join(have) or 'none'} -> 10.1.0.1, 10.1.0.2"]
+        assert not any(g.requirement == "R-SEC-05" for g in result.gaps)
+    assert plan(state(ADMIN, lockout=LOCKOUT, ntp=("10.1.0.1", "10.1.0.2")), want).changes == ()

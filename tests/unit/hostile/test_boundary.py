@@ -212,5 +212,5 @@ def test_r_sec_03_a_key_file_must_be_a_small_regular_file(tmp_path: Path, kind: 
     else:
         path.write_text("0" * 32 + "\n" + " " * 10_000)
         path.chmod(0o600)
-    with pytest.raises(SecretError, match="not a regular file|larger than"):
+    with pytest.raises(SecretError, match=r"not a regular file|larger than"):
         read_key_file(path)
