@@ -505,20 +505,25 @@ class PyghmiIPMI:
     executor's interpreter exit.  A slot is released only when its thread
     really ends, so stuck threads can never exceed ``workers``; a BMC that
     does not finish within ``connect + operation`` seconds (waiting for a
-    slot included) is a :class:`DeviceTimeout`.  Once every slot is held by
-    a thread that overran its budget, nothing can start any more: the BMCs
-    still waiting fail at once with a timeout that says so, instead of each
-    sitting out its whole budget in turn (200 BMCs, 32 slots, 30 s: minutes
-    of apparent hang).
+    slot included) is a :class:`DeviceTimeout`.  A thread still running
+    :attr:`STUCK_AFTER_S` after its budget (pyghmi's own retry timers end a
+    silent BMC's session in about five seconds) is stuck; once every slot is
+    held by a stuck thread nothing can start any more, and the BMCs still
+    waiting fail at once with a timeout that says so, instead of each sitting
+    out its whole budget in turn (200 BMCs, 32 slots, 30 s: minutes of
+    apparent hang).
     """
+
+    #: Seconds past its budget after which a thread that has not returned counts as stuck.
+    STUCK_AFTER_S = 10.0
 
     def __init__(self, workers: int = 16) -> None:
         if not 1 <= workers <= 64:
             raise ValueError("workers must be between 1 and 64")
         self._workers = workers
         self._slots = threading.BoundedSemaphore(workers)
-        #: Threads still running after their caller gave up on them (each holds a slot).
-        self._overdue = 0
+        #: Threads still running STUCK_AFTER_S after their caller gave up on them (each holds a slot).
+        self._stuck_threads = 0
         self._overdue_lock = threading.Lock()
         # Collects waiting for a slot, woken one at a time as threads end (FIFO).
         self._waiting: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = (
@@ -548,7 +553,7 @@ class PyghmiIPMI:
             else:
                 result.set_result(outcome)
 
-        overdue = False
+        stuck = False
         finished = False
 
         def thread() -> None:
@@ -560,8 +565,8 @@ class PyghmiIPMI:
             finally:
                 with self._overdue_lock:
                     finished = True
-                    if overdue:
-                        self._overdue -= 1
+                    if stuck:
+                        self._stuck_threads -= 1
                 self._release()
             with contextlib.suppress(RuntimeError):  # the loop may be closed by now
                 loop.call_soon_threadsafe(deliver, outcome)
@@ -571,18 +576,24 @@ class PyghmiIPMI:
         try:
             return await asyncio.wait_for(result, timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
-            with self._overdue_lock:
-                if not finished:
-                    overdue = True
-                    self._overdue += 1
-                stuck = self._overdue >= self._workers
-            if stuck:
-                self._wake_all()  # the waiters find every slot stuck and give up now
+
+            def still_running() -> None:
+                nonlocal stuck
+                with self._overdue_lock:
+                    if finished:
+                        return
+                    stuck = True
+                    self._stuck_threads += 1
+                    every_slot = self._stuck_threads >= self._workers
+                if every_slot:
+                    self._wake_all()  # the waiters find every slot stuck and give up now
+
+            loop.call_later(self.STUCK_AFTER_S, still_running)
             raise DeviceTimeout(f"{where}: no complete answer within {budget:g} s") from None
 
     def _stuck(self) -> bool:
         with self._overdue_lock:
-            return self._overdue >= self._workers
+            return self._stuck_threads >= self._workers
 
     async def _acquire(self, deadline: float, where: str, budget: float) -> None:
         """Take a slot before ``deadline``, sleeping (not polling) until a thread ends.

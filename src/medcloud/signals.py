@@ -25,10 +25,8 @@ import asyncio
 import atexit
 import contextlib
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from types import FrameType
@@ -154,6 +152,8 @@ def scratch_dir() -> str:
     folder, they go with it: :func:`remove_scratch` runs on every way out of the launcher and
     at interpreter exit.
     """
+    import tempfile  # here: this module is imported before the policy is in force, so it stays light
+
     with _scratch_lock:
         if not _scratch:
             _scratch.append(tempfile.mkdtemp(prefix="medcloud-"))
@@ -163,6 +163,8 @@ def scratch_dir() -> str:
 
 def remove_scratch() -> None:
     """Remove this process's scratch folder and whatever is left in it."""
+    import shutil
+
     with _scratch_lock:
         folders, _scratch[:] = list(_scratch), []
     for folder in folders:

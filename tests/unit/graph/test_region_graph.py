@@ -104,4 +104,4 @@ def test_cli_writes_the_svg_and_refuses_a_directory(tmp_path: Path, capsys: pyte
     assert main(["graph", "dev", "--out", str(out)]) == 0
     assert "<svg" in out.read_text()
     assert main(["graph", "dev", "--out", str(tmp_path)]) == 2
-    assert "--out is a directory" in capsys.readouterr().err
+    assert f"--out {tmp_path}: is a directory" in capsys.readouterr().err
