@@ -352,11 +352,11 @@ class Lab:
                          fault_peers=dict(self.scenario.fault_peers))
         try:
             self._start(state, key)
-        except BaseException:
+            self._save(state)
+        except BaseException:  # interrupted or failed (saving included): stop what was started
             self._save(state)
             self.down()
             raise
-        self._save(state)
         return state, key_file
 
     def _inside(self, path: Path) -> Path | None:

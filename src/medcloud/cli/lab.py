@@ -69,6 +69,7 @@ def _lab(args: argparse.Namespace, **kwargs: Any) -> Any:
 
 
 def handle_up(args: argparse.Namespace) -> int:
+    from medcloud import signals
     from medcloud.yamlio import check_output_file
 
     console = terminal_console()
@@ -86,13 +87,19 @@ def handle_up(args: argparse.Namespace) -> int:
         return 2
     was_running = lab.running()
     state, key_file = lab.up()
-    _print_state(console, state)
-    verb = "already running" if was_running else "started"
-    console.print(f"lab {verb}: {len(state.peers)} processes; inventory {state.inventory}")
-    if key_file:
-        console.print(f"no secret key was configured: created {key_file} (0600). "
-                      f"Run [bold]export MEDCLOUD_SECRET_KEY_FILE={key_file}[/] before `medcloud verify`.")
-    console.print(f"next: medcloud verify {state.inventory}")
+    try:
+        _print_state(console, state)
+        verb = "already running" if was_running else "started"
+        console.print(f"lab {verb}: {len(state.peers)} processes; inventory {state.inventory}")
+        if key_file:
+            console.print(f"no secret key was configured: created {key_file} (0600). "
+                          f"Run [bold]export MEDCLOUD_SECRET_KEY_FILE={key_file}[/] before `medcloud verify`.")
+        console.print(f"next: medcloud verify {state.inventory}")
+    finally:
+        # Interrupted once the lab was up (while reporting it): the command stops what it started.
+        if signals.received() is not None and not was_running:
+            with signals.shielded():
+                lab.down()
     return 0
 
 
