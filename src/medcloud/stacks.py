@@ -135,8 +135,9 @@ def _from_stack_file(path: Path, document: Document, name: str | None) -> StackR
         region_file = (path.parent / value).resolve()
         outside = region_outside(region_file, path.parent)
         found = region_file.is_file()
-    except OSError as exc:  # a name the system refuses: too long, a loop of links, not permitted
-        raise SourceError(path, f"region file cannot be opened: {exc.strerror or exc}",
+    except (OSError, ValueError) as exc:  # a name the system refuses: a NUL byte, too long, a loop of links
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a usable file name"
+        raise SourceError(path, f"region file cannot be opened: {reason}",
                           line=pos[0] if pos else None, field=f"config.{REGION_KEY}") from None
     if outside is not None:
         raise SourceError(path, outside, line=pos[0] if pos else None, field=f"config.{REGION_KEY}")

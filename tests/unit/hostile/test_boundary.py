@@ -214,3 +214,13 @@ def test_r_sec_03_a_key_file_must_be_a_small_regular_file(tmp_path: Path, kind: 
         path.chmod(0o600)
     with pytest.raises(SecretError, match=r"not a regular file|larger than"):
         read_key_file(path)
+
+
+@pytest.mark.parametrize("name", ["\\0", "regions/dev\\0.yaml", "x" * 5000])
+def test_a_region_name_the_system_refuses_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      name: str) -> None:
+    """Found by the fuzzer: a NUL byte in ``medcloud:region`` was a ValueError traceback."""
+    stack = tmp_path / "Pulumi.bad.yaml"
+    stack.write_text(f'config:\n  medcloud:region: "{name}"\n')
+    code, _, err = run(capsys, "validate", str(stack))
+    assert_one_line_error(code, err, "medcloud:region")
