@@ -212,9 +212,12 @@ def stack_centres(stacks: list[str], root: Path) -> list[Centre]:
 class ControlPlane:
     """A control plane rooted at ``state_dir``."""
 
-    def __init__(self, state_dir: Path, services: tuple[Service, ...] = SERVICES) -> None:
+    def __init__(self, state_dir: Path, services: tuple[Service, ...] = SERVICES, *,
+                 cache_dir: Path | None = None) -> None:
         self.state_dir = state_dir.resolve()
         self.services = services
+        #: Built schemas (``<state>/cache`` unless another folder is given, e.g. one kept between test sessions).
+        self.cache_dir = (cache_dir or self.state_dir / "cache").resolve()
 
     @property
     def clouds_yaml(self) -> Path:
@@ -288,7 +291,7 @@ class ControlPlane:
         ctx = Context(directory, self.state_dir / "logs", ports, keystone_url, regions, azs, centres)
         ctx.versions = package_versions(entry.packages)
         # Unknown versions: nothing tells a cached schema from a stale one, so none is used.
-        ctx.cache = self.state_dir / "cache" if ctx.versions else None
+        ctx.cache = self.cache_dir if ctx.versions else None
         if entry.service_user:
             ctx.service_user, ctx.service_password = f"svc-{entry.name}", secrets.token_urlsafe(18)
         return ctx

@@ -57,6 +57,13 @@ class Keystone:
         self.token = headers.get("X-Subject-Token") or headers.get("x-subject-token") or ""
         if not self.token:
             raise RestError(f"POST {self.url}/v3/auth/tokens: no X-Subject-Token in the answer")
+        # Asked once per session: Keystone is single-threaded here and every request costs a
+        # token validation, so role ids, services and which services this session created
+        # (they have no endpoints yet) are remembered.
+        self._roles: dict[str, str] = {}
+        self._services: dict[str, dict[str, Any]] = {}
+        self._created: set[str] = set()
+        self._added: set[tuple[str, str]] = set()
 
     def get(self, path: str) -> Any:
         return call("GET", f"{self.url}/v3/{path}", token=self.token)[1]
@@ -94,16 +101,23 @@ class Keystone:
         return str(found["id"])
 
     def grant(self, project_id: str, user_id: str, role: str) -> None:
-        role_id = (self._find("roles", name=role) or {}).get("id")
-        if role_id is None:
-            raise RestError(f"{self.url}: Keystone has no role {role!r}")
-        self.put(f"projects/{project_id}/users/{user_id}/roles/{role_id}")
+        if role not in self._roles:
+            role_id = (self._find("roles", name=role) or {}).get("id")
+            if role_id is None:
+                raise RestError(f"{self.url}: Keystone has no role {role!r}")
+            self._roles[role] = str(role_id)
+        self.put(f"projects/{project_id}/users/{user_id}/roles/{self._roles[role]}")
 
     def endpoint(self, service_type: str, name: str, region: str, url: str) -> None:
-        service = self._find("services", type=service_type)
+        service = self._services.get(service_type) or self._find("services", type=service_type)
         if service is None:
             service = self.post("services", {"service": {"type": service_type, "name": name}})["service"]
-        existing = self.get(f"endpoints?service_id={service['id']}&region_id={region}")["endpoints"]
+            self._created.add(service_type)
+        self._services[service_type] = service
+        existing: list[dict[str, Any]] = []
+        if service_type not in self._created or (service_type, region) in self._added:
+            existing = self.get(f"endpoints?service_id={service['id']}&region_id={region}")["endpoints"]
+        self._added.add((service_type, region))  # a service this session made has only what it added
         for endpoint in existing:
             if endpoint["url"] != url:
                 call("DELETE", f"{self.url}/v3/endpoints/{endpoint['id']}", token=self.token)

@@ -53,7 +53,7 @@ def topology() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def plane(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[Any]:
     from medcloud.cloud import ControlPlane
     from medcloud.cloud.plane import stack_centres
 
@@ -68,7 +68,9 @@ def plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         if running.running(centres):
             yield running
             return
-    control = ControlPlane(tmp_path_factory.mktemp("cloud"))
+    # Built schemas are kept in pytest's cache folder between sessions (cold on a fresh clone).
+    cache = pytestconfig.cache.mkdir("medcloud-cloud-schemas") if pytestconfig.cache is not None else None
+    control = ControlPlane(tmp_path_factory.mktemp("cloud"), cache_dir=cache)
     control.up(centres)
     try:
         yield control

@@ -161,3 +161,19 @@ def test_a_schema_is_built_once_per_package_versions_and_copied_after(tmp_path: 
         assert ctx.path("RegionOne", "nova_api.sqlite").read_text() == f"schema of {versions}"
     assert builds == ["nova-api=26.2.1", "nova-api=26.3.0"]  # b copied a's; c's packages differ
     assert not [p for p in (tmp_path / "cache").iterdir() if p.name.startswith(".")]  # no half-written entry
+
+
+def test_keystone_key_repositories_are_written_as_fernet_setup_writes_them(tmp_path: Path) -> None:
+    """Staged key 0 and primary key 1, each a Fernet key (urlsafe base64 of 32 bytes), 0600; fresh each time."""
+    import base64
+
+    from medcloud.cloud.services.keystone import key_repository
+
+    key_repository(tmp_path / "a")
+    key_repository(tmp_path / "b")
+    for folder in ("a", "b"):
+        assert sorted(p.name for p in (tmp_path / folder).iterdir()) == ["0", "1"]
+        for key in (tmp_path / folder).iterdir():
+            assert key.stat().st_mode & 0o777 == 0o600
+            assert len(base64.urlsafe_b64decode(key.read_text())) == 32
+    assert (tmp_path / "a" / "1").read_text() != (tmp_path / "b" / "1").read_text()

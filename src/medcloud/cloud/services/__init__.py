@@ -20,10 +20,39 @@ from pathlib import Path
 
 from medcloud.errors import CloudPrepareError as PrepareError
 
-__all__ = ["Centre", "Context", "PrepareError", "cached", "ini", "sqlite_url", "wal"]
+__all__ = ["PER_REGION", "Centre", "Context", "PrepareError", "cached", "ini", "sqlite_url", "wal"]
 
 #: Seconds a preparation command (db sync, key setup) may take.
 PREPARE_TIMEOUT_S = 180.0
+
+
+#: Prefix of a script run on Debian's Python that records something in each region's database
+#: (per-region services: Cinder, Nova): ``per_region(work, pairs)`` calls ``work(conf, names)`` in
+#: a child forked per (configuration, comma-separated names) pair, so the service's package is
+#: imported once, not once per region; exit 1 if any child failed (its traceback in the log).
+PER_REGION = """\
+import os, sys, traceback
+
+def per_region(work, pairs):
+    children = []
+    for conf, names in pairs:
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                work(conf, [n for n in names.split(",") if n])
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        children.append(pid)
+    failed = [pid for pid in children if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+    sys.exit(1 if failed else 0)
+
+"""
 
 
 @dataclass(frozen=True)

@@ -13,27 +13,29 @@ each region's database (and cached: :func:`~medcloud.cloud.services.cached`).
 from __future__ import annotations
 
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 
 from medcloud.cloud.catalog import SYSTEM_PYTHON, Launch
-from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
+from medcloud.cloud.services import PER_REGION, Context, cached, ini, sqlite_url, wal
 
 #: Seconds a volume service counts as up after its last report (ten years: as long as the plane runs).
 SERVICE_DOWN_TIME_S = 10 * 365 * 86400
 
-#: Run on Debian's Python: argv is CONF ZONE…
-SERVICES_SCRIPT = """\
-import sys
+#: Run on Debian's Python: argv is CONF ZONES (comma-separated) per region.  Cinder is imported
+#: once and a child forked per region, each with its region's configuration (and so database).
+SERVICES_SCRIPT = PER_REGION + """\
 from oslo_config import cfg
 from cinder import context, objects
 from cinder.volume import rpcapi
 objects.register_all()
-cfg.CONF(["--config-file", sys.argv[1]], project="cinder")
-admin = context.get_admin_context()
-for az in sys.argv[2:]:
-    objects.Service(admin, host="volume-" + az + "@rbd", binary="cinder-volume", topic="cinder-volume",
-                    availability_zone=az, report_count=1, rpc_current_version=rpcapi.VolumeAPI.RPC_API_VERSION,
-                    object_current_version=objects.base.OBJ_VERSIONS.get_current()).create()
+
+def register(conf, zones):
+    cfg.CONF(["--config-file", conf], project="cinder")
+    admin = context.get_admin_context()
+    for az in zones:
+        objects.Service(admin, host="volume-" + az + "@rbd", binary="cinder-volume", topic="cinder-volume",
+                        availability_zone=az, report_count=1, rpc_current_version=rpcapi.VolumeAPI.RPC_API_VERSION,
+                        object_current_version=objects.base.OBJ_VERSIONS.get_current()).create()
+per_region(register, zip(sys.argv[1::2], sys.argv[2::2]))
 """
 
 
@@ -71,10 +73,7 @@ def prepare(ctx: Context) -> list[Launch]:
         if region != first:
             shutil.copyfile(ctx.path(first, "cinder.sqlite"), ctx.path(region, "cinder.sqlite"))
         wal(ctx.path(region, "cinder.sqlite"))
-    with ThreadPoolExecutor(max_workers=len(ctx.regions)) as pool:
-        steps = [pool.submit(ctx.run, [SYSTEM_PYTHON, "-c", SERVICES_SCRIPT, confs[region], *_zones(ctx, region)],
-                             what=f"cinder volume services per zone in {region}") for region in ctx.regions]
-    for step in steps:
-        step.result()
+    regions = [arg for region in ctx.regions for arg in (confs[region], ",".join(_zones(ctx, region)))]
+    ctx.run([SYSTEM_PYTHON, "-c", SERVICES_SCRIPT, *regions], what="cinder volume services per zone, every region")
     return [Launch(f"cinder-{region}", ["cinder-api", "--config-file", confs[region]], port, region=region)
             for region, port in zip(ctx.regions, ctx.ports, strict=True)]

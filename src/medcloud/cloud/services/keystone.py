@@ -1,18 +1,31 @@
-"""Keystone on SQLite: db_sync, fernet and credential keys, bootstrap, then ``keystone-wsgi-public``.
+"""Keystone on SQLite: the schema (cached), bootstrap, fernet and credential keys, then ``keystone-wsgi-public``.
 
 The admin password reaches ``keystone-manage bootstrap`` in its environment
-(``OS_BOOTSTRAP_PASSWORD``), never on a command line.
+(``OS_BOOTSTRAP_PASSWORD``), never on a command line.  The two key
+repositories are written as ``keystone-manage fernet_setup`` and
+``credential_setup`` write them (``keystone.common.fernet_utils``): files
+``0`` (staged) and ``1`` (primary), each a Fernet key, 0600 — without
+importing Keystone twice more for it.
 """
 
 from __future__ import annotations
 
-import grp
+import base64
 import os
-import pwd
-from concurrent.futures import ThreadPoolExecutor
+import secrets
+from pathlib import Path
 
 from medcloud.cloud.catalog import Launch
 from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
+
+
+def key_repository(folder: Path) -> None:
+    """A fresh Fernet key repository: staged key ``0`` and primary key ``1`` (32 random bytes each)."""
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for name in ("0", "1"):
+        fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"))
 
 
 def prepare(ctx: Context, admin_password: str) -> list[Launch]:
@@ -27,29 +40,18 @@ def prepare(ctx: Context, admin_password: str) -> list[Launch]:
         "credential": {"key_repository": ctx.path("credential-keys")},
         "oslo_policy": {"policy_dirs": ctx.path("policy.d")},
     })
-    for folder in ("fernet-keys", "credential-keys", "policy.d"):
-        ctx.path(folder).mkdir(mode=0o700, exist_ok=True)
-    owner = ["--keystone-user", pwd.getpwuid(os.getuid()).pw_name,
-             "--keystone-group", grp.getgrgid(os.getgid()).gr_name]
+    ctx.path("policy.d").mkdir(mode=0o700, exist_ok=True)
+    for folder in ("fernet-keys", "credential-keys"):  # fresh keys at every ``up``
+        key_repository(ctx.path(folder))
     manage = ["keystone-manage", "--config-file", str(conf)]
     url = f"{ctx.url}/v3"
-
-    def database_and_admin() -> None:
-        # The schema (migrations: the same for the same packages, so cached) before the admin,
-        # its password and endpoints (this plane's own).
-        cached(ctx, "schema", {"keystone.sqlite": database},
-               lambda: ctx.run([*manage, "db_sync"], what="keystone-manage db_sync"))
-        wal(database)
-        ctx.run([*manage, "bootstrap", "--bootstrap-admin-url", url, "--bootstrap-public-url", url,
-                 "--bootstrap-internal-url", url, "--bootstrap-region-id", ctx.regions[0]],
-                env={"OS_BOOTSTRAP_PASSWORD": admin_password}, what="keystone-manage bootstrap")
-
-    # The database and the two key repositories (fresh keys at every ``up``) are independent.
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        steps = [pool.submit(database_and_admin),
-                 pool.submit(ctx.run, [*manage, "fernet_setup", *owner], what="keystone-manage fernet_setup"),
-                 pool.submit(ctx.run, [*manage, "credential_setup", *owner], what="keystone-manage credential_setup")]
-    for step in steps:
-        step.result()
+    # The schema (migrations: the same for the same packages, so cached), then the admin, its
+    # password and endpoints (this plane's own).
+    cached(ctx, "schema", {"keystone.sqlite": database},
+           lambda: ctx.run([*manage, "db_sync"], what="keystone-manage db_sync"))
+    wal(database)
+    ctx.run([*manage, "bootstrap", "--bootstrap-admin-url", url, "--bootstrap-public-url", url,
+             "--bootstrap-internal-url", url, "--bootstrap-region-id", ctx.regions[0]],
+            env={"OS_BOOTSTRAP_PASSWORD": admin_password}, what="keystone-manage bootstrap")
     return [Launch("keystone", ["keystone-wsgi-public", "--host", "127.0.0.1", "--port", str(ctx.ports[0])],
                    ctx.ports[0], env={"OS_KEYSTONE_CONFIG_FILES": str(conf)}, probe="/v3")]

@@ -16,31 +16,34 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 
 from medcloud.cloud.catalog import SYSTEM_PYTHON, Launch
-from medcloud.cloud.services import Context, cached, ini, sqlite_url, wal
+from medcloud.cloud.services import PER_REGION, Context, cached, ini, sqlite_url, wal
 
 DATABASES = ("nova_api", "nova_cell0", "nova_cell1")
 
-#: Run on Debian's Python: argv is CONF HOST…
-HOSTS_SCRIPT = """\
-import sys
+#: Run on Debian's Python: argv is CONF HOSTS (comma-separated) per region.  Nova is imported
+#: once and a child forked per region, each with its region's configuration (and so databases).
+HOSTS_SCRIPT = PER_REGION + """\
 from nova import config, context, objects
 objects.register_all()
-config.parse_args(["nova-manage", "--config-file", sys.argv[1]])
-admin = context.get_admin_context()
-cell = next(c for c in objects.CellMappingList.get_all(admin) if c.name == "cell1")
-with context.target_cell(admin, cell) as cell_context:
-    for host in sys.argv[2:]:
-        service = objects.Service(cell_context, host=host, binary="nova-compute", topic="compute", report_count=1)
-        service.create()
-        # What the compute service's resource tracker records at start (no inventory reported).
-        objects.ComputeNode(cell_context, host=host, hypervisor_hostname=host, service_id=service.id,
-                            vcpus=0, memory_mb=0, local_gb=0, vcpus_used=0, memory_mb_used=0, local_gb_used=0,
-                            hypervisor_type="QEMU", hypervisor_version=0, cpu_info="{}").create()
-for host in sys.argv[2:]:
-    objects.HostMapping(admin, host=host, cell_mapping=cell).create()
+
+def register(conf, hosts):
+    config.parse_args(["nova-manage", "--config-file", conf])
+    admin = context.get_admin_context()
+    cell = next(c for c in objects.CellMappingList.get_all(admin) if c.name == "cell1")
+    with context.target_cell(admin, cell) as cell_context:
+        for host in hosts:
+            service = objects.Service(cell_context, host=host, binary="nova-compute", topic="compute",
+                                      report_count=1)
+            service.create()
+            # What the compute service's resource tracker records at start (no inventory reported).
+            objects.ComputeNode(cell_context, host=host, hypervisor_hostname=host, service_id=service.id,
+                                vcpus=0, memory_mb=0, local_gb=0, vcpus_used=0, memory_mb_used=0, local_gb_used=0,
+                                hypervisor_type="QEMU", hypervisor_version=0, cpu_info="{}").create()
+    for host in hosts:
+        objects.HostMapping(admin, host=host, cell_mapping=cell).create()
+per_region(register, zip(sys.argv[1::2], sys.argv[2::2]))
 """
 
 
@@ -91,11 +94,10 @@ def prepare(ctx: Context) -> list[Launch]:
         _point_cells_at(ctx, region)
         for database in DATABASES:
             wal(ctx.path(region, f"{database}.sqlite"))
-    with ThreadPoolExecutor(max_workers=len(ctx.regions)) as pool:
-        steps = [pool.submit(ctx.run, [SYSTEM_PYTHON, "-c", HOSTS_SCRIPT, confs[region], *_hosts(ctx, region)],
-                             what=f"nova compute hosts in {region}") for region in ctx.regions if _hosts(ctx, region)]
-    for step in steps:
-        step.result()
+    regions = [arg for region in ctx.regions if _hosts(ctx, region)
+               for arg in (confs[region], ",".join(_hosts(ctx, region)))]
+    if regions:
+        ctx.run([SYSTEM_PYTHON, "-c", HOSTS_SCRIPT, *regions], what="nova compute hosts, every region")
     return [Launch(f"nova-{region}", ["nova-api", "--config-file", confs[region]], port, region=region)
             for region, port in zip(ctx.regions, ctx.ports, strict=True)]
 
