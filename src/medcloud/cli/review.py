@@ -1,5 +1,6 @@
-"""``medcloud review BASE HEAD`` / ``medcloud review --git REV1 REV2 STACK``: a changes-only
-review of two previews, with the compliance delta.  Exit 1 when the change introduces a
+"""``medcloud review BASE HEAD`` / ``medcloud review --git REV1 REV2 STACK`` / ``medcloud review
+--git REV STACK`` (REV against the working tree): a changes-only review of two previews, with the
+compliance delta.  Exit 1 when the change introduces a
 mandatory policy violation, 0 otherwise, 2 on bad input."""
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ def register(sub: Any) -> None:
         help="review the changes between two stack previews, with their compliance delta",
         description=(
             "Compare two preview JSON files (`pulumi preview --json` or `medcloud preview STACK --format json`), "
-            "or preview STACK at two git revisions. Prints creates, updates, replaces and deletes grouped by "
-            "centre and component, property diffs, risk flags and the policy violations introduced or fixed. "
+            "or preview STACK at two git revisions, or at one revision and the working tree "
+            "(uncommitted edits and untracked files included). Prints creates, updates, replaces and deletes "
+            "grouped by centre and component, property diffs, risk flags and the policy violations introduced "
+            "or fixed. "
             "Exit 0 no new mandatory violation, 1 new mandatory violation(s), 2 bad input."
         ),
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="BASE HEAD", help="the two preview JSON files")
-    parser.add_argument("--git", nargs=3, metavar=("REV1", "REV2", "STACK"),
-                        help="preview STACK at two revisions of this repository (offline preview)")
+    parser.add_argument("--git", nargs="+", metavar="REV1 [REV2] STACK",
+                        help="preview STACK at two revisions of this repository (REV1 REV2 STACK), or at REV1 "
+                             "and the working tree (REV1 STACK): offline previews")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the review here (atomically)")
     parser.add_argument("--policy-config", type=Path, metavar="FILE",
@@ -54,7 +58,10 @@ def handle(args: argparse.Namespace) -> int:
     if args.git:
         from medcloud.review.revisions import preview_at
 
-        rev1, rev2, stack = args.git
+        if len(args.git) not in (2, 3):
+            raise InputError(f"--git takes REV1 REV2 STACK or REV STACK (got {len(args.git)} value(s))")
+        *revs, stack = args.git
+        rev1, rev2 = (revs[0], revs[1]) if len(revs) == 2 else (revs[0], None)
         base, head = preview_at(rev1, stack, args.timeout), preview_at(rev2, stack, args.timeout)
     elif len(args.paths) == 2:
         base, head = load_document(args.paths[0]), load_document(args.paths[1])

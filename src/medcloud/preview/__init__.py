@@ -9,13 +9,16 @@ as ``pulumi preview --json`` does or as a tree.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pulumi.config import ConfigMissingError
 
 from medcloud.conformance import Report
-from medcloud.errors import InputError, SourceError
+from medcloud.errors import SourceError
 from medcloud.gcpause import gc_paused
 from medcloud.preview.document import Preview
 from medcloud.preview.engine import (
@@ -26,7 +29,7 @@ from medcloud.preview.engine import (
     run_program,
     stack_config,
 )
-from medcloud.stacks import project_root, resolve
+from medcloud.stacks import ENV_REGION_DIRS, project_root, resolve
 from medcloud.yamlio import load_document
 
 __all__ = ["Preview", "PreviewProgramError", "conformance", "policy_violations", "preview", "render"]
@@ -94,24 +97,50 @@ def _project_name(root: Path) -> str:
 
 
 def preview(stack_arg: str, root: Path | None = None) -> Preview:
-    """Preview STACK (a stack name or stack file) offline."""
+    """Preview STACK (a stack name, stack file or region file) offline."""
     # Loading, running and ordering build the whole graph at once (medcloud.gcpause).
     with gc_paused():
         return _preview(stack_arg, root)
 
 
+@contextmanager
+def _region_dir_allowed(region_file: Path) -> Iterator[None]:
+    """The program may read the region file the user named, wherever it lies (only while it runs).
+
+    A stack file may only name a region under ``stacks/`` or ``$MEDCLOUD_REGION_DIRS``
+    (:func:`medcloud.stacks.region_outside`); a region file given on the command line is the
+    user's own choice, so its directory is allowed for this run.
+    """
+    saved = os.environ.get(ENV_REGION_DIRS)
+    directory = str(region_file.resolve().parent)
+    os.environ[ENV_REGION_DIRS] = os.pathsep.join(d for d in (saved, directory) if d)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(ENV_REGION_DIRS, None)
+        else:
+            os.environ[ENV_REGION_DIRS] = saved
+
+
 def _preview(stack_arg: str, root: Path | None) -> Preview:
     base = root or project_root()
     ref = resolve(stack_arg, base)
-    if ref.stack_file is None or ref.name is None:
-        raise InputError(f"{stack_arg}: preview needs a stack (stacks/Pulumi.<name>.yaml), not a region file")
-    config, secret_keys = stack_config(ref.stack_file, load_document(ref.stack_file).data)
     # Validate the region first, so bad input fails with file:line before any Pulumi runs
     # (the program then finds it in the loader's cache).
-    from medcloud.components.program import load_region
-    from medcloud.components.secrets import required_config, required_secrets
+    from medcloud.components.program import REGION_CONFIG, load_region
+    from medcloud.components.secrets import NAMESPACE, required_config, required_secrets
 
     region = load_region(ref.region_file)
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    if ref.stack_file is not None:
+        config, secret_keys = stack_config(ref.stack_file, load_document(ref.stack_file).data)
+    if ref.stack_file is None or ref.name is None:
+        # A region file (or a stack file not named Pulumi.<stack>.yaml): a stack of its own, named
+        # after the region, whose config names the region file as `pulumi config set` would.
+        config[f"{NAMESPACE}:{REGION_CONFIG}"] = str(ref.region_file.resolve())
+    stack_name = ref.name or region.name
 
     for key in required_secrets(region):
         if key not in config:
@@ -121,13 +150,15 @@ def _preview(stack_arg: str, root: Path | None) -> Preview:
     for key in required_config(region):
         config.setdefault(key, PLACEHOLDER_LOOKUP)
     try:
-        run = run_program(
-            base / PROGRAM, project=_project_name(base), stack_name=ref.name, config=config,
-            secret_keys=secret_keys,
-        )
+        with _region_dir_allowed(ref.region_file):
+            run = run_program(
+                base / PROGRAM, project=_project_name(base), stack_name=stack_name, config=config,
+                secret_keys=secret_keys,
+            )
     except ConfigMissingError as exc:
         raise PreviewProgramError(
-            f"{ref.stack_file}: config.{exc.key}: missing (the program requires it; add it under config:)"
+            f"{ref.stack_file or ref.region_file}: config.{exc.key}: missing "
+            "(the program requires it; add it under config:)"
         ) from None
     shown = {k: (SECRET if k in secret_keys else v) for k, v in sorted(config.items())}
     return Preview.from_run(run, shown)

@@ -242,3 +242,22 @@ def test_property_dependencies_are_recorded_as_pulumi_preview_json_does(dev_json
         for prop, deps in state["propertyDependencies"].items():
             assert prop in state["inputs"]
             assert set(deps) <= urns
+
+
+def test_a_region_file_previews_as_a_stack_of_its_own(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: wherever a command takes STACK it accepts a region file — preview too (issue 17)."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("MEDCLOUD_REGION_DIRS", raising=False)
+    code, by_name, _ = run(capsys, "preview", "ref002", "--format", "json")
+    # Anywhere: the user named the file, so its directory is allowed for this run only.
+    outside = tmp_path / "elsewhere" / "ref002.yaml"
+    outside.parent.mkdir()
+    shutil.copy(ROOT / "stacks" / "regions" / "ref002.yaml", outside)
+    code_file, by_file, err = run(capsys, "preview", str(outside), "--format", "json")
+    assert (code, code_file) == (1, 1), err
+    named, filed = json.loads(by_name), json.loads(by_file)
+    # The same resources; the config names the region file the user gave.
+    assert [s["urn"] for s in named["steps"]] == [s["urn"] for s in filed["steps"]]
+    assert filed["config"]["medcloud:region"] == str(outside.resolve())
+    assert "MEDCLOUD_REGION_DIRS" not in __import__("os").environ

@@ -86,3 +86,47 @@ def test_review_git_bad_revision_is_one_line(repo: Path, monkeypatch: pytest.Mon
     assert main(["review", "--git", "no-such-rev", "HEAD", "dev"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no-such-rev" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_review_git_rev_against_the_working_tree(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``review --git REV STACK``: uncommitted edits count, and so do untracked files; ignored ones do not."""
+    monkeypatch.setenv("MEDCLOUD_HOME", str(repo))
+    monkeypatch.chdir(repo)
+    region_file = repo / "stacks" / "regions" / "dev.yaml"
+    # Uncommitted: the south WDM link at 40G (R-TOP-04 needs two diverse links of >= 100G).
+    region = yaml.safe_load(region_file.read_text())
+    south = next(link for link in region["links"] if link["name"] == "gz-fs-wdm-south")
+    assert south["bandwidth_gbps"] == 200
+    south["bandwidth_gbps"] = 40
+    region_file.write_text(yaml.safe_dump(region, sort_keys=False))
+    # Untracked: a new stack file the working tree's preview must find; an ignored file must not be copied.
+    (repo / "stacks" / "Pulumi.edited.yaml").write_text("config:\n  medcloud:region: regions/dev.yaml\n")
+    (repo / ".gitignore").write_text("ignored.txt\n")
+    (repo / "ignored.txt").write_text("not part of the tree\n")
+    code = main(["review", "--git", "HEAD~1", "edited", "--format", "json", "--timeout", "300"])
+    captured = capsys.readouterr()
+    assert code == 2 and "edited" in captured.err  # HEAD~1 has no stack `edited`: one line, exit 2
+    code = main(["review", "--git", "HEAD", "dev", "--format", "json", "--timeout", "300"])
+    captured = capsys.readouterr()
+    assert code == 1, captured.err
+    data = json.loads(captured.out)
+    assert data["base"] == "HEAD:dev" and data["head"] == "worktree:dev"
+    introduced = [v for v in data["compliance"]["introduced"] if v["requirement"] == "R-TOP-04"]
+    assert any("'gz-fs-wdm-south' carries 40 Gbps" in v["message"] for v in introduced)
+    changes = {c["name"]: c for c in data["changes"]}
+    assert changes["dev-gz-fs-wdm-south"]["op"] == "update"
+    # The working tree is read, never written: the edit is still there, nothing else appeared.
+    assert yaml.safe_load(region_file.read_text())["links"][1]["bandwidth_gbps"] == 40
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True,
+                            check=True, timeout=60).stdout.split("\n")
+    assert sorted(line for line in status if line) == [
+        " M stacks/regions/dev.yaml", "?? .gitignore", "?? stacks/Pulumi.edited.yaml"]
+
+
+def test_review_git_takes_two_or_three_values(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["review", "--git", "dev"]) == 2
+    assert "--git takes REV1 REV2 STACK or REV STACK (got 1 value(s))" in capsys.readouterr().err
+    assert main(["review", "--git", "a", "b", "c", "d"]) == 2
+    assert "(got 4 value(s))" in capsys.readouterr().err
