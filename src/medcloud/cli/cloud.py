@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.text import Text
 
 from medcloud.console import terminal_console
-from medcloud.escape import rich_markup
+from medcloud.escape import rich_markup, terminal
 
 
 def register(sub: Any) -> None:
@@ -87,16 +87,24 @@ def handle_down(args: argparse.Namespace) -> int:
 
 
 def _print_state(console: Console, plane: Any, state: Any) -> None:
-    table = Table(title=f"cloud in {state.state_dir} (regions {', '.join(state.regions)})")
-    for column in ("service", "process", "region", "pid", "listens", "state"):
-        table.add_column(column, overflow="fold")
+    """One row per process: names, pids and addresses whole at any width (medcloud.tables)."""
+    from medcloud.tables import Column, fitted
+
+    columns = (Column("service", atom=True), Column("process", atom=True), Column("region", atom=True),
+               Column("pid", atom=True), Column("listens", atom=True), Column("state"))
+    rows: list[tuple[str | Text, ...]] = []
     for process in state.processes:
-        alive = "[green]running[/]" if process.alive() else "[bold red]down[/]"
+        alive = Text("running", style="green") if process.alive() else Text("down", style="bold red")
         ready = state.ready_after_s.get(process.service)
-        table.add_row(process.service, process.name, process.region or "all", str(process.pid),
-                      f"127.0.0.1:{process.port}", alive + (f" (ready after {ready} s)" if ready is not None else ""))
+        if ready is not None:
+            alive.append(f" (ready after {ready} s)", style="default")
+        rows.append((process.service, process.name, process.region or "all", str(process.pid),
+                     f"127.0.0.1:{process.port}", alive))
     for service, reason in sorted(state.not_started.items()):
-        table.add_row(service, "-", "-", "-", "-", f"[yellow]not running[/]: {rich_markup(reason)}")
-    console.print(table)
+        why = Text("not running", style="yellow")
+        why.append(f": {terminal(reason)}", style="default")
+        rows.append((service, "-", "-", "-", "-", why))
+    title = f"cloud in {terminal(state.state_dir)} (regions {', '.join(map(terminal, state.regions))})"
+    console.print(fitted(title, columns, rows, console.width))
     centres = ", ".join(f"{c['name']} ({c['region']})" for c in state.centres) or "none"
     console.print(f"clouds.yaml entries: medcloud-admin, {centres}")
