@@ -1,8 +1,11 @@
 """The README's tour runs as written on a fresh checkout (issue: README steps that failed on a fresh clone).
 
-The tour is the first ``sh`` block under "## A short tour".  Each line runs
-verbatim in bash, in a fresh ``git clone`` of this repository, one after the
-other (so ``lab up`` serves the ``verify`` after it).  A line's comment may
+The tour is every fenced ``sh`` block from "## A short tour" on: the short tour
+itself, then the ones further down (switch configurations against saved running
+ones, rotating the reference inventories' keys).  Each line runs verbatim in
+bash, in a fresh ``git clone`` of this repository, one after the other, in one
+shell (so ``lab up`` serves the ``verify`` after it, and an ``export`` holds for
+the lines below it).  A line's comment may
 state its expected exit code as ``(exit N…)``; otherwise it must exit 0.
 The clone uses this checkout's ``.venv`` (the README's set-up made it), so
 nothing is installed twice.
@@ -26,12 +29,12 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def tour_lines(readme: str) -> list[tuple[str, int]]:
-    """(command, expected exit code) for each line of the tour block."""
+    """(command, expected exit code) for each line of the tour's blocks, in README order."""
     section = readme.split("## A short tour", 1)[1]
-    block = re.search(r"```sh\n(.*?)```", section, re.S)
-    assert block, "the README's tour has no ```sh block"
+    blocks = re.findall(r"^```sh\n(.*?)^```", section, re.S | re.M)
+    assert blocks, "the README's tour has no ```sh block"
     lines = []
-    for raw in block.group(1).splitlines():
+    for raw in "".join(blocks).splitlines():
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         command, _, comment = raw.partition(" # ")
