@@ -261,3 +261,46 @@ def test_a_region_file_previews_as_a_stack_of_its_own(capsys: pytest.CaptureFixt
     assert [s["urn"] for s in named["steps"]] == [s["urn"] for s in filed["steps"]]
     assert filed["config"]["medcloud:region"] == str(outside.resolve())
     assert "MEDCLOUD_REGION_DIRS" not in __import__("os").environ
+
+
+#: Resources a program might register, each with values the providers' Check or the cloud refuse:
+#: an enum, a range, a conflict (reported from both sides, as Terraform does) and a cloud API rule.
+SEEDED_PROGRAM = '''
+import pulumi_alicloud as alicloud
+import pulumi_openstack as openstack
+
+openstack.networking.SecGroupRule("seeded-enum", direction="sideways", ethertype="IPv4",
+                                  security_group_id="sg-seeded")
+alicloud.kms.Key("seeded-range", key_spec="Aliyun_SM4", protection_level="HSM", pending_window_in_days=3)
+alicloud.ecs.EcsDisk("seeded-conflict", zone_id="cn-chengdu-a", availability_zone="cn-chengdu-a", size=40,
+                     category="cloud_essd", encrypted=True)
+'''
+
+
+def test_cli_exits_2_with_one_line_per_problem_the_providers_or_the_cloud_refuse(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: the dev program plus resources with one bad value of each kind: exit 2, and one stderr line
+    per problem naming URN, property, value, what is allowed and the source; the program's own
+    resources add none.  R-SEC-02: an SM4 key outside a KMS instance is the cloud rule's finding."""
+    project = _project_copy(tmp_path)
+    shutil.copytree(ROOT / "stacks" / "regions", project / "stacks" / "regions", dirs_exist_ok=True)
+    shutil.copy(ROOT / "stacks" / "Pulumi.dev.yaml", project / "stacks" / "Pulumi.dev.yaml")
+    with (project / "__main__.py").open("a", encoding="utf-8") as program:
+        program.write(SEEDED_PROGRAM)
+    monkeypatch.setenv("MEDCLOUD_HOME", str(project))
+    code, out, err = run(capsys, "preview", "dev", "--format", "json")
+    assert code == 2 and json.loads(out)["steps"]  # the document is still printed
+    lines = [line for line in err.splitlines() if line.startswith("conformance: urn:")]
+    assert all("::seeded-" in line for line in lines), lines
+    expected = [
+        ("::seeded-enum: direction: sideways: one of ", "[provider: ",
+         "resource_openstack_networking_secgroup_rule_v2.go:"),
+        ("::seeded-range: pendingWindowInDays: 3: int 7..366 ", "[provider: ", "resource_alicloud_kms_key.go:"),
+        ("::seeded-conflict: availabilityZone: ", "[provider: ", "resource_alicloud_ecs_disk.go:"),
+        ("::seeded-conflict: zoneId: ", "[provider: ", "resource_alicloud_ecs_disk.go:"),
+        ("::seeded-range: keySpec: Aliyun_SM4: ", "[cloud: ", "key types and specifications"),
+    ]
+    for parts in expected:
+        assert any(all(p in line for p in parts) for line in lines), (parts, lines)
+    assert len(lines) == len(expected), lines
+    assert err.splitlines()[-1] == f"conformance: {len(expected)} problem(s) `pulumi preview`/`up` would refuse"
