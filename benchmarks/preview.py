@@ -110,6 +110,10 @@ def synthetic_region(systems: int) -> dict[str, Any]:
     for name, role, cloud, cloud_region, azs, lat, lon, province, basin, grid, seismic in CENTRES:
         zones = []
         for ai, az in enumerate(azs):
+            # An AliCloud ALB/NLB needs its security domain in two zones (FrontDoorZonesError): there
+            # every pool has a twin in the other zone, as dev's cd-dr does.
+            here = [(pool if index == ai else f"{pool}-{ai}", tier, domain, dr, family)
+                    for pool, index, tier, domain, dr, family in POOLS if index == ai or cloud == "alicloud"]
             pools = [{
                 "name": pool, "tier": tier, "security_domain": domain, "dr_domain": dr, "cost_tag": f"cc-{pool}",
                 # AliCloud sells no LoongArch instances (components/backends/alicloud/compute.py).
@@ -119,7 +123,7 @@ def synthetic_region(systems: int) -> dict[str, Any]:
                     "name": f"{name}-{pool}-n1", "cpu_model": "Kunpeng 920", "physical_cores": 64,
                     "memory_gib": 512, "nvme_tib": 7.68,
                 }]}],
-            } for pool, index, tier, domain, dr, family in POOLS if index == ai]
+            } for pool, tier, domain, dr, family in here]
             zones.append({"name": az, "pools": pools})
         centre: dict[str, Any] = {
             "name": name, "role": role, "cloud": cloud, "cloud_region": cloud_region,
