@@ -52,7 +52,7 @@ from medcloud.errors import SourceError
 from medcloud.model import standards
 from medcloud.model.base import Model, Name
 from medcloud.secrets import SealedSecret
-from medcloud.yamlio import Document, describe_loc, load_document, validate
+from medcloud.yamlio import Document, load_document, problem, raise_problems, validate
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 def _host_name(value: str) -> str:
@@ -307,22 +307,22 @@ def load_inventory(path: Path, known_profiles: frozenset[str] | None = None) -> 
     return inventory
 
 
-def _fail(document: Document, loc: tuple[str | int, ...], reason: str) -> SourceError:
-    where = document.position(loc)
-    return SourceError(document.path, reason, line=where[0] if where else None,
-                       column=where[1] if where else None, field=describe_loc(loc, document.data))
-
-
 def _check_cross_references(
     inventory: Inventory, document: Document, known_profiles: frozenset[str] | None,
 ) -> None:
+    """Every dangling or duplicate name, all at once (:func:`medcloud.yamlio.raise_problems`)."""
+    found: list[SourceError] = []
+
+    def fail(loc: tuple[str | int, ...], reason: str) -> None:
+        found.append(problem(document, loc, reason))
+
     names: set[str] = set()
     sections: tuple[tuple[str, tuple[Server | Switch, ...]], ...] = (
         ("servers", inventory.servers), ("switches", inventory.switches))
     for section, devices in sections:
         for i, device in enumerate(devices):
             if device.name in names:
-                raise _fail(document, (section, i, "name"), f"device name {device.name!r} is used twice")
+                fail((section, i, "name"), f"device name {device.name!r} is used twice")
             names.add(device.name)
             endpoints: tuple[tuple[str, Endpoint], ...] = (
                 (("ssh", device.ssh), ("bmc", device.bmc)) if isinstance(device, Server)
@@ -331,22 +331,22 @@ def _check_cross_references(
             for role, endpoint in endpoints:
                 cred = inventory.credentials.get(endpoint.credential)
                 if cred is None:
-                    raise _fail(document, (section, i, role, "credential"),
-                                f"no credential named {endpoint.credential!r}")
-                if cred.kind != _KIND_OF[role]:
-                    raise _fail(document, (section, i, role, "credential"),
-                                f"credential {endpoint.credential!r} is {cred.kind}, {role} needs {_KIND_OF[role]}")
+                    fail((section, i, role, "credential"), f"no credential named {endpoint.credential!r}")
+                elif cred.kind != _KIND_OF[role]:
+                    fail((section, i, role, "credential"),
+                         f"credential {endpoint.credential!r} is {cred.kind}, {role} needs {_KIND_OF[role]}")
             if isinstance(device, Server):
                 for j, account in enumerate(device.bmc.accounts):
                     cred = inventory.credentials.get(account)
                     if cred is None or cred.kind != "ipmi":
-                        raise _fail(document, (section, i, "bmc", "accounts", j),
-                                    f"{account!r} is not an ipmi credential of this inventory")
+                        fail((section, i, "bmc", "accounts", j),
+                             f"{account!r} is not an ipmi credential of this inventory")
             if known_profiles is not None and device.profile not in known_profiles:
-                raise _fail(document, (section, i, "profile"),
-                            f"unknown profile {device.profile!r} (known: {', '.join(sorted(known_profiles))})")
+                fail((section, i, "profile"),
+                     f"unknown profile {device.profile!r} (known: {', '.join(sorted(known_profiles))})")
     for i, switch in enumerate(inventory.switches):
         for j, cable in enumerate(switch.cabling):
             if cable.remote_device not in names:
-                raise _fail(document, ("switches", i, "cabling", j, "remote_device"),
-                            f"no device named {cable.remote_device!r} in this inventory")
+                fail(("switches", i, "cabling", j, "remote_device"),
+                     f"no device named {cable.remote_device!r} in this inventory")
+    raise_problems(found)

@@ -6,6 +6,7 @@ lives anywhere else; the old module of each class re-exports it)::
     MedcloudError                    anything medcloud raises on purpose
     ├── InputError                   the user's input is wrong: CLI exit 2, one line, no traceback
     │   ├── SourceError              a file's content is wrong at a known place (file:line:col field)
+    │   │   └── SourceErrors         several such problems in one file, all reported at once
     │   ├── StackNotFoundError       a STACK argument names no stack or region file
     │   ├── SecretError              a secret cannot be opened (missing or wrong key)
     │   ├── OutputError              an output path (--out, --output) cannot be written
@@ -85,7 +86,8 @@ class SourceError(InputError):
         self.reason = " ".join(reason.split()) if "\n" in reason or "\r" in reason else reason
         self.line = line
         self.column = column
-        self.field = field
+        # A key may hold a line break (a YAML "\n" key): shown escaped, the message stays one line.
+        self.field = field.replace("\r", "\\r").replace("\n", "\\n") if field else field
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -96,6 +98,31 @@ class SourceError(InputError):
                 where += f":{self.column}"
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.reason}"
+
+
+class SourceErrors(SourceError):
+    """Every problem found in one file, reported at once (a region with six mistakes shows six).
+
+    It is a :class:`SourceError` whose ``path``, ``line``, ``column``, ``field`` and ``reason``
+    are the first problem's; :attr:`problems` holds them all, and ``str()`` is one
+    ``path:line:col: field: reason`` line per problem.
+    """
+
+    def __init__(self, problems: list[SourceError]) -> None:
+        if not problems:
+            raise ValueError("SourceErrors needs at least one problem")
+        self.problems = list(problems)
+        first = problems[0]
+        super().__init__(first.path, first.reason, line=first.line, column=first.column, field=first.field)
+        self.args = ("\n".join(p._render() for p in self.problems),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    @classmethod
+    def of(cls, problems: list[SourceError]) -> SourceError:
+        """The one problem itself when there is one, else all of them as :class:`SourceErrors`."""
+        return problems[0] if len(problems) == 1 else cls(problems)
 
 
 class StackNotFoundError(InputError):
@@ -261,3 +288,21 @@ EXIT_CODES: tuple[tuple[type[MedcloudError], int], ...] = (
 def exit_code(error: MedcloudError) -> int:
     """The exit code ``error`` ends a command with."""
     return next(code for kind, code in EXIT_CODES if isinstance(error, kind))
+
+
+def error_record(error: MedcloudError) -> dict[str, object]:
+    """The one JSON object a command prints under ``--format json`` when it fails (issue 17).
+
+    ``file``, ``line``, ``column``, ``field`` and ``reason`` are the (first) problem's; ``errors``
+    lists every problem in that same shape (one item for a single error), so a CI job reads
+    either.  ``kind`` is the exception class, ``exit_code`` what the command exits with.
+    """
+    problems: list[MedcloudError] = list(error.problems) if isinstance(error, SourceErrors) else [error]
+    items: list[dict[str, object]] = []
+    for problem in problems:
+        if isinstance(problem, SourceError):
+            items.append({"file": str(problem.path), "line": problem.line, "column": problem.column,
+                          "field": problem.field, "reason": problem.reason})
+        else:
+            items.append({"file": None, "line": None, "column": None, "field": None, "reason": str(problem)})
+    return {"error": True, "kind": type(error).__name__, "exit_code": exit_code(error), **items[0], "errors": items}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from medcloud.errors import SourceError, StackNotFoundError
 from medcloud.model import Region
-from medcloud.yamlio import Document, load_document, validate
+from medcloud.yamlio import STDIN_NAME, Document, is_stdin, load_document, problem, raise_problems, validate
 
 #: The stack config key naming the region file.
 REGION_KEY = "medcloud:region"
@@ -57,7 +57,9 @@ class LoadedRegion:
 
 
 def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when it lies below it, else absolute."""
+    """``path`` relative to the working directory when it lies below it, else absolute (``<stdin>`` stays)."""
+    if is_stdin(path):
+        return STDIN_NAME
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -95,8 +97,15 @@ def _is_file(path: Path) -> bool:
 
 
 def resolve(arg: str, root: Path | None = None) -> StackRef:
-    """Turn a STACK argument into the stack and region files it means."""
+    """Turn a STACK argument into the stack and region files it means (``-``: a region file on stdin)."""
     path = Path(arg)
+    if is_stdin(arg):
+        # A stack file names its region relative to itself; on stdin it has no place, so only a region.
+        document = load_document(path)
+        if isinstance(document.data, dict) and "config" in document.data:
+            raise SourceError(document.path, "a stack file cannot come from standard input (its region file "
+                                             "is named relative to it); pipe in the region file")
+        return StackRef(None, None, document.path)
     if _is_file(path):
         document = load_document(path)
         if isinstance(document.data, dict) and "config" in document.data:
@@ -151,14 +160,7 @@ def load_region_file(path: Path, ref: StackRef | None = None) -> LoadedRegion:
     """Load and validate a region file, including its cross references."""
     document = load_document(path)
     region = validate(Region, document)
-    for loc, reason in region.reference_errors():
-        pos = document.position(loc)
-        from medcloud.yamlio import describe_loc
-
-        raise SourceError(
-            path, reason, line=pos[0] if pos else None, column=pos[1] if pos else None,
-            field=describe_loc(loc, document.data),
-        )
+    raise_problems([problem(document, loc, reason) for loc, reason in region.reference_errors()])
     return LoadedRegion(ref or StackRef(None, None, path), region, document)
 
 

@@ -9,20 +9,23 @@ item, keyed by the same ``loc`` tuples pydantic reports.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
 import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+import types
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from medcloud.errors import OutputError, SourceError
+from medcloud.errors import OutputError, SourceError, SourceErrors
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -64,6 +67,9 @@ _SCALARS = yaml.SafeLoader("")
 #: regions and inventories, with the same events, tags and marks.
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: The only scalar tags a document may carry, explicitly or resolved (YAML 1.1 core types).
+#: YAML's merge key (https://yaml.org/type/merge.html) and its tag.
+MERGE_KEY = "<<"
+MERGE_TAG = "tag:yaml.org,2002:merge"
 _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
                          ("null", "bool", "int", "float", "str", "timestamp", "binary"))
 
@@ -91,6 +97,9 @@ class _Frame:
     mark: Any
     size: int = 1
     key: str | None = None
+    #: The mapping's ``<<`` values (mappings, or lists of them), merged when it ends.
+    merges: list[tuple[Any, Any]] = field(default_factory=list)
+    merging: bool = False
 
 
 def _compose(text: str, path: Path) -> Document:
@@ -103,6 +112,8 @@ def _compose(text: str, path: Path) -> Document:
     """
     positions: dict[Loc, tuple[int, int]] = {}
     anchors: dict[str, tuple[Any, int]] = {}
+    #: Where each composed mapping was written (by identity), so merged keys keep their positions.
+    origins: dict[int, Loc] = {}
     stack: list[_Frame] = []
     root: list[Any] = []
     own = expanded = documents = 0
@@ -110,7 +121,8 @@ def _compose(text: str, path: Path) -> Document:
     def at(mark: Any) -> tuple[int, int]:
         return (mark.line + 1, mark.column + 1)
 
-    def attach(value: Any, size: int, mark: Any, anchor: str | None, *, scalar_key: str | None = None) -> None:
+    def attach(value: Any, size: int, mark: Any, anchor: str | None, *, scalar_key: str | None = None,
+               merge: bool = False) -> None:
         if anchor is not None:
             anchors[anchor] = (value, size)
         if not stack:
@@ -125,15 +137,37 @@ def _compose(text: str, path: Path) -> Document:
         elif top.key is None:
             if scalar_key is None:
                 raise _refuse(path, "mapping keys must be plain strings", mark)
-            if scalar_key in top.container:
+            if scalar_key in top.container or (scalar_key == MERGE_KEY and merge and top.merges):
                 raise _refuse(path, f"duplicate key {scalar_key!r}", mark, _dotted((*top.loc, scalar_key)))
             positions[(*top.loc, scalar_key)] = at(mark)
             top.key = scalar_key
+            top.merging = merge
             return
+        elif top.merging:
+            top.merges.append((value, mark))
+            top.key = None
+            top.merging = False
         else:
             top.container[top.key] = value
             top.key = None
         top.size += size
+
+    def merge_into(frame: _Frame) -> None:
+        """YAML's merge key: keys the mapping lacks come from ``<<``'s mappings, earlier ones first."""
+        assert isinstance(frame.container, dict)
+        for value, mark in frame.merges:
+            sources = value if isinstance(value, list) else [value]
+            if not sources or not all(isinstance(source, dict) for source in sources):
+                raise _refuse(path, "a merge key (<<) takes a mapping or a list of mappings", mark,
+                              _dotted((*frame.loc, MERGE_KEY)))
+            for source in sources:
+                origin = origins.get(id(source))
+                for key, item in source.items():
+                    if key in frame.container:
+                        continue
+                    frame.container[key] = item
+                    found = positions.get((*origin, key)) if origin is not None else None
+                    positions[(*frame.loc, key)] = found or at(mark)
 
     def scalar(event: Any) -> Any:
         tag = event.tag
@@ -158,7 +192,10 @@ def _compose(text: str, path: Path) -> Document:
         elif isinstance(event, yaml.ScalarEvent):
             own += 1
             key = event.value if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None else None
-            attach(scalar(event) if key is None else key, 1, event.start_mark, event.anchor, scalar_key=key)
+            # `<<` plain (or tagged !!merge) is YAML's merge key; quoted, it is an ordinary key.
+            merge = key == MERGE_KEY and (event.tag == MERGE_TAG or (event.tag is None and event.implicit[0]))
+            attach(scalar(event) if key is None else key, 1, event.start_mark, event.anchor, scalar_key=key,
+                   merge=merge)
         elif isinstance(event, yaml.AliasEvent):
             if event.anchor not in anchors:
                 raise _refuse(path, f"alias *{event.anchor} refers to no finished anchor (undefined or recursive)",
@@ -189,6 +226,9 @@ def _compose(text: str, path: Path) -> Document:
             stack.append(_Frame(container, loc, event.anchor, event.start_mark))
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             frame = stack.pop()
+            if frame.merges:
+                merge_into(frame)
+            origins[id(frame.container)] = frame.loc
             attach(frame.container, frame.size, frame.mark, frame.anchor)
     if not root:
         raise _refuse(path, "file is empty")
@@ -200,7 +240,10 @@ def read_bytes(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
 
     A FIFO, device, socket or directory is refused without blocking on it (``O_NONBLOCK``),
     and so are a symlink loop, a missing or unreadable file: each a :class:`SourceError`.
+    ``-`` is standard input (see :func:`read_stdin`).
     """
+    if is_stdin(path):
+        return read_stdin(limit=limit)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -227,12 +270,52 @@ def read_bytes(path: Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
     return data
 
 
+#: How a file argument of ``-`` (standard input) is named in documents and messages.
+STDIN_NAME = "<stdin>"
+#: (the stream, its bytes): read once per stream object.
+_stdin_cache: list[tuple[object, bytes]] = []
+
+
+def is_stdin(path: Path | str) -> bool:
+    """Whether a file argument means standard input (``-``, the convention of every command)."""
+    return str(path) in ("-", STDIN_NAME)
+
+
+def source_name(path: Path | str) -> Path:
+    """``path`` as messages and documents name it: ``<stdin>`` for ``-``."""
+    return Path(STDIN_NAME) if is_stdin(path) else Path(path)
+
+
+def read_stdin(*, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Standard input, read once (bounded by ``limit``) and kept, so a command may load ``-`` twice.
+
+    A terminal is refused rather than waited on: ``-`` means a file piped or redirected in.
+    """
+    stream = sys.stdin
+    if _stdin_cache and _stdin_cache[0][0] is stream:
+        return _stdin_cache[0][1]
+    if stream is None or stream.closed:
+        raise SourceError(STDIN_NAME, "standard input is closed")
+    if stream.isatty():
+        raise SourceError(STDIN_NAME, "'-' reads the file from standard input, which is a terminal; "
+                                      "pipe or redirect the file in (… < file.yaml)")
+    buffer = getattr(stream, "buffer", None)
+    try:  # a text stream (tests' StringIO) has no buffer
+        data = buffer.read(limit + 1) if buffer is not None else stream.read(limit + 1).encode("utf-8")
+    except OSError as exc:
+        raise SourceError(STDIN_NAME, f"cannot read standard input: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise SourceError(STDIN_NAME, f"input is larger than {limit // 2**20} MiB")
+    _stdin_cache[:] = [(stream, data)]
+    return data
+
+
 def read_text(path: Path, *, limit: int = MAX_INPUT_BYTES) -> str:
     """The UTF-8 text of a user's file (see :func:`read_bytes`); bad UTF-8 is a :class:`SourceError`."""
     try:
         return read_bytes(path, limit=limit).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SourceError(path, f"not UTF-8 text (byte {exc.start})") from None
+        raise SourceError(source_name(path), f"not UTF-8 text (byte {exc.start})") from None
 
 
 def parse_json(text: str | bytes, source: Path | str) -> Any:
@@ -286,12 +369,12 @@ def _check_depth(data: Any, source: Path | str) -> None:
 
 def load_json(path: Path) -> Any:
     """Read and parse a user's JSON file through the boundary (:func:`read_bytes`, :func:`parse_json`)."""
-    return parse_json(read_text(path), path)
+    return parse_json(read_text(path), source_name(path))
 
 
 def load_document(path: Path) -> Document:
     """Read and compose ``path``; raise :class:`SourceError` on unreadable, malformed or hostile YAML."""
-    return parse_yaml(read_text(path), path)
+    return parse_yaml(read_text(path), source_name(path))
 
 
 def parse_yaml(text: str, path: Path) -> Document:
@@ -351,28 +434,102 @@ def _pydantic_reason(error: Mapping[str, Any]) -> str:
     return message.removeprefix("Value error, ")
 
 
+def problem(document: Document, loc: Loc, reason: str) -> SourceError:
+    """A :class:`SourceError` at ``loc`` of ``document``: ``file:line:col: field: reason``."""
+    where = document.position(loc)
+    return SourceError(document.path, reason, line=where[0] if where else None,
+                       column=where[1] if where else None, field=describe_loc(loc, document.data) or None)
+
+
+def raise_problems(problems: list[SourceError]) -> None:
+    """Raise every problem at once, in file order (one :class:`SourceError`, or :class:`SourceErrors`)."""
+    if not problems:
+        return
+    unique = list({(p.line, p.column, p.field, p.reason): p for p in problems}.values())
+    unique.sort(key=lambda p: (p.line is None, p.line or 0, p.column or 0))
+    raise SourceErrors.of(unique)
+
+
 def validate(model: type[M], document: Document, *, context: dict[str, Any] | None = None) -> M:
-    """Validate ``document`` against ``model``; the first error becomes a :class:`SourceError`.
+    """Validate ``document`` against ``model``; every error becomes one problem of a :class:`SourceError`.
 
     Validation is pydantic's *strict JSON* mode: strings still become enums, addresses and
-    dates, lists tuples, but ``true`` is no port number and ``"22"`` no integer.
+    dates, lists tuples, but ``true`` is no port number and ``"22"`` no integer.  An unknown
+    field gets a "did you mean" from the model's field names and aliases at that place.
     """
     try:
         return model.model_validate_json(json.dumps(document.data, default=str), strict=True, context=context)
     except ValidationError as exc:
-        errors = exc.errors()
-        first = errors[0]
-        # pydantic adds union/tagged-union member names to loc; keep only data keys.
-        loc = _data_loc(tuple(first["loc"]), document.data)
-        line_col = document.position(loc)
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise SourceError(
-            document.path,
-            _pydantic_reason(first) + more,
-            line=line_col[0] if line_col else None,
-            column=line_col[1] if line_col else None,
-            field=describe_loc(loc, document.data) or None,
-        ) from None
+        errors = [(_data_loc(tuple(error["loc"]), document.data), error) for error in exc.errors()]
+        missing = {loc for loc, error in errors if error.get("type") == "missing"}
+        problems, explained = [], set()
+        for loc, error in errors:
+            # pydantic adds union/tagged-union member names to loc; _data_loc kept only data keys.
+            reason = _pydantic_reason(error)
+            if error.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
+                close = suggest(loc[-1], field_names(model, loc[:-1]))
+                if close is not None:
+                    reason += f"; did you mean {close!r}?"
+                    if (*loc[:-1], close) in missing:  # the misspelling is why it is missing: one problem
+                        explained.add((*loc[:-1], close))
+                        reason += " (a required field)"
+            problems.append((loc, reason, error.get("type")))
+        raise_problems([problem(document, loc, reason) for loc, reason, kind in problems
+                        if not (kind == "missing" and loc in explained)])
+        raise AssertionError("unreachable") from None
+
+
+def suggest(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to a misspelt ``name`` (difflib), or None when none is close."""
+    close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def field_names(model: type[BaseModel], loc: Loc) -> set[str]:
+    """The field names and aliases of the model(s) that may stand at ``loc`` under ``model``.
+
+    The annotations are followed through unions, ``Annotated``, lists, tuples and dict values;
+    where a union allows several models, the names of all of them are returned.
+    """
+    current: list[Any] = [model]
+    for part in loc:
+        following: list[Any] = []
+        for annotation in _expand(current):
+            origin = get_origin(annotation)
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                if isinstance(part, str):
+                    following.extend(info.annotation for name, info in annotation.model_fields.items()
+                                     if part in (name, info.alias, info.validation_alias))
+            elif origin in (list, tuple, set, frozenset, Sequence) and isinstance(part, int):
+                following.extend(a for a in get_args(annotation) if a is not Ellipsis)
+            elif origin in (dict, Mapping):
+                args = get_args(annotation)
+                if len(args) == 2:
+                    following.append(args[1])
+        current = following
+    names: set[str] = set()
+    for annotation in _expand(current):
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            for name, info in annotation.model_fields.items():
+                names.add(name)
+                names.update(a for a in (info.alias, info.validation_alias) if isinstance(a, str))
+    return names
+
+
+def _expand(annotations: list[Any]) -> list[Any]:
+    """Unwrap ``Annotated`` and unions (``X | None``, ``Union[...]``) into their members."""
+    out: list[Any] = []
+    todo = list(annotations)
+    while todo and len(out) < 1000:
+        annotation = todo.pop()
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            todo.append(get_args(annotation)[0])
+        elif origin in (Union, types.UnionType):
+            todo.extend(get_args(annotation))
+        else:
+            out.append(annotation)
+    return out
 
 
 def _data_loc(loc: Loc, data: Any) -> Loc:

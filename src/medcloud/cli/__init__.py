@@ -18,7 +18,16 @@ import sys
 from collections.abc import Callable, Sequence
 
 from medcloud import __version__, signals
-from medcloud.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, EXIT_UNREACHABLE, MedcloudError, exit_code
+from medcloud.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    MedcloudError,
+    SourceErrors,
+    error_record,
+    exit_code,
+)
 from medcloud.escape import terminal
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_UNREACHABLE", "main", "run"]
@@ -71,11 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f"medcloud.cli.{name}")
         module.register(sub)
-    return parser
+    from medcloud.cli.conventions import apply
+
+    return apply(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every outcome is an exit code, never a traceback (unless ``MEDCLOUD_DEBUG``)."""
+    args: argparse.Namespace | None = None
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -106,9 +118,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("medcloud: interrupted", file=sys.stderr)
             return signals.exit_code()
         if isinstance(exc, MedcloudError):
-            print(f"medcloud: error: {terminal(str(exc))}", file=sys.stderr)
-            return exit_code(exc)
+            return report_error(exc, json_output=getattr(args, "format", None) == "json")
         return _unexpected(exc)
+
+
+def report_error(exc: MedcloudError, *, json_output: bool = False) -> int:
+    """Tell the user what was wrong, the one way every command does; return the exit code.
+
+    Text: one ``medcloud: error: file:line:col: field: reason`` line per problem on stderr.
+    Under ``--format json`` the same, as the one object :func:`medcloud.errors.error_record`
+    builds, goes to stdout (where the command's result would have gone).
+    """
+    if json_output:
+        import json
+
+        print(json.dumps(error_record(exc), indent=2, ensure_ascii=False))
+        return exit_code(exc)
+    problems = exc.problems if isinstance(exc, SourceErrors) else [exc]
+    for problem in problems:
+        print(f"medcloud: error: {terminal(str(problem))}", file=sys.stderr)
+    if len(problems) > 1:
+        print(f"medcloud: {len(problems)} problems", file=sys.stderr)
+    return exit_code(exc)
 
 
 def _unexpected(exc: Exception) -> int:

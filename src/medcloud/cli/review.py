@@ -28,11 +28,13 @@ def register(sub: Any) -> None:
             "Exit 0 no new mandatory violation, 1 new mandatory violation(s), 2 bad input."
         ),
     )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="BASE HEAD", help="the two preview JSON files")
+    parser.add_argument("paths", nargs="*", type=Path, metavar="BASE HEAD",
+                        help="the two preview JSON files (one of them may be - for standard input)")
     parser.add_argument("--git", nargs="+", metavar="REV1 [REV2] STACK",
                         help="preview STACK at two revisions of this repository (REV1 REV2 STACK), or at REV1 "
                              "and the working tree (REV1 STACK): offline previews")
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    # Shown as -o/--out like every command's output; --output still parses (cli.conventions).
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the review here (atomically)")
     parser.add_argument("--policy-config", type=Path, metavar="FILE",
                         help="policy pack config JSON (as for pulumi --policy-pack-config)")
@@ -52,8 +54,10 @@ def handle(args: argparse.Namespace) -> int:
 
     if args.git and args.paths:
         raise InputError("review takes either BASE HEAD or --git REV1 REV2 STACK, not both")
+    if sum(str(p) == "-" for p in args.paths) > 1:
+        raise InputError("only one of BASE and HEAD can be - (standard input)")
     if args.output is not None:
-        check_output_file(args.output, "--output")
+        check_output_file(args.output, "--out")
     config = PackConfig.load(args.policy_config) if args.policy_config else None
     if args.git:
         from medcloud.review.revisions import preview_at

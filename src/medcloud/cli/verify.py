@@ -90,7 +90,8 @@ def handle(args: argparse.Namespace) -> int:
     counts = {("passed" if k == "pass" else k): v for k, v in report.counts().items()}
     args.audit_detail = {"complete": report.complete, "passed": report.passed, "outcome": report.outcome,
                          "counts": counts}
-    document, paths = write_reports(report, args.out, args.inventory.stem, lang=args.lang)
+    stem = "stdin" if str(args.inventory) == "-" else args.inventory.stem  # `verify -`: reports/stdin.json
+    document, paths = write_reports(report, args.out, stem, lang=args.lang)
     if args.format == "json":
         print_json(document)
     else:

@@ -50,7 +50,7 @@ def test_top_level_help_names_the_environment(capsys: pytest.CaptureFixture[str]
 @pytest.mark.parametrize(("line", "expected"), [
     ("medcloud val", {"validate"}),
     ("medcloud validate --fo", {"--format"}),
-    ("medcloud validate --format ", {"table", "json"}),
+    ("medcloud validate --format ", {"text", "json"}),
     ("medcloud completion ", {"bash", "zsh"}),
 ])
 def test_bash_completion_completes_commands_options_and_choices(

@@ -153,3 +153,60 @@ def test_table_at_80_columns_never_splits_file_line_or_crops(
         tail = re.search(r"stacks/regions/ref002\.yaml:?\d*\s*$", line)
         if tail:
             assert re.search(r"ref002\.yaml:\d+", tail.group(0)), line
+
+
+def _six_mistakes(root: Path, tmp_path: Path) -> Path:
+    text = (root / DEV).read_text(encoding="utf-8")
+    for old, new in [("address_space: 10.64.0.0/12", "adress_space: 10.64.0.0/12"),
+                     ("    cloud_region: RegionOne", "    cloud_regon: RegionOne"),
+                     ("retention_years: 30", "retention_years: thirty"), ("qos_iops: 20000", "qos_iops: -5"),
+                     ("    role: production", "    role: produktion"), ("lat: 23.1291", "lat: 123.1291")]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    (tmp_path / "six.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / "six.yaml"
+
+
+def test_six_mistakes_show_six_lines_with_suggestions(
+    capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: every validation error at once, `file:line:col: field: reason`, "did you mean" for a typo."""
+    monkeypatch.setenv("MEDCLOUD_REGION_DIRS", str(tmp_path))
+    code, out, err = run(capsys, "validate", str(_six_mistakes(root, tmp_path)))
+    lines = err.splitlines()
+    assert code == 2 and out == ""
+    assert lines[-1] == "medcloud: 6 problems"
+    problems = [line.removeprefix("medcloud: error: ") for line in lines[:-1]]
+    assert len(problems) == 6 and all(re.match(r"\S+six\.yaml:\d+:\d+: \S+: .+", p) for p in problems)
+    assert any(p.endswith("adress_space: unknown field; did you mean 'address_space'? (a required field)")
+               for p in problems)
+    assert any("cloud_regon: unknown field; did you mean 'cloud_region'?" in p for p in problems)
+
+
+def test_bad_input_under_format_json_is_one_json_object(
+    capsys: pytest.CaptureFixture[str], root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDCLOUD_REGION_DIRS", str(tmp_path))
+    code, out, err = run(capsys, "validate", str(_six_mistakes(root, tmp_path)), "--format", "json")
+    record = json.loads(out)
+    assert (code, err, record["exit_code"], record["kind"]) == (2, "", 2, "SourceErrors")
+    assert len(record["errors"]) == 6
+    assert all(set(item) == {"file", "line", "column", "field", "reason"} for item in record["errors"])
+    assert {k: record[k] for k in ("file", "line", "column", "field", "reason")} == record["errors"][0]
+    # One error, no position (an unknown stack): the same shape, with nulls.
+    code, out, _ = run(capsys, "validate", "no-such-stack.yaml", "-f", "json")
+    record = json.loads(out)
+    assert code == 2 and record["errors"] == [{"file": None, "line": None, "column": None, "field": None,
+                                               "reason": "no-such-stack.yaml: no such file"}]
+
+
+def test_a_region_from_standard_input(
+    capsys: pytest.CaptureFixture[str], root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    # Relative paths in a region on stdin (its evidence files) are relative to the working directory.
+    monkeypatch.chdir(root / "stacks" / "regions")
+    monkeypatch.setattr("sys.stdin", io.StringIO((root / DEV).read_text(encoding="utf-8")))
+    code, out, _ = run(capsys, "validate", "-", "--model-only", "--format", "json")
+    assert code == 0 and json.loads(out)["region"] == "dev"

@@ -4,8 +4,9 @@ Each loader gets (a) random documents built from hypothesis' recursive values an
 hostile scalars, and (b) the project's own real files with random edits spliced in
 (aliases, tags, brackets, huge numbers, control bytes, truncation).  The property:
 the loader returns, or raises a :class:`medcloud.errors.MedcloudError` whose message
-is one line naming the file; never any other exception, never a hang.  Example
-counts come from the suite's hypothesis profile (``conftest.FUZZ_EXAMPLES``).
+is one line naming the file (each problem's, when several are reported at once); never
+any other exception, never a hang.  Example counts come from the suite's hypothesis
+profile (``conftest.FUZZ_EXAMPLES``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medcloud.errors import MedcloudError
+from medcloud.errors import MedcloudError, SourceErrors
 
 ROOT = Path(__file__).resolve().parents[3]
 REVIEW = ROOT / "tests" / "fixtures" / "review"
@@ -70,8 +71,10 @@ def _holds(load: Callable[[Path], Any], path: Path) -> None:
     try:
         load(path)
     except MedcloudError as exc:
-        message = str(exc)
-        assert message and "\n" not in message.strip(), message
+        # Several problems in one file (SourceErrors) are reported at once: each is one line.
+        for problem in exc.problems if isinstance(exc, SourceErrors) else [exc]:
+            message = str(problem)
+            assert message and "\n" not in message.strip(), message
     except RecursionError:  # pragma: no cover - the property's failure, reported by name
         pytest.fail(f"RecursionError loading {path.name}")
 
