@@ -13,8 +13,8 @@ So at every moment the inventory holds a password the BMC accepts.  A credential
 several BMCs is split into one per BMC (``<server>-<credential>``) at its first change
 (R-SEC-04: no shared accounts); the shared one is dropped once no BMC uses it.
 
-The file is rewritten from its data: its leading comment block is kept, comments elsewhere
-are not.
+The file is edited in place (:class:`medcloud.yamlio.RoundTrip`, ruamel.yaml's round-trip
+mode): comments, order, quoting and layout of everything but the changed credentials stay.
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from medcloud.hardware.bmc.desired import credential_users
 from medcloud.hardware.inventory import Inventory
 
-from medcloud.errors import InputError
+from medcloud.errors import InputError, SourceError
 from medcloud.secrets import Secret, seal
-from medcloud.yamlio import read_text, write_atomic
+from medcloud.yamlio import RoundTrip, parse_yaml, validate, write_atomic
 
 Outcome = Literal["set", "kept", "unknown"]
 
@@ -50,32 +49,14 @@ class Rotation:
         return f"Rotation({self.server}, {self.credential})"
 
 
-#: libyaml's parser and emitter where PyYAML has them (a 200-server inventory: ~10x faster).
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    """Plain YAML: no ``&id001`` anchors where two entries share a value (a rotation date)."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
 class InventoryFile:
-    """The inventory's YAML data, rewritten atomically with its header comments kept."""
+    """The inventory's YAML, edited in place and rewritten atomically (comments and layout kept)."""
 
     def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
         self._key = key
-        text = read_text(path)
-        lines = text.splitlines(keepends=True)
-        header = []
-        for line in lines:
-            if not line.startswith("#"):
-                break
-            header.append(line)
-        self._header = "".join(header)
-        self.data: dict[str, Any] = yaml.load(text, Loader=_Loader)
+        self._file = RoundTrip(path)
+        self.data: dict[str, Any] = self._file.data
         #: (server, credential as the run began) → the name it has now.
         self.names: dict[tuple[str, str], str] = {}
         #: Shared credentials this run split; dropped at the end if no BMC uses them any more.
@@ -106,8 +87,8 @@ class InventoryFile:
                 if not bmc["accounts"]:
                     del bmc["accounts"]
             entry = copy.deepcopy(credentials[rotation.credential])
-            entry["password"] = seal(rotation.new.reveal(), self._key)
-            entry["previous_password"] = rotation.old_sealed
+            entry["password"] = RoundTrip.styled(entry.get("password"), seal(rotation.new.reveal(), self._key))
+            entry["previous_password"] = RoundTrip.styled(entry.get("password"), rotation.old_sealed)
             credentials[name] = entry
             self.names[(rotation.server, rotation.credential)] = name
         self._write()
@@ -128,9 +109,9 @@ class InventoryFile:
         self._write()
 
     def _write(self) -> None:
-        body = yaml.dump(self.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=200)
+        body = self._file.dump()
         try:
-            Inventory.model_validate(yaml.load(body, Loader=_Loader))
-        except ValueError as exc:  # a bug of ours, never a half-valid inventory on disk
+            validate(Inventory, parse_yaml(body, self.path))
+        except SourceError as exc:  # a bug of ours, never a half-valid inventory on disk
             raise InputError(f"{self.path}: refusing to write an invalid inventory: {exc}") from None
-        write_atomic(self.path, self._header + body)
+        write_atomic(self.path, body)

@@ -563,6 +563,67 @@ def load_model(model: type[M], path: Path, *, context: dict[str, Any] | None = N
     return validate(model, load_document(path), context=context)
 
 
+class RoundTrip:
+    """A user's YAML file opened for editing: change :attr:`data`, then :meth:`dump` keeps the rest.
+
+    ruamel.yaml's round-trip mode keeps comments, key order, quoting, flow or block style,
+    anchors, aliases and merge keys of everything the edit does not touch.  The text is first
+    composed through the boundary (:func:`parse_yaml`: size, alias, depth, tag and number
+    limits), so a hostile file is refused before ruamel.yaml builds anything from it.
+    """
+
+    def __init__(self, path: Path, text: str | None = None) -> None:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
+        from ruamel.yaml.util import load_yaml_guess_indent
+
+        self.path = source_name(path)
+        source = read_text(path) if text is None else text
+        parse_yaml(source, self.path)
+        self._yaml = YAML(typ="rt")
+        self._yaml.preserve_quotes = True
+        try:
+            _, indent, offset = load_yaml_guess_indent(source)  # the file's own `  - item` or `- item`
+        except YAMLError as exc:  # the boundary accepted what ruamel.yaml refuses: still the user's file
+            raise SourceError(self.path, f"invalid YAML: {' '.join(str(exc).split())}") from None
+        self._yaml.indent(mapping=_mapping_indent(source), sequence=indent or 2, offset=offset or 0)
+        self._yaml.width = 4096  # never re-fold a long line the user wrote (sealed values are long)
+        try:
+            self.data: Any = self._yaml.load(source)
+        except YAMLError as exc:  # the boundary accepted what ruamel.yaml refuses: still the user's file
+            raise SourceError(self.path, f"invalid YAML: {' '.join(str(exc).split())}") from None
+
+    @staticmethod
+    def styled(old: Any, new: str) -> str:
+        """``new`` written in ``old``'s quoting (a double-quoted value stays double-quoted)."""
+        from ruamel.yaml.scalarstring import ScalarString
+
+        return type(old)(new) if isinstance(old, ScalarString) else new
+
+    def dump(self) -> str:
+        """The file's text with :attr:`data`'s changes and everything else as it was."""
+        import io
+
+        def ignore_aliases(data: Any) -> bool:
+            # Anchors the user wrote stay; a value our edit shares (one date) is written out, not &id001.
+            anchor = getattr(data, "anchor", None)
+            return getattr(anchor, "value", None) is None
+
+        self._yaml.representer.ignore_aliases = ignore_aliases
+        out = io.StringIO()
+        self._yaml.dump(self.data, out)
+        return out.getvalue()
+
+
+def _mapping_indent(text: str) -> int:
+    """How far the file indents a nested mapping's keys (the first indented key line tells)."""
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if stripped and line != stripped and not stripped.startswith(("#", "-", "}", "]")):
+            return len(line) - len(stripped)
+    return 2
+
+
 def _nearest_existing(path: Path) -> Path:
     for candidate in (path, *path.parents):
         if candidate.exists() or candidate.is_symlink():

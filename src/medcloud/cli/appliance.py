@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from medcloud.cli.conventions import add_format, print_json
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -39,19 +41,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--endpoints", type=Path, metavar="FILE",
         help="JSON of `pulumi stack output drLinkEndpoints --json` (or of `pulumi stack output --json`): "
-             "the cloud VPN gateways' addresses, needed for tunnels to AliCloud",
+             "the cloud VPN gateways' addresses, needed for tunnels to AliCloud; - reads it from standard input",
     )
+    add_format(parser)
 
 
 def load_endpoints(path: Path | None) -> dict[str, dict[str, str]]:
     """Link → centre → gateway address, from a stack-output file."""
     from medcloud.errors import InputError
+    from medcloud.yamlio import load_json
 
     if path is None:
         return {}
-    from medcloud.yamlio import load_json
-
-    data = load_json(path)  # the input boundary: regular file, size, depth, finite numbers
+    data = load_json(path)  # the input boundary: regular file or -, size, depth, finite numbers
     if isinstance(data, dict) and "drLinkEndpoints" in data:
         data = data["drLinkEndpoints"]
     if not isinstance(data, dict) or not all(
@@ -80,8 +82,11 @@ def handle_render(args: argparse.Namespace) -> int:
 
     check_output_dir(args.out)  # before the work
     intents = _intents(args)
-    for path in write_all(intents, args.out):
-        print(path)
+    written = [str(path) for path in write_all(intents, args.out)]
+    if args.format == "json":
+        print_json({"written": written})
+    else:
+        print("\n".join(written))
     args.audit_detail = f"rendered {len(intents)} appliance configuration(s) into {args.out}"
     return 0
 
@@ -91,6 +96,9 @@ def handle_diff(args: argparse.Namespace) -> int:
     from medcloud.provision.configs import diff_saved
 
     lines, drifted = diff_saved(((i.name, render(i)) for i in _intents(args)), args.running, OWNED_FAMILIES)
-    print("\n".join(lines))
+    if args.format == "json":
+        print_json({"drifted": drifted, "diff": lines})
+    else:
+        print("\n".join(lines))
     args.audit_detail = f"{drifted} appliance(s) drifted"
     return 1 if drifted else 0

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from medcloud.cli.conventions import add_format, print_json
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -19,6 +21,7 @@ def register(sub: Any) -> None:
     )
     ver.add_argument("log", nargs="?", type=Path, metavar="LOG",
                      help="audit log (default: MEDCLOUD_AUDIT_LOG or $XDG_STATE_HOME/medcloud/audit.jsonl)")
+    add_format(ver)
     ver.set_defaults(handler=handle_verify)
 
 
@@ -27,6 +30,11 @@ def handle_verify(args: argparse.Namespace) -> int:
 
     log: Path = args.log or default_path()
     result = verify_log(log)
+    if args.format == "json":
+        print_json({"log": str(log), "records": result.records, "intact": result.intact,
+                    "problems": [{"line": p.line, "kind": p.kind.value, "message": p.message}
+                                 for p in result.problems]})
+        return 0 if result.intact else 1
     if result.intact:
         print(f"{log}: {result.records} record(s), SM3 chain intact")
         return 0

@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from medcloud.cli.conventions import add_format, print_json
 from medcloud.console import terminal_console
 from medcloud.escape import rich_markup, terminal
 
@@ -35,6 +36,7 @@ def register(sub: Any) -> None:
                          "(repeatable; default every stack in stacks/)")
     up.set_defaults(handler=handle_up)
     status = actions.add_parser("status", help="show what runs")
+    add_format(status)
     status.set_defaults(handler=handle_status)
     down = actions.add_parser("down", help="stop what `up` started (checked by pid, command line and start time)")
     down.set_defaults(handler=handle_down)
@@ -66,6 +68,9 @@ def handle_status(args: argparse.Namespace) -> int:
     console = terminal_console()
     plane = _plane(args)
     state = plane.state()
+    if args.format == "json":
+        print_json(_state_json(state))
+        return 1 if state is not None and any(not p.alive() for p in state.processes) else 0
     if state is None:
         console.print("no cloud running (medcloud cloud up starts one)")
         return 0
@@ -84,6 +89,19 @@ def handle_down(args: argparse.Namespace) -> int:
         console.print(f"[yellow]{rich_markup(line)}[/]")
     console.print(f"stopped {len(stopped)} process(es)" if stopped else "no cloud was running")
     return 0
+
+
+def _state_json(state: Any) -> dict[str, Any]:
+    """``cloud status --format json``: each service's process, region, port and state (no argv: it may hold
+    the services' own credentials)."""
+    if state is None:
+        return {"running": False, "processes": []}
+    return {"running": True, "state_dir": state.state_dir, "regions": state.regions,
+            "centres": [{"name": c.get("name"), "region": c.get("region")} for c in state.centres],
+            "processes": [{"service": p.service, "name": p.name, "region": p.region, "pid": p.pid,
+                           "listens": f"127.0.0.1:{p.port}", "alive": p.alive(),
+                           "ready_after_s": state.ready_after_s.get(p.service)} for p in state.processes],
+            "not_started": state.not_started}
 
 
 def _print_state(console: Console, plane: Any, state: Any) -> None:

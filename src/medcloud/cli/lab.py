@@ -17,6 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from medcloud.cli.conventions import add_format, print_json
 from medcloud.console import terminal_console
 
 
@@ -40,6 +41,7 @@ def register(sub: Any) -> None:
                     help="with --servers: M Comware 7 leaf switches (0-100; default 2)")
     up.set_defaults(handler=handle_up)
     status = actions.add_parser("status", help="show what runs")
+    add_format(status)
     status.set_defaults(handler=handle_status)
     down = actions.add_parser("down", help="stop everything the lab started")
     down.set_defaults(handler=handle_down)
@@ -106,6 +108,9 @@ def handle_up(args: argparse.Namespace) -> int:
 def handle_status(args: argparse.Namespace) -> int:
     console = terminal_console()
     state = _lab(args).state()
+    if args.format == "json":
+        print_json(_state_json(state))
+        return 1 if state is not None and any(not p.alive() for p in state.peers) else 0
     if state is None:
         console.print("no lab running (medcloud lab up starts one)")
         return 0
@@ -122,6 +127,17 @@ def handle_down(args: argparse.Namespace) -> int:
     stopped = lab.down()
     terminal_console().print(f"stopped {len(stopped)} lab process(es)" if stopped else "no lab was running")
     return 0
+
+
+def _state_json(state: Any) -> dict[str, Any]:
+    """``lab status --format json``: what runs, where, and the faults injected."""
+    if state is None:
+        return {"running": False, "peers": []}
+    return {"running": True, "scenario": state.scenario, "run_dir": state.run_dir, "inventory": state.inventory,
+            "peers": [{"kind": p.kind, "name": p.name, "serves": p.serves, "pid": p.pid,
+                       "listens": [f"{p.address}:{port}" for port in p.ports], "alive": p.alive(),
+                       "faults": {d: state.faults[d] for d in p.serves if d in state.faults}} for p in state.peers],
+            "absent": state.absent}
 
 
 def _print_state(console: Console, state: Any) -> None:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from medcloud.cli.conventions import add_format, print_json
 from medcloud.errors import InputError, SecretError
 
 
@@ -37,12 +38,14 @@ def register(sub: Any) -> None:
     gen.add_argument("--out", type=Path, required=True, metavar="FILE", help="file to create (mode 0600)")
     gen.add_argument("--signing", action="store_true",
                      help="create an SM2 evidence-signing key, its private half sealed with the data key")
+    add_format(gen)
     gen.set_defaults(handler=handle_keygen, audit_action="secret-keygen")
 
     status = actions.add_parser(
         "status", help="which key is configured and whether it is due for rotation (R-SEC-03)",
         description="Exit 0 key in date, 1 rotation overdue or key age unknown, 2 no usable key.",
     )
+    add_format(status)
     status.set_defaults(handler=handle_status)
 
     scan = actions.add_parser(
@@ -50,6 +53,7 @@ def register(sub: Any) -> None:
         description="Exit 0 when every secret-named field is sealed, 1 when some are not.",
     )
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="YAML files or directories")
+    add_format(scan)
     scan.set_defaults(handler=handle_scan)
 
     rot = actions.add_parser("rotate", help="re-seal every secret in YAML files under a new key")
@@ -59,6 +63,7 @@ def register(sub: Any) -> None:
     rot.add_argument("--from", dest="old_key_file", type=Path, metavar="KEY_FILE",
                      help="key file of the old data key (default: the configured key)")
     rot.add_argument("--dry-run", action="store_true", help="check every secret opens, write nothing")
+    add_format(rot)
     rot.set_defaults(handler=handle_rotate, audit_action="secret-rotate")
 
 
@@ -106,7 +111,10 @@ def handle_keygen(args: argparse.Namespace) -> int:
 
         public = generate_signing_key(out, load_key())
         args.audit_detail = {"kind": "sm2-signing", "signer_key_id": public_key_id(public)}
-        print(f"{out}: SM2 signing key {public_key_id(public)}\npublic key: {public}")
+        if args.format == "json":
+            print_json({"file": str(out), **args.audit_detail, "public_key": public})
+        else:
+            print(f"{out}: SM2 signing key {public_key_id(public)}\npublic key: {public}")
         return 0
     from medcloud.secrets import key_id, new_key_hex
     from medcloud.yamlio import write_atomic
@@ -120,7 +128,10 @@ def handle_keygen(args: argparse.Namespace) -> int:
         raise InputError(f"{out}: cannot create key file: {exc.strerror}") from None
     kid = key_id(bytes.fromhex(key_hex))
     args.audit_detail = {"kind": "sm4-data", "key_id": kid}
-    print(f"{out}: SM4 data key {kid}")
+    if args.format == "json":
+        print_json({"file": str(out), **args.audit_detail})
+    else:
+        print(f"{out}: SM4 data key {kid}")
     return 0
 
 
@@ -142,6 +153,9 @@ def handle_rotate(args: argparse.Namespace) -> int:
         "old_key_id": key_id(old_key), "new_key_id": key_id(new_key), "dry_run": args.dry_run,
         "resealed": resealed, "already_current": current, "files": [str(p) for p in written],
     }
+    if args.format == "json":
+        print_json({**args.audit_detail, "changed": [str(p.path) for p in plans if p.changed]})
+        return 0
     verb = "would re-seal" if args.dry_run else "re-sealed"
     print(f"{verb} {resealed} secret(s) in {sum(1 for p in plans if p.changed)} file(s) "
           f"from key {key_id(old_key)} to {key_id(new_key)}; {current} already on the new key")
@@ -152,9 +166,13 @@ def handle_rotate(args: argparse.Namespace) -> int:
 
 
 def handle_scan(args: argparse.Namespace) -> int:
-    from medcloud.secrets.scan import scan
+    from medcloud.secrets.scan import PLAIN_TEXT_REASON, scan
 
     findings = scan(args.paths)
+    if args.format == "json":
+        print_json({"findings": [{"file": str(f.path), "line": f.line, "column": f.column, "field": f.field,
+                                  "reason": PLAIN_TEXT_REASON} for f in findings]})
+        return 1 if findings else 0
     for finding in findings:
         print(finding)
     if findings:
@@ -173,6 +191,15 @@ def handle_status(args: argparse.Namespace) -> int:
     kid = key_id(load_key())
     log = default_path()
     since = key_activated(kid, log)
+    if args.format == "json":
+        from datetime import UTC, datetime
+
+        age = (datetime.now(UTC) - since).days if since is not None else None
+        left = KEY_ROTATION_MAX_DAYS - age if age is not None else None
+        print_json({"key_id": kid, "audit_log": str(log), "in_use_since": since.isoformat() if since else None,
+                    "age_days": age, "days_left": left, "max_days": KEY_ROTATION_MAX_DAYS,
+                    "rotation_due": left is None or left < 0})
+        return 0 if left is not None and left >= 0 else 1
     print(f"data key {kid}")
     if since is None:
         print(f"  no keygen or rotation to this key in {log}: its age is unknown (R-SEC-03)")

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from medcloud.cli.conventions import add_format, print_json
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
@@ -40,6 +42,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", metavar="STACK",
                         help="stack or region file (default: the stack whose region has the inventory's centres)")
     parser.add_argument("--switch", action="append", default=[], metavar="NAME", help="only this switch (repeatable)")
+    add_format(parser)
 
 
 def _intents(args: argparse.Namespace) -> list[Any]:
@@ -64,8 +67,11 @@ def handle_render(args: argparse.Namespace) -> int:
 
     check_output_dir(args.out)  # before the work
     intents = _intents(args)
-    for path in write_all(intents, args.out):
-        print(path)
+    written = [str(path) for path in write_all(intents, args.out)]
+    if args.format == "json":
+        print_json({"written": written})
+    else:
+        print("\n".join(written))
     args.audit_detail = f"rendered {len(intents)} switch configuration(s) into {args.out}"
     return 0
 
@@ -83,6 +89,9 @@ def handle_diff(args: argparse.Namespace) -> int:
                                   owned=drivers.by_name(intent.driver).owned_families())
         lines += found
         drifted += count
-    print("\n".join(lines))
+    if args.format == "json":
+        print_json({"drifted": drifted, "diff": lines})
+    else:
+        print("\n".join(lines))
     args.audit_detail = f"{drifted} switch(es) drifted"
     return 1 if drifted else 0

@@ -124,6 +124,23 @@ def test_apply_converges_seals_per_bmc_passwords_and_a_second_run_changes_nothin
     assert path.read_bytes() == settled
 
 
+def test_apply_edits_the_inventory_in_place_keeping_comments_and_layout(tmp_path: Path, key: bytes) -> None:
+    """Issue 17: the rotation's rewrite (ruamel.yaml round trip) keeps what the operator wrote around it."""
+    path = write_inventory(tmp_path / "site.yaml", key, servers=1)
+    text = path.read_text()
+    text = text.replace("servers:\n", "# the rack in room r1 (kept)\nservers:\n")
+    text = text.replace("    profile: kunpeng-920-compute\n", "    profile: kunpeng-920-compute   # kept too\n")
+    path.write_text(text)
+    untouched = [line for line in text.splitlines() if "bmc-admin" not in line and "password" not in line]
+    results = asyncio.run(engine(path, key, fleet(1, lockout=Lockout(0, 0, 0))).apply())
+    assert [r.status for r in results] == ["changed"]
+    after = path.read_text()
+    assert "# the rack in room r1 (kept)\n" in after and "kunpeng-920-compute   # kept too\n" in after
+    # Every line the rotation had no business with is byte for byte where it was.
+    assert [line for line in after.splitlines() if "bmc-admin" not in line and "password" not in line] == untouched
+    assert 'password: "sm4gcm:v1:' in after  # the sealed values keep the file's quoting
+
+
 def test_extra_accounts_are_created_with_their_own_passwords(tmp_path: Path, key: bytes) -> None:
     path = write_inventory(tmp_path / "site.yaml", key, servers=2, accounts=", accounts: [ops]")
     bmcs = fleet(servers=2)

@@ -159,3 +159,33 @@ def test_dash_refuses_a_terminal_instead_of_waiting(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr("sys.stdin", Terminal(""))
     with pytest.raises(SourceError, match="standard input, which is a terminal"):
         load_document(Path("-"))
+
+
+def test_round_trip_keeps_comments_anchors_merges_and_quoting(tmp_path: Path) -> None:
+    from medcloud.yamlio import RoundTrip
+
+    text = """\
+# header
+defaults: &kp
+  user: admin   # the shared part
+hosts:
+  - name: a     # first
+    <<: *kp
+    secret: "sealed-1"
+  - {name: b, <<: *kp}
+"""
+    path = tmp_path / "inv.yaml"
+    path.write_text(text, encoding="utf-8")
+    edit = RoundTrip(path)
+    edit.data["hosts"][0]["secret"] = RoundTrip.styled(edit.data["hosts"][0]["secret"], "sealed-2")
+    assert edit.dump() == text.replace('"sealed-1"', '"sealed-2"')
+
+
+def test_round_trip_refuses_hostile_yaml_before_building_it(tmp_path: Path) -> None:
+    from medcloud.yamlio import RoundTrip
+
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    (tmp_path / "bomb.yaml").write_text("\n".join(levels) + "\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"bomb\.yaml:\d+:\d+: .*alias bomb"):
+        RoundTrip(tmp_path / "bomb.yaml")
