@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from medcloud.errors import SourceError
-from medcloud.yamlio import load_json
+from medcloud.yamlio import load_json, source_name
 
 #: Ops whose newState is the resource the program wants (display.StepOp labels).
 LIVE_OPS = frozenset({
@@ -230,4 +230,4 @@ def _with_urn(state: ResourceState | None, urn: str) -> ResourceState | None:
 
 def load_document(path: Path) -> PreviewDocument:
     """Read a preview JSON file (``-`` is not accepted: reviews name their inputs)."""
-    return parse_document(load_json(path), str(path))
+    return parse_document(load_json(path), str(source_name(path)))

@@ -87,3 +87,17 @@ def test_switch_render_json_lists_the_files(capsys: pytest.CaptureFixture[str], 
 def test_lab_status_json_when_nothing_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, record, _ = run(capsys, "lab", "--dir", str(tmp_path), "status", "-f", "json")
     assert (code, record) == (0, {"running": False, "peers": []})
+
+
+def test_review_reads_head_from_standard_input(
+    capsys: pytest.CaptureFixture[str], root: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    fixtures = root / "tests" / "fixtures" / "review"
+    monkeypatch.setattr("sys.stdin", io.StringIO((fixtures / "offline_head.json").read_text(encoding="utf-8")))
+    code, record, _ = run(capsys, "review", str(fixtures / "offline_base.json"), "-", "-f", "json")
+    assert record["head"] == "<stdin>" and code in (0, 1)
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"steps": 7}'))
+    code, record, _ = run(capsys, "review", str(fixtures / "offline_base.json"), "-", "-f", "json")
+    assert code == 2 and record["file"] == "<stdin>" and record["field"] == "steps"
