@@ -575,18 +575,13 @@ class RoundTrip:
     def __init__(self, path: Path, text: str | None = None) -> None:
         from ruamel.yaml import YAML
         from ruamel.yaml.error import YAMLError
-        from ruamel.yaml.util import load_yaml_guess_indent
 
         self.path = source_name(path)
         source = read_text(path) if text is None else text
         parse_yaml(source, self.path)
         self._yaml = YAML(typ="rt")
         self._yaml.preserve_quotes = True
-        try:
-            _, indent, offset = load_yaml_guess_indent(source)  # the file's own `  - item` or `- item`
-        except YAMLError as exc:  # the boundary accepted what ruamel.yaml refuses: still the user's file
-            raise SourceError(self.path, f"invalid YAML: {' '.join(str(exc).split())}") from None
-        self._yaml.indent(mapping=_mapping_indent(source), sequence=indent or 2, offset=offset or 0)
+        self._yaml.indent(**_indentation(source))
         self._yaml.width = 4096  # never re-fold a long line the user wrote (sealed values are long)
         try:
             self.data: Any = self._yaml.load(source)
@@ -615,13 +610,32 @@ class RoundTrip:
         return out.getvalue()
 
 
-def _mapping_indent(text: str) -> int:
-    """How far the file indents a nested mapping's keys (the first indented key line tells)."""
+def _indentation(text: str) -> dict[str, int]:
+    """The file's own block indentation, for ruamel.yaml's emitter (``indent(mapping, sequence, offset)``).
+
+    The first nested block key gives the mapping indent; the first block sequence item under a
+    ``key:`` line gives the dash's offset (``  - item`` or ``- item``).  Read from the text: a
+    second ruamel.yaml parse (``load_yaml_guess_indent``) would double the cost of opening.
+    """
+    mapping, offset = 0, -1
+    previous = ""
     for line in text.splitlines():
         stripped = line.lstrip(" ")
-        if stripped and line != stripped and not stripped.startswith(("#", "-", "}", "]")):
-            return len(line) - len(stripped)
-    return 2
+        if not stripped or stripped.startswith("#"):
+            continue
+        column, parent = len(line) - len(stripped), len(previous) - len(previous.lstrip(" "))
+        opens = previous.rstrip().endswith(":")
+        if opens and column > parent and not mapping and not stripped.startswith("- ") \
+                and not previous.lstrip(" ").startswith("- "):
+            mapping = column - parent
+        if opens and offset < 0 and stripped.startswith("- ") and not previous.lstrip(" ").startswith("- "):
+            offset = column - parent
+        if mapping and offset >= 0:
+            break
+        previous = line
+    mapping = mapping or 2
+    offset = max(offset, 0)
+    return {"mapping": mapping, "sequence": offset + 2, "offset": offset}
 
 
 def _nearest_existing(path: Path) -> Path:
