@@ -32,7 +32,9 @@ def register(sub: Any) -> None:
                        ("apply", "make the changes, read back, seal new passwords into the inventory"),
                        ("pxe", "next boot from the network (once), then power-cycle (R-POOL-02)")):
         command = verbs.add_parser(verb, help=text, description=text + ".")
-        command.add_argument("inventory", metavar="INVENTORY", type=Path, help="inventory YAML file")
+        command.add_argument("inventory", metavar="INVENTORY", type=Path, help="inventory YAML file" + (
+            " (a file, never standard input: apply writes the new sealed passwords into it)" if verb == "apply"
+            else ""))
         command.add_argument("--limit", action="append", default=[], metavar="SERVER",
                              required=verb == "pxe", help="only this server (repeatable)")
         command.add_argument("--format", choices=("text", "json"), default="text")
@@ -56,6 +58,8 @@ def handle(args: argparse.Namespace) -> int:
     from medcloud.hardware.specs.server import ServerProfile
     from medcloud.secrets import load_key, unseal
 
+    if args.verb == "apply" and str(args.inventory) == "-":
+        raise InputError("bmc apply writes the new sealed passwords into the inventory: give its file, not -")
     if args.concurrency > 64:
         raise InputError("--concurrency: at most 64 BMCs at once")
     catalogue = load_catalogue(args.profiles)

@@ -52,7 +52,8 @@ def register(sub: Any) -> None:
         "scan", help="find plain-text secrets in YAML files",
         description="Exit 0 when every secret-named field is sealed, 1 when some are not.",
     )
-    scan.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="YAML files or directories")
+    scan.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                      help="YAML files or directories; - reads one document from standard input")
     add_format(scan)
     scan.set_defaults(handler=handle_scan)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from medcloud.secrets.sealing import is_sealed
-from medcloud.yamlio import Document, describe_loc, load_document
+from medcloud.yamlio import Document, describe_loc, is_stdin, load_document
 
 #: Field names that hold secrets (shared with the audit masking, R-SEC-06).  "credential" is
 #: left out on purpose: inventories use it for a *reference* to a named credential.
@@ -68,10 +68,13 @@ def scan_document(document: Document) -> list[Finding]:
 
 
 def scan(paths: Iterable[Path]) -> list[Finding]:
-    """Every plain-text secret in the YAML files under ``paths``."""
+    """Every plain-text secret in the YAML files under ``paths`` (``-``: a document on standard input)."""
     from medcloud.secrets.rotation import yaml_files
 
+    paths = list(paths)
     findings: list[Finding] = []
-    for path in yaml_files(paths):
+    if any(is_stdin(path) for path in paths):
+        findings.extend(scan_document(load_document(Path("-"))))
+    for path in yaml_files(p for p in paths if not is_stdin(p)):
         findings.extend(scan_document(load_document(path)))
     return findings

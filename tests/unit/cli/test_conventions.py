@@ -78,4 +78,12 @@ def test_file_arguments_say_that_dash_is_standard_input() -> None:
     for parser in parsers(build_parser()):
         for action in parser._actions:
             if not action.option_strings and str(action.metavar) in STDIN_ARGUMENTS:
-                assert "- reads" in (action.help or ""), parser.prog
+                assert "standard input" in (action.help or ""), parser.prog
+
+
+def test_bmc_apply_refuses_standard_input(capsys: pytest.CaptureFixture[str]) -> None:
+    """apply writes the inventory back: `-` would leave the new passwords nowhere."""
+    from medcloud.cli import main
+
+    assert main(["bmc", "apply", "-"]) == 2
+    assert "give its file, not -" in capsys.readouterr().err

@@ -101,3 +101,11 @@ def test_review_reads_head_from_standard_input(
     monkeypatch.setattr("sys.stdin", io.StringIO('{"steps": 7}'))
     code, record, _ = run(capsys, "review", str(fixtures / "offline_base.json"), "-", "-f", "json")
     assert code == 2 and record["file"] == "<stdin>" and record["field"] == "steps"
+
+
+def test_secret_scan_reads_standard_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("credentials:\n  root: {kind: ssh, password: hunter2}\n"))
+    code, record, _ = run(capsys, "secret", "scan", "-", "-f", "json")
+    assert code == 1 and [(f["file"], f["line"]) for f in record["findings"]] == [("<stdin>", 2)]
