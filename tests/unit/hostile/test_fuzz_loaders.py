@@ -133,9 +133,16 @@ def _report(path: Path) -> Any:
     return verify_report(path)
 
 
+def _round_trip(path: Path) -> Any:
+    from medcloud.yamlio import RoundTrip
+
+    return RoundTrip(path).dump()  # what `bmc apply` does to edit an inventory in place
+
+
 YAML_LOADERS = {
     "region": (_region, ROOT / "stacks" / "regions" / "ref002.yaml"),
     "inventory": (_inventory, ROOT / "inventories" / "dev-fabric.yaml"),
+    "round-trip": (_round_trip, ROOT / "inventories" / "dev-fabric.yaml"),
 }
 
 
