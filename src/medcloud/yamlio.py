@@ -5,6 +5,10 @@ model rejects a value the user needs ``file:line:col`` and the field, not a
 traceback.  We compose the YAML node graph (which carries marks), build plain
 Python data from it and record the position of every mapping key and sequence
 item, keyed by the same ``loc`` tuples pydantic reports.
+
+Reading goes through libyaml's event parser (fast, and the events carry the marks); editing a
+user's file in place, comments and layout kept, goes through ruamel.yaml's round-trip mode
+(:class:`RoundTrip`), after the same boundary.  ``benchmarks/yaml_load.py`` measures both.
 """
 
 from __future__ import annotations
@@ -66,10 +70,10 @@ _SCALARS = yaml.SafeLoader("")
 #: libyaml's parser when PyYAML was built with it: several times faster on large
 #: regions and inventories, with the same events, tags and marks.
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-#: The only scalar tags a document may carry, explicitly or resolved (YAML 1.1 core types).
 #: YAML's merge key (https://yaml.org/type/merge.html) and its tag.
 MERGE_KEY = "<<"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+#: The only scalar tags a document may carry, explicitly or resolved (YAML 1.1 core types).
 _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in
                          ("null", "bool", "int", "float", "str", "timestamp", "binary"))
 
@@ -108,7 +112,9 @@ def _compose(text: str, path: Path) -> Document:
     Anchored values are shared, never copied, and counted at their expanded size, so an
     alias bomb is refused before it costs memory; an alias to an unfinished anchor (a
     cycle), nesting beyond :data:`MAX_DEPTH`, a non-finite or oversized number and an
-    unknown tag are refused at their position.
+    unknown tag are refused at their position.  Merge keys (``<<: *defaults``) are expanded
+    as the YAML merge spec says when their mapping ends, each merged key keeping the position
+    where it was written.
     """
     positions: dict[Loc, tuple[int, int]] = {}
     anchors: dict[str, tuple[Any, int]] = {}

@@ -2,8 +2,9 @@
 
 Only the sealed values change: each file is rewritten by substituting the
 matched ``sm4gcm:v1:…`` spans in the original text, so comments, quoting,
-ordering and line endings stay byte for byte.  Everything is decrypted and
-re-encrypted in memory first; files are written (atomically, mode kept) only
+ordering and line endings stay byte for byte (a stricter round trip than a YAML
+library's re-emitting, ruamel.yaml's included, which may re-indent or re-wrap).
+Everything is decrypted and re-encrypted in memory first; files are written (atomically, mode kept) only
 when every secret in every file opened, so a wrong key changes nothing.
 Values already sealed under the new key are left alone, which makes an
 interrupted rotation safe to run again.
