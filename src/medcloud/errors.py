@@ -8,6 +8,7 @@ lives anywhere else; the old module of each class re-exports it)::
     │   ├── SourceError              a file's content is wrong at a known place (file:line:col field)
     │   │   └── SourceErrors         several such problems in one file, all reported at once
     │   ├── StackNotFoundError       a STACK argument names no stack or region file
+    │   ├── UsageError               the command line itself is wrong (argparse's message)
     │   ├── SecretError              a secret cannot be opened (missing or wrong key)
     │   ├── OutputError              an output path (--out, --output) cannot be written
     │   ├── AuditError               the audit log cannot be written or read (R-SEC-05)
@@ -127,6 +128,10 @@ class SourceErrors(SourceError):
 
 class StackNotFoundError(InputError):
     """A STACK argument names neither a stack nor a region file."""
+
+
+class UsageError(InputError):
+    """The command line itself is wrong: an unknown option, a missing argument (argparse's message)."""
 
 
 class SecretError(InputError):

@@ -25,6 +25,7 @@ from medcloud.errors import (
     EXIT_UNREACHABLE,
     MedcloudError,
     SourceErrors,
+    UsageError,
     error_record,
     exit_code,
 )
@@ -90,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args: argparse.Namespace | None = None
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = _parse(parser, list(sys.argv[1:] if argv is None else argv))
         from medcloud.logsetup import configure
 
         configure(-1 if args.quiet else args.verbose)
@@ -118,8 +119,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("medcloud: interrupted", file=sys.stderr)
             return signals.exit_code()
         if isinstance(exc, MedcloudError):
-            return report_error(exc, json_output=getattr(args, "format", None) == "json")
+            wants = getattr(args, "format", None) == "json" if args is not None else isinstance(exc, UsageError)
+            return report_error(exc, json_output=wants)
         return _unexpected(exc)
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """Whether the command line asks for ``--format json`` (also ``-f json``, ``--format=json``, ``-fjson``)."""
+    return any(a in ("--format=json", "-fjson") or (a in ("--format", "-f") and b == "json")
+               for a, b in zip(argv, [*argv[1:], ""], strict=True))
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """``parser.parse_args``; under ``--format json`` a usage error is a :class:`UsageError` (so JSON too)."""
+    if not _wants_json(argv):
+        return parser.parse_args(argv)
+    import contextlib
+    import io
+
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            return parser.parse_args(argv)
+    except SystemExit as exit_:
+        if exit_.code != EXIT_BAD_INPUT:
+            sys.stderr.write(captured.getvalue())
+            raise
+        lines = captured.getvalue().strip().splitlines()
+        raise UsageError(lines[-1] if lines else "invalid command line") from None
 
 
 def report_error(exc: MedcloudError, *, json_output: bool = False) -> int:

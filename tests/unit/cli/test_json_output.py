@@ -109,3 +109,16 @@ def test_secret_scan_reads_standard_input(capsys: pytest.CaptureFixture[str], mo
     monkeypatch.setattr("sys.stdin", io.StringIO("credentials:\n  root: {kind: ssh, password: hunter2}\n"))
     code, record, _ = run(capsys, "secret", "scan", "-", "-f", "json")
     assert code == 1 and [(f["file"], f["line"]) for f in record["findings"]] == [("<stdin>", 2)]
+
+
+@pytest.mark.parametrize("argv", [["validate", "-f", "json"], ["validate", "dev", "--bogus", "--format=json"]])
+def test_a_usage_error_under_format_json_is_json_too(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, record, err = run(capsys, *argv)
+    assert (code, err, record["kind"]) == (2, "", "UsageError")
+    assert "error:" in str(record["reason"])
+
+
+def test_a_usage_error_without_json_stays_argparse_text(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["validate", "dev", "--bogus"])
+    assert exited.value.code == 2 and "unrecognized arguments: --bogus" in capsys.readouterr().err
