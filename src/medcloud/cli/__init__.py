@@ -157,9 +157,9 @@ def report_error(exc: MedcloudError, *, json_output: bool = False) -> int:
     builds, goes to stdout (where the command's result would have gone).
     """
     if json_output:
-        import json
+        from medcloud.cli.jsonout import print_json
 
-        print(json.dumps(error_record(exc), indent=2, ensure_ascii=False))
+        print_json(error_record(exc))
         return exit_code(exc)
     problems = exc.problems if isinstance(exc, SourceErrors) else [exc]
     for problem in problems:

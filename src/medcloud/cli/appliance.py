@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from medcloud.cli.conventions import add_format, print_json
+from medcloud.cli.conventions import add_format
+from medcloud.cli.jsonout import print_json
 
 
 def register(sub: Any) -> None:

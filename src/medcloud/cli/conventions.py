@@ -98,9 +98,3 @@ def add_format(parser: argparse.ArgumentParser, *machine: str, help: str | None 
     parser.add_argument("-f", "--format", choices=("text", *(machine or ("json",))), default="text",
                         help=help or "json: one JSON object on stdout (errors too)")
 
-
-def print_json(document: object) -> None:
-    """A command's result under ``--format json``: one object, indented, UTF-8 as is."""
-    import json
-
-    print(json.dumps(document, indent=2, ensure_ascii=False, default=str))

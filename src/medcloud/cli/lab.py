@@ -17,7 +17,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from medcloud.cli.conventions import add_format, print_json
+from medcloud.cli.conventions import add_format
+from medcloud.cli.jsonout import print_json
 from medcloud.console import terminal_console
 
 

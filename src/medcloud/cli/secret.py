@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from medcloud.cli.conventions import add_format, print_json
+from medcloud.cli.conventions import add_format
+from medcloud.cli.jsonout import print_json
 from medcloud.errors import InputError, SecretError
 
 
