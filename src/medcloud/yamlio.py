@@ -21,6 +21,7 @@ import stat
 import sys
 import tempfile
 import types
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -590,7 +591,10 @@ class RoundTrip:
         self._yaml.indent(**_indentation(source))
         self._yaml.width = 4096  # never re-fold a long line the user wrote (sealed values are long)
         try:
-            self.data: Any = self._yaml.load(source)
+            with warnings.catch_warnings():
+                # A re-used anchor is valid YAML (the boundary took it): no warning on the user's terminal.
+                warnings.simplefilter("ignore")
+                self.data: Any = self._yaml.load(source)
         except YAMLError as exc:  # the boundary accepted what ruamel.yaml refuses: still the user's file
             raise SourceError(self.path, f"invalid YAML: {' '.join(str(exc).split())}") from None
 

@@ -189,3 +189,11 @@ def test_round_trip_refuses_hostile_yaml_before_building_it(tmp_path: Path) -> N
     (tmp_path / "bomb.yaml").write_text("\n".join(levels) + "\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"bomb\.yaml:\d+:\d+: .*alias bomb"):
         RoundTrip(tmp_path / "bomb.yaml")
+
+
+def test_round_trip_takes_a_reused_anchor_without_a_warning(tmp_path: Path) -> None:
+    """Found by the fuzzer: ruamel.yaml warns (an error under -W error) where the YAML is valid."""
+    from medcloud.yamlio import RoundTrip
+
+    (tmp_path / "a.yaml").write_text("a: &a 1\nb: &a 2\nc: *a\n", encoding="utf-8")
+    assert RoundTrip(tmp_path / "a.yaml").dump() == "a: &a 1\nb: &a 2\nc: *a\n"
