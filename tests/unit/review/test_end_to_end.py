@@ -107,7 +107,8 @@ def test_review_git_rev_against_the_working_tree(repo: Path, monkeypatch: pytest
     (repo / "ignored.txt").write_text("not part of the tree\n")
     code = main(["review", "--git", "HEAD~1", "edited", "--format", "json", "--timeout", "300"])
     captured = capsys.readouterr()
-    assert code == 2 and "edited" in captured.err  # HEAD~1 has no stack `edited`: one line, exit 2
+    # HEAD~1 has no stack `edited`: exit 2, and under --format json the error is the JSON object on stdout.
+    assert code == 2 and json.loads(captured.out)["kind"] == "RevisionError" and "edited" in captured.out
     code = main(["review", "--git", "HEAD", "dev", "--format", "json", "--timeout", "300"])
     captured = capsys.readouterr()
     assert code == 1, captured.err
