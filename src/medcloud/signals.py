@@ -12,7 +12,8 @@ way, wherever it is:
   partial report or the audit record short;
 - nothing hangs: :data:`GRACE_SECONDS` after the first signal the process ends
   with the signal's exit code even if some library swallowed the interrupt or a
-  thread never returns;
+  thread never returns; the command's :class:`FinalWords` (its audit record) are
+  said before that, so even a command ended this way leaves its record;
 - the exit code is 128 + the signal number: 130 for SIGINT, 143 for SIGTERM.
 
 Asynchronous commands use :func:`cancel_on_signal`, which turns the same two
@@ -28,7 +29,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 #: The signals that end a command.
@@ -48,6 +49,53 @@ class _State:
     #: An interrupt Python swallowed (raised inside a GC or weakref callback) is delivered again.
     again = False
     redelivered = 0
+    #: Said by the watchdog before it ends a command that did not unwind in time.
+    final_words: FinalWords | None = None
+
+
+class FinalWords:
+    """What a command must say exactly once however it ends (its audit record).
+
+    The main thread says it as it unwinds; should the watchdog have to end the process first,
+    the watchdog says it instead.  Whichever comes first speaks; the other says nothing.
+    """
+
+    #: How long the watchdog waits for the main thread to finish saying them.
+    WAIT_S = 5.0
+
+    def __init__(self, interrupted: Callable[[], None]) -> None:
+        self._interrupted = interrupted
+        self._lock = threading.Lock()
+        self._said = False
+
+    def say(self, words: Callable[[], None]) -> None:
+        """Say ``words`` unless the final words were said already (main thread)."""
+        with self._lock:
+            if self._said:
+                return
+            self._said = True
+            words()
+
+    def say_interrupted(self) -> None:
+        """From the watchdog: say that the command was interrupted, never blocking for long."""
+        if not self._lock.acquire(timeout=self.WAIT_S):
+            return
+        try:
+            if not self._said:
+                self._said = True
+                self._interrupted()
+        finally:
+            self._lock.release()
+
+
+@contextlib.contextmanager
+def final_words(words: FinalWords | None) -> Iterator[None]:
+    """Inside, the watchdog says ``words`` before ending a command that did not unwind in time."""
+    _state.final_words = words
+    try:
+        yield
+    finally:
+        _state.final_words = None
 
 
 _state = _State()
@@ -215,6 +263,10 @@ def _expire() -> None:
     with contextlib.suppress(Exception):
         sys.stderr.write(f"medcloud: interrupted; still unwinding after {GRACE_SECONDS:g} s, ending now\n")
         sys.stderr.flush()
+    words = _state.final_words
+    if words is not None:
+        with contextlib.suppress(Exception):
+            words.say_interrupted()
     os._exit(exit_code())
 
 

@@ -79,13 +79,20 @@ def run_audited(args: argparse.Namespace, handler: Callable[[argparse.Namespace]
     category = Category(getattr(args, "audit_category", None) or CATEGORY_BY_ACTION.get(action, Category.OPERATION))
     log: Path | None = log_path()
     outcome, code, error = Outcome.CRASHED, None, None
+    words: signals.FinalWords | None = None
     try:
         try:
             check_writable(log)
         except AuditError as exc:
             log = None  # nothing to record in: the action is not performed
             raise AuditError(f"{exc}; refusing to run `{action}` without an audit record (R-SEC-05)") from None
-        code = handler(args)
+        if log is not None:
+            audit_log = log
+            # Should the command not unwind in time after a signal, the watchdog writes the record (R-SEC-05).
+            words = signals.FinalWords(lambda: _record(args, audit_log, action, category, Outcome.INTERRUPTED,
+                                                       signals.exit_code(), None))
+        with signals.final_words(words):
+            code = handler(args)
         outcome = Outcome.OK if code == 0 else Outcome.FAILED
         return code
     except MedcloudError as exc:
@@ -100,7 +107,9 @@ def run_audited(args: argparse.Namespace, handler: Callable[[argparse.Namespace]
         raise
     finally:
         if log is not None:
-            _record(args, log, action, category, outcome, code, error)
+            record_log = log
+            said = words or signals.FinalWords(lambda: None)
+            said.say(lambda: _record(args, record_log, action, category, outcome, code, error))
 
 
 def _record(args: argparse.Namespace, log: Path, action: str, category: Category, outcome: Outcome,
