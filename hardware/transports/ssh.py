@@ -2,11 +2,14 @@
 
 One connection per server runs every command of the capture in turn.  The
 connector is blocking, so a bounded thread pool carries it; the event loop
-waits with a deadline.  Keys never touch the disk: the opened private key is
-parsed in memory by paramiko and handed to the connector through
-``ssh_paramiko_connect_kwargs``.  Host keys: with ``known_hosts`` given the
-key must match (strict); without, the first key seen is accepted for this
-run only (a temporary known_hosts file), never written to ``~/.ssh``.
+waits with a deadline.  The TCP connection is opened first, and pyinfra's
+connector runs the SSH session over it (paramiko's ``sock``): a server that does
+not answer costs a ``connect``, not a pyinfra inventory and state.  Keys never
+touch the disk: the opened private key is parsed in memory by paramiko and
+handed to the connector through ``ssh_paramiko_connect_kwargs``.  Host keys:
+with ``known_hosts`` given the key must match (strict); without, the first key
+seen is accepted for this run only (a temporary known_hosts file in the
+process's scratch folder), never written to ``~/.ssh``.
 
 Error mapping: refused or unreachable or no answer → :class:`DeviceTimeout`
 (for an acceptance run a server that does not answer SSH is "not there");
@@ -19,10 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import errno
 import functools
 import io
+import itertools
+import os
 import shlex
-import tempfile
+import socket
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,7 +102,70 @@ def install_connector_cache() -> None:
     pyinfra_inventory.get_execution_connectors = lambda: dict(execution)  # type: ignore[attr-defined]
 
 
+def _open_socket(target: SSHTarget, timeout: float) -> socket.socket:
+    """The TCP connection to the server's SSH port, before any pyinfra object is built.
+
+    A server that is off or has no SSH answers here, at the cost of a ``connect``: no
+    pyinfra inventory, state or known_hosts file, and no import of pyinfra and paramiko
+    when no server answers (the benchmark lab's 200 BMC-only servers).  paramiko's own
+    loop, kept: every address of the name is tried; refused and unreachable move on to the
+    next, anything else (a timeout, a resolution error) ends it.
+    """
+    where = f"{target.host}:{target.port}"
+    try:
+        addresses = socket.getaddrinfo(target.host, target.port, socket.AF_UNSPEC, socket.SOCK_STREAM)
+    except socket.gaierror as exc:  # pyinfra's wording for the same failure
+        raise _classify(where, ConnectionError(f"Could not resolve hostname ({exc})")) from None
+    refused: list[str] = []
+    for family, kind, proto, _, address in addresses:
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.settimeout(timeout)
+            sock.connect(address)
+        except OSError as exc:
+            sock.close()
+            if exc.errno not in (errno.ECONNREFUSED, errno.EHOSTUNREACH):
+                raise _classify(where, ConnectionError(f"Could not connect ({exc})")) from None
+            refused.append(f"{address[0]}: {exc.strerror or exc}")
+            continue
+        return sock
+    detail = "; ".join(refused) or "no address"
+    raise _classify(where, ConnectionError(f"Could not connect ({detail})"))
+
+
+#: Makes each temporary known_hosts path unique in the process: pyinfra memoizes a file's
+#: host keys by its path, so a path must never come back with another server's key.
+_known_hosts_serial = itertools.count()
+
+
+def _known_hosts_file(target: SSHTarget) -> Path:
+    """The target's pinned key (or nothing: accept-new) in a file of this process's scratch folder.
+
+    One file, not a folder per server; the scratch folder goes on every way out, an
+    interrupted command included, so nothing is left behind.
+    """
+    path = Path(signals.scratch_dir()) / f"ssh-known-hosts-{next(_known_hosts_serial)}"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write((target.known_hosts or "") + "\n")
+    return path
+
+
 def _run_blocking(target: SSHTarget, commands: Sequence[Command], timeouts: Timeouts) -> SSHCapture:
+    sock = _open_socket(target, timeouts.connect)
+    try:
+        known_hosts = _known_hosts_file(target)
+        try:
+            return _capture(target, sock, known_hosts, commands, timeouts)
+        finally:
+            known_hosts.unlink(missing_ok=True)
+    finally:
+        sock.close()
+
+
+def _capture(target: SSHTarget, sock: socket.socket, known_hosts: Path, commands: Sequence[Command],
+             timeouts: Timeouts) -> SSHCapture:
+    """pyinfra's SSH connector over the connected ``sock``: host key, authentication, the commands."""
     from pyinfra.api.config import Config
     from pyinfra.api.exceptions import PyinfraError
     from pyinfra.api.inventory import Inventory
@@ -108,49 +177,47 @@ def _run_blocking(target: SSHTarget, commands: Sequence[Command], timeouts: Time
     make_config: Any = Config
 
     where = f"{target.host}:{target.port}"
-    # In a worker thread: under the process's scratch folder, which an interrupted command removes.
-    with tempfile.TemporaryDirectory(prefix="medcloud-ssh-", dir=signals.scratch_dir()) as scratch:
-        known_hosts = Path(scratch) / "known_hosts"
-        known_hosts.write_text((target.known_hosts or "") + "\n", encoding="utf-8")
-        data: dict[str, Any] = {
-            "ssh_hostname": target.host,
-            "ssh_port": target.port,
-            "ssh_user": target.username,
-            "ssh_known_hosts_file": str(known_hosts),
-            "ssh_strict_host_key_checking": "yes" if target.known_hosts else "accept-new",
-            "ssh_connect_retries": 0,
-            "ssh_allow_agent": False,
-            "ssh_look_for_keys": False,
-        }
-        connect_kwargs: dict[str, Any] = {"banner_timeout": timeouts.connect, "auth_timeout": timeouts.connect}
-        if target.private_key is not None:
-            connect_kwargs["pkey"] = _private_key(target.private_key.reveal())
-        if target.password is not None:
-            data["ssh_password"] = target.password.reveal()
-        data["ssh_paramiko_connect_kwargs"] = connect_kwargs
-        inventory = make_inventory(([(f"@ssh/{target.host}", data)], {}))
-        state = State(inventory, make_config(CONNECT_TIMEOUT=max(1, round(timeouts.connect)), PARALLEL=1))
-        host = inventory.get_host(f"@ssh/{target.host}")
-        try:
-            host.connect(show_errors=False, raise_exceptions=True)
-        except PyinfraError as exc:
-            raise _classify(where, exc) from None
-        except Exception as exc:  # paramiko/socket errors that pyinfra does not wrap
-            raise _classify(where, exc) from None
-        try:
-            client: Any = getattr(host.connector, "client", None)
-            if client is None:
-                raise DeviceProtocolError(f"{where}: pyinfra connected without an SSH client")
-            return SSHCapture({
-                command.name: _exec(client, wrap(command, target.username), where, command.name, timeouts)
-                for command in commands
-            })
-        finally:
-            host.disconnect()
-            leftover = getattr(host.connector, "client", None)
-            if leftover is not None:
-                leftover.close()
-            del state
+    data: dict[str, Any] = {
+        "ssh_hostname": target.host,
+        "ssh_port": target.port,
+        "ssh_user": target.username,
+        "ssh_known_hosts_file": str(known_hosts),
+        "ssh_strict_host_key_checking": "yes" if target.known_hosts else "accept-new",
+        "ssh_connect_retries": 0,
+        "ssh_allow_agent": False,
+        "ssh_look_for_keys": False,
+    }
+    # paramiko runs the SSH session over the socket already connected (``sock``).
+    connect_kwargs: dict[str, Any] = {"sock": sock, "banner_timeout": timeouts.connect,
+                                      "auth_timeout": timeouts.connect}
+    if target.private_key is not None:
+        connect_kwargs["pkey"] = _private_key(target.private_key.reveal())
+    if target.password is not None:
+        data["ssh_password"] = target.password.reveal()
+    data["ssh_paramiko_connect_kwargs"] = connect_kwargs
+    inventory = make_inventory(([(f"@ssh/{target.host}", data)], {}))
+    state = State(inventory, make_config(CONNECT_TIMEOUT=max(1, round(timeouts.connect)), PARALLEL=1))
+    host = inventory.get_host(f"@ssh/{target.host}")
+    try:
+        host.connect(show_errors=False, raise_exceptions=True)
+    except PyinfraError as exc:
+        raise _classify(where, exc) from None
+    except Exception as exc:  # paramiko/socket errors that pyinfra does not wrap
+        raise _classify(where, exc) from None
+    try:
+        client: Any = getattr(host.connector, "client", None)
+        if client is None:
+            raise DeviceProtocolError(f"{where}: pyinfra connected without an SSH client")
+        return SSHCapture({
+            command.name: _exec(client, wrap(command, target.username), where, command.name, timeouts)
+            for command in commands
+        })
+    finally:
+        host.disconnect()
+        leftover = getattr(host.connector, "client", None)
+        if leftover is not None:
+            leftover.close()
+        del state
 
 
 #: Output a fact command may print before we call the server broken (lscpu -J is ~5 KiB).
