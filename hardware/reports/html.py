@@ -14,8 +14,9 @@ obeyed); Jinja2's autoescape stays on behind it for anything that bypasses ``fin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -80,10 +81,37 @@ def sorted_checks(device: DeviceResult) -> list[CheckResult]:
     return sorted(device.checks, key=lambda c: -c.status.rank)
 
 
+def check_rows(device: DeviceResult, status_name: Mapping[Status, str]) -> Markup:
+    """The rows of a device's check table, worst first: every check of every device, so most of
+    the page.  Built here rather than by the template (a fifth of the values, a tenth of the time),
+    each value escaped by :func:`_escaped` like every other value the page prints."""
+    rows = []
+    for check in sorted_checks(device):
+        status = _escaped(check.status.value)
+        cause = f" (→ <code>{_escaped(check.cause)}</code>)" if check.cause else ""
+        rows.append(
+            f'<tr class="{status}"><td><span class="pill {status}">{_escaped(status_name[check.status])}</span>'
+            f"</td><td><code>{_escaped(check.check)}</code></td><td>{_escaped(check.requirement)}</td>"
+            f"<td>{_escaped(check.title)}</td><td>{_escaped(check.expected)}</td><td>{_escaped(check.actual)}</td>"
+            f"<td>{_escaped(check.reason)}{cause}</td></tr>")
+    return Markup("\n".join(rows))
+
+
+@lru_cache(maxsize=16384, typed=True)
+def _escaped_scalar(value: str | int) -> Markup:
+    return Markup(html_text(value))
+
+
 def _escaped(value: Any) -> Any:
-    """Every printed value, escaped by :mod:`medcloud.escape` (markup the template built stays markup)."""
+    """Every printed value, escaped by :mod:`medcloud.escape` (markup the template built stays markup).
+
+    A report prints the same strings thousands of times (check ids, titles, requirements,
+    statuses, expected values): plain strings and integers are escaped once and remembered.
+    """
     if value is None or isinstance(value, Markup):
         return value
+    if type(value) is str or type(value) is int:
+        return _escaped_scalar(value)
     return Markup(html_text(value))
 
 
@@ -106,7 +134,7 @@ def render(report: Report, *, lang: str = "en", evidence: dict[str, Any] | None 
     return _environment().get_template("report.html.j2").render(
         report=report, racks=racks(report), cabled=[d for d in report.devices if d.cabling],
         attention=attention(report), follow_ups=report.follow_ups(),
-        sorted_checks=sorted_checks, counts=counts, Status=Status, t=t, lang=lang,
+        check_rows=check_rows, counts=counts, Status=Status, t=t, lang=lang,
         status_name=STATUS_NAMES[lang], verdict=verdict, blocked=blocked, roles=t["roles"].split("|"),
         evidence=evidence or {}, evidence_valid=evidence_valid, json_name=json_name,
     )
