@@ -52,7 +52,7 @@ from medcloud.errors import SourceError
 from medcloud.model import standards
 from medcloud.model.base import Model, Name
 from medcloud.secrets import SealedSecret
-from medcloud.yamlio import Document, load_document, problem, raise_problems, validate
+from medcloud.yamlio import Document, did_you_mean, load_document, problem, raise_problems, validate
 
 Port = Annotated[int, Field(ge=1, le=65535)]
 def _host_name(value: str) -> str:
@@ -331,7 +331,8 @@ def _check_cross_references(
             for role, endpoint in endpoints:
                 cred = inventory.credentials.get(endpoint.credential)
                 if cred is None:
-                    fail((section, i, role, "credential"), f"no credential named {endpoint.credential!r}")
+                    fail((section, i, role, "credential"), f"no credential named {endpoint.credential!r}"
+                         + did_you_mean(endpoint.credential, inventory.credentials))
                 elif cred.kind != _KIND_OF[role]:
                     fail((section, i, role, "credential"),
                          f"credential {endpoint.credential!r} is {cred.kind}, {role} needs {_KIND_OF[role]}")
@@ -348,5 +349,6 @@ def _check_cross_references(
         for j, cable in enumerate(switch.cabling):
             if cable.remote_device not in names:
                 fail(("switches", i, "cabling", j, "remote_device"),
-                     f"no device named {cable.remote_device!r} in this inventory")
+                     f"no device named {cable.remote_device!r} in this inventory"
+                     + did_you_mean(cable.remote_device, names))
     raise_problems(found)

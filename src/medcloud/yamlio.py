@@ -17,6 +17,7 @@ import difflib
 import json
 import math
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -473,7 +474,11 @@ def validate(model: type[M], document: Document, *, context: dict[str, Any] | No
         for loc, error in errors:
             # pydantic adds union/tagged-union member names to loc; _data_loc kept only data keys.
             reason = _pydantic_reason(error)
-            if error.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            if error.get("type") in ("enum", "literal_error") and isinstance(error.get("input"), str):
+                # A misspelt choice (`role: produktion`): the closest of the values pydantic lists.
+                expected = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+                reason += did_you_mean(error["input"], expected)
+            elif error.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
                 close = suggest(loc[-1], field_names(model, loc[:-1]))
                 if close is not None:
                     reason += f"; did you mean {close!r}?"
@@ -490,6 +495,12 @@ def suggest(name: str, known: Iterable[str]) -> str | None:
     """The known name closest to a misspelt ``name`` (difflib), or None when none is close."""
     close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """``"; did you mean 'gz-prod'?"`` for a misspelt reference to a known name, else ``""``."""
+    close = suggest(name, known)
+    return f"; did you mean {close!r}?" if close is not None and close != name else ""
 
 
 def field_names(model: type[BaseModel], loc: Loc) -> set[str]:

@@ -16,6 +16,7 @@ from medcloud.model.location import Location
 from medcloud.model.pools import AvailabilityZone, Pool
 from medcloud.model.standards import SNAPSHOT_RETENTION_DAYS, SNAPSHOT_TIMES
 from medcloud.model.systems import SnapshotPolicy, System
+from medcloud.yamlio import did_you_mean
 
 
 class CentreRole(StrEnum):
@@ -247,7 +248,8 @@ class Region(Model):
         for li, link in enumerate(self.links):
             for end in ("a", "b"):
                 if getattr(link, end) not in endpoints:
-                    yield ("links", li, end), f"no centre or branch named {getattr(link, end)!r}"
+                    yield ("links", li, end), (f"no centre or branch named {getattr(link, end)!r}"
+                                               + did_you_mean(getattr(link, end), endpoints))
             if (link.a, link.a_az) == (link.b, link.b_az):
                 yield ("links", li, "b"), "a link needs two different endpoints"
             for end in ("a", "b"):
@@ -259,11 +261,14 @@ class Region(Model):
             for pi, placement in enumerate(system.placements):
                 target = self.centre(placement.centre)
                 if target is None:
-                    yield ("systems", si, "placements", pi, "centre"), f"no centre named {placement.centre!r}"
+                    yield ("systems", si, "placements", pi, "centre"), (
+                        f"no centre named {placement.centre!r}"
+                        + did_you_mean(placement.centre, [c.name for c in self.centres]))
                 elif target.pool(placement.pool) is None:
                     yield (
                         ("systems", si, "placements", pi, "pool"),
-                        f"centre {target.name!r} has no pool named {placement.pool!r}",
+                        f"centre {target.name!r} has no pool named {placement.pool!r}"
+                        + did_you_mean(placement.pool, [p.name for p in target.pools]),
                     )
 
 

@@ -88,6 +88,13 @@ def test_unknown_credential_reference_names_the_field(tmp_path: Path, secret_key
         load_inventory(path)
 
 
+def test_misspelt_credential_reference_gets_a_suggestion(tmp_path: Path, secret_key: str) -> None:
+    path = tmp_path / "inv.yaml"
+    path.write_text(inventory_yaml(secret_key).replace("credential: bmc-admin", "credential: bmc-admn"))
+    with pytest.raises(SourceError, match=r"no credential named 'bmc-admn'; did you mean 'bmc-admin'\?"):
+        load_inventory(path)
+
+
 def test_credential_of_the_wrong_kind(tmp_path: Path, secret_key: str) -> None:
     path = tmp_path / "inv.yaml"
     path.write_text(inventory_yaml(secret_key).replace("credential: bmc-admin", "credential: ssh-accept"))

@@ -197,3 +197,22 @@ def test_round_trip_takes_a_reused_anchor_without_a_warning(tmp_path: Path) -> N
 
     (tmp_path / "a.yaml").write_text("a: &a 1\nb: &a 2\nc: *a\n", encoding="utf-8")
     assert RoundTrip(tmp_path / "a.yaml").dump() == "a: &a 1\nb: &a 2\nc: *a\n"
+
+
+def test_a_misspelt_choice_gets_a_suggestion_too(tmp_path: Path) -> None:
+    from medcloud.stacks import load_region_file
+
+    text = DEV.read_text(encoding="utf-8").replace("    role: production", "    role: produktion", 1)
+    (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"role: Input should be .*; did you mean 'production'\?"):
+        load_region_file(tmp_path / "r.yaml")
+
+
+def test_a_dangling_reference_gets_a_suggestion(tmp_path: Path) -> None:
+    from medcloud.stacks import load_region_file
+
+    text = DEV.read_text(encoding="utf-8")
+    assert "centre: gz-prod" in text
+    (tmp_path / "r.yaml").write_text(text.replace("centre: gz-prod", "centre: gz-prd", 1), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"no centre named 'gz-prd'; did you mean 'gz-prod'\?"):
+        load_region_file(tmp_path / "r.yaml")
