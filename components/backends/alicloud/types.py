@@ -29,6 +29,13 @@ SLB_TLS = "alicloud:slb/tlsCipherPolicy:TlsCipherPolicy"
 ALB_TLS = "alicloud:alb/securityPolicy:SecurityPolicy"
 DEPLOYMENT_SET = "alicloud:ecs/ecsDeploymentSet:EcsDeploymentSet"
 GTM_MONITOR = "alicloud:dns/monitorConfig:MonitorConfig"
+SNAPSHOT_POLICY_ATTACHMENT = "alicloud:ecs/ecsAutoSnapshotPolicyAttachment:EcsAutoSnapshotPolicyAttachment"
+
+# Types the program does not create, but which an operator's own program (or a hand-added
+# resource in a real preview) may use to implement a requirement: the compliance joins read them.
+BUCKET_REPLICATION = "alicloud:oss/bucketReplication:BucketReplication"
+DISK_REPLICA_PAIR = "alicloud:ebs/diskReplicaPair:DiskReplicaPair"
+CEN_BANDWIDTH_PACKAGE = "alicloud:cen/bandwidthPackage:BandwidthPackage"
 
 #: Tag linking an uploaded SM certificate pair to the national-standard VPN gateway it is for.
 SM_CERT_FOR_TAG = "medcloud-vpn-gateway"

@@ -238,8 +238,7 @@ def worm_days(_g: Graph, res: Resource, _e: Element) -> Any:
 
 def disk_snapshot_policy(graph: Graph, res: Resource, _e: Element) -> Any:
     """The automatic snapshot policy attached to an ECS disk, as a SnapshotPolicy."""
-    for attachment in graph.dependants(res, "alicloud:ecs/ecsAutoSnapshotPolicyAttachment:*",
-                                       "alicloud:ecs/autoSnapshotPolicyAttachment:*"):
+    for attachment in graph.dependants(res, ali.SNAPSHOT_POLICY_ATTACHMENT):
         for policy in graph.dependencies(attachment, ali.SNAPSHOT_POLICY):
             days = int(_num(policy.props.get("retentionDays")) or 0)
             try:
@@ -346,10 +345,10 @@ def _declared_replica_edge(graph: Graph, res: Resource, _region: Region) -> Edge
 
 
 REPLICATION_PROBES = (
-    Probe("alicloud:oss/bucketReplication:BucketReplication", "destination.bucket, rtc", edge_reader(_oss_edge)),
+    Probe(ali.BUCKET_REPLICATION, "destination.bucket, rtc", edge_reader(_oss_edge)),
     Probe(os_.CONTAINER, "containerSyncTo, containerSyncKey",
           edge_reader(_swift_edge)),
-    Probe("alicloud:ebs/diskReplicaPair:DiskReplicaPair", "destinationZoneId, rpo", edge_reader(_disk_pair_edge)),
+    Probe(ali.DISK_REPLICA_PAIR, "destinationZoneId, rpo", edge_reader(_disk_pair_edge)),
     Probe(os_.VOLUME_TYPE, f"extraSpecs.{REPLICATION_SPEC}",
           edge_reader(_cinder_edge), Backing.MARKER,
           "Cinder replicates to the replication_device of cinder.conf; the target is not in the resource"),
@@ -556,7 +555,7 @@ LINK_CAPACITY_PROBES = (
           mbps_as_gbps("bandwidth")),
     Probe(ali.VBR, "bandwidth (Mbps)",
           mbps_as_gbps("bandwidth")),
-    Probe("alicloud:cen/bandwidthPackage:BandwidthPackage", "bandwidth (Mbps)", mbps_as_gbps("bandwidth")),
+    Probe(ali.CEN_BANDWIDTH_PACKAGE, "bandwidth (Mbps)", mbps_as_gbps("bandwidth")),
     Probe(os_.VPN_SERVICE, "(no capacity)", constant(None), Backing.NONE,
           "a VPNaaS service has no capacity: the circuit's bandwidth is the region file's figure"),
     Probe(os_.ROUTER_ROUTE, "(no capacity)", constant(None), Backing.NONE,
