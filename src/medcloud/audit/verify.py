@@ -166,7 +166,11 @@ def _check_head(path: Path, lines: list[_Line], blame: Any) -> None:
     last_number = lines[-1].number if lines else 0
     try:
         head = json.loads(head_path.read_text(encoding="utf-8"))
-        head_seq, head_hash = int(head["seq"]), str(head["hash"])
+        head_seq, head_hash = head["seq"], str(head["hash"])
+        # A sequence number is a non-negative JSON integer (not 1e9994, true or 10**40: a head
+        # file is evidence and may be forged, so nothing in it is converted on trust).
+        if type(head_seq) is not int or not 0 <= head_seq < 1 << 63:
+            raise ValueError("seq")
     except FileNotFoundError:
         if lines:
             blame(last_number, Tamper.TRUNCATED,
@@ -182,6 +186,7 @@ def _check_head(path: Path, lines: list[_Line], blame: Any) -> None:
     last = lines[-1]
     top = max((ln.seq for ln in lines if ln.seq is not None), default=0)
     if head_seq > top:
-        blame(last.number, Tamper.TRUNCATED, f"{_span(list(range(top + 1, head_seq + 1)))} cut from the end")
+        cut = f"seq {head_seq}" if head_seq == top + 1 else f"seq {top + 1}–{head_seq}"
+        blame(last.number, Tamper.TRUNCATED, f"{cut} cut from the end")
     elif head_seq == last.seq and head_hash != last.digest:
         blame(last.number, Tamper.EDITED, "last record differs from the one the head file recorded")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -173,6 +174,27 @@ def test_r_sec_05_truncated_tail_is_detected(tmp_path: Path) -> None:
     problems = verify_log(log).problems
     assert [(p.line, p.kind) for p in problems] == [(4, Tamper.TRUNCATED)]
     assert "seq 5–6 cut from the end" in problems[0].message
+
+
+@pytest.mark.parametrize("seq", ["1e9994", "true", "-3", "9" * 40, '"6"'])
+def test_r_sec_05_a_forged_head_sequence_is_unreadable_not_a_crash(tmp_path: Path, seq: str) -> None:
+    """Found by the loader fuzzer: ``"seq": 1e9994`` in the head file raised OverflowError."""
+    log = tmp_path / "a.jsonl"
+    write_log(log)
+    head = log.with_name(log.name + ".head")
+    head.write_text(re.sub(r'"seq": ?\d+', f'"seq": {seq}', head.read_text(encoding="utf-8")), encoding="utf-8")
+    problems = verify_log(log).problems
+    assert [p.kind for p in problems] == [Tamper.TRUNCATED]
+    assert "a.jsonl.head is unreadable" in problems[0].message
+
+
+def test_a_huge_cut_is_described_without_listing_it(tmp_path: Path) -> None:
+    log = tmp_path / "a.jsonl"
+    write_log(log)
+    head = log.with_name(log.name + ".head")
+    head.write_text(re.sub(r'"seq": ?\d+', '"seq": 4000000000000', head.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    assert "seq 7–4000000000000 cut from the end" in verify_log(log).problems[0].message
 
 
 def test_first_record_deleted(tmp_path: Path) -> None:
