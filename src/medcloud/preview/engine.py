@@ -221,6 +221,23 @@ def _close_worker_loop() -> None:
     policy.set_event_loop(None)
 
 
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+#: How long an interrupted preview waits for its cancelled tasks to unwind, seconds.
+ABANDON_S = 1.0
+
+
+def _abandon(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what an interrupted run left on ``loop`` and let it unwind briefly (not destroyed pending)."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.wait(pending, timeout=ABANDON_S))
+
+
 def run_with_monitor(
     monitor: mocks.MockMonitor,
     body: Callable[[], Any],
@@ -251,7 +268,16 @@ def run_with_monitor(
     )
 
     async def main() -> None:
-        body()
+        try:
+            body()
+        except KeyboardInterrupt:
+            # The SDK's ``run_pulumi_func`` catches any BaseException from the program, then
+            # waits for every RPC and output started so far before re-raising it -- and an
+            # interrupted program leaves outputs waiting on resources it never registered: that
+            # wait never ended (the loop idle, the watchdog ending the command 20 s later).
+            # Raised again from a loop callback, the interrupt leaves the loop at once.
+            asyncio.get_running_loop().call_soon(_interrupt)
+            raise
         await settle()
 
     loop = asyncio.new_event_loop()
@@ -271,6 +297,9 @@ def run_with_monitor(
             settings.SETTINGS.outputs = set()
             set_all_config(dict(config or {}), list(secret_keys or []))
             loop.run_until_complete(stack.run_in_stack(main))
+        except KeyboardInterrupt:
+            _abandon(loop)
+            raise
         finally:
             settings.ROOT.set(previous)
             loop.run_until_complete(loop.shutdown_asyncgens())

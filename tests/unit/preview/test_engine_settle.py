@@ -101,3 +101,32 @@ def test_gc_pause_leaves_a_disabled_collector_disabled() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_interrupted_program_leaves_the_loop_at_once() -> None:
+    """R-SEC-05's interrupted record needs the command to unwind: the SDK's run_pulumi_func catches the
+    program's KeyboardInterrupt and waits for every output first, and one waiting on something the
+    interrupted program never made waited forever (the preview signal test's 20 s watchdog ends)."""
+    import asyncio
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def body() -> None:
+        never: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        pulumi.Output.from_input(never).apply(lambda v: v)  # an output nothing will ever resolve
+        pulumi.CustomResource("medcloud:test:Bare", "before", {"n": 1})
+        raise KeyboardInterrupt
+
+    def run() -> None:
+        try:
+            _run(body)
+            outcome.append(None)
+        except BaseException as exc:  # the outcome, whatever it is, is what the test reads
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)  # a regression hangs: it must not take pytest with it
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the interrupted run did not unwind within 30 s"
+    assert len(outcome) == 1 and isinstance(outcome[0], KeyboardInterrupt)
