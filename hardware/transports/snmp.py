@@ -7,6 +7,13 @@ use GETBULK with numeric OIDs (no MIB compilation at run time), advance all
 roots of a walk in the same requests, and stop at the end of each root's
 subtree, after a bounded number of requests.
 
+Only pysnmp's native layers are used (``pysnmp.entity``: engine, local
+configuration, command generator; the asyncio UDP carrier).  Its high-level
+API (``pysnmp.hlapi``) would add nothing a numeric walk needs, but importing
+it loads pysmi's MIB compiler and with it ``requests`` and ``urllib3``:
+measured, 0.15-0.2 s of CPU in every process that walks a switch (the
+verify run's SNMP worker included), before the first packet.
+
 Error mapping: no answer → :class:`DeviceTimeout`; USM reports (unknown
 user, wrong digest, decryption error) → :class:`DeviceAuthError`; SNMP
 error-status or malformed answers → :class:`DeviceProtocolError`.
@@ -16,6 +23,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import ipaddress
+import socket
 import time
 import warnings
 import weakref
@@ -42,19 +52,13 @@ _AUTH_ERRORS = ("unknownusername", "wrongdigest", "decryptionerror", "unsupporte
                 "unknown usm user", "wrong snmp pdu digest", "authentication failure",
                 "unknownsecurityname", "notintimewindow")
 
-_ENGINES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+#: Inventory protocol names → ``pysnmp.entity.config`` USM protocol identifiers.
+_AUTH_PROTOCOLS = {"MD5": "USM_AUTH_HMAC96_MD5", "SHA": "USM_AUTH_HMAC96_SHA",
+                   "SHA256": "USM_AUTH_HMAC192_SHA256", "SHA512": "USM_AUTH_HMAC384_SHA512"}
+_PRIV_PROTOCOLS = {"DES": "USM_PRIV_CBC56_DES", "AES": "USM_PRIV_CFB128_AES",
+                   "AES192": "USM_PRIV_CFB192_AES", "AES256": "USM_PRIV_CFB256_AES"}
 
-
-def _hlapi() -> Any:
-    """pysnmp's v3 asyncio high-level API.
-
-    pysnmp 7.1 imports pysmi's deprecated ``getReadersFromUrls`` when its SMI
-    layer loads; that DeprecationWarning is about pysnmp's internals, not our
-    use, so it is silenced for the import only.
-    """
-    with _pysnmp_internals():
-        from pysnmp.hlapi.v3arch import asyncio as hl
-    return hl
+_ENGINES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Engine] = weakref.WeakKeyDictionary()
 
 
 @contextlib.contextmanager
@@ -68,17 +72,77 @@ def _pysnmp_internals() -> Iterator[None]:
         yield
 
 
-def engine() -> Any:
-    """The pysnmp engine of the running event loop (created on first use)."""
-    hl = _hlapi()
+class Engine:
+    """A pysnmp ``SnmpEngine`` and its local configuration: USM users, target parameters, addresses.
+
+    pysnmp's command generator sends to a *target address* by name; each
+    name carries the peer's UDP address, the timeout and retries, and a
+    parameters entry naming the USM user and security level.  Entries are
+    made once and reused by every walk with the same values (what hlapi's
+    configurator does, without loading hlapi).  A user whose keys or
+    protocols changed is replaced; the USM table keeps one user per name.
+    """
+
+    def __init__(self) -> None:
+        with _pysnmp_internals():
+            from pysnmp.carrier.asyncio.dgram import udp
+            from pysnmp.entity import config
+            from pysnmp.entity.engine import SnmpEngine
+
+            self.snmp: Any = SnmpEngine()
+            config.add_transport(self.snmp, udp.DOMAIN_NAME, udp.UdpAsyncioTransport().open_client_mode())
+        self._domain = udp.DOMAIN_NAME
+        #: user name → fingerprint of (protocols, keys) it was configured with (never the keys themselves).
+        self._users: dict[str, bytes] = {}
+        self._params: dict[str, str] = {}
+        self._addresses: dict[tuple[str, str, int, float, int], str] = {}
+
+    def _user(self, target: SNMPTarget) -> None:
+        from pysnmp.entity import config
+
+        if target.auth_key is None or target.priv_key is None:
+            raise DeviceAuthError(f"{target.host}:{target.port}: SNMPv3 authPriv needs an auth and a priv key")
+        auth_key, priv_key = target.auth_key.reveal(), target.priv_key.reveal()
+        fingerprint = hashlib.sha256("\0".join(
+            (target.auth_protocol, target.priv_protocol, auth_key, priv_key)).encode()).digest()
+        known = self._users.get(target.username)
+        if known == fingerprint:
+            return
+        if known is not None:
+            config.delete_v3_user(self.snmp, target.username)
+        config.add_v3_user(
+            self.snmp, target.username,
+            getattr(config, _AUTH_PROTOCOLS[target.auth_protocol]), auth_key,
+            getattr(config, _PRIV_PROTOCOLS[target.priv_protocol]), priv_key)
+        self._users[target.username] = fingerprint
+
+    def address(self, target: SNMPTarget, host: str, timeouts: Timeouts) -> str:
+        """The name of the target address for ``target`` at resolved IPv4 ``host`` (configured on first use)."""
+        from pysnmp.entity import config
+
+        self._user(target)
+        params = self._params.get(target.username)
+        if params is None:
+            params = self._params[target.username] = f"medcloud-p{len(self._params) + 1}"
+            config.add_target_parameters(self.snmp, params, target.username, "authPriv", 3)
+        key = (params, host, target.port, timeouts.connect, timeouts.retries)
+        name = self._addresses.get(key)
+        if name is None:
+            name = self._addresses[key] = f"medcloud-a{len(self._addresses) + 1}"
+            config.add_target_address(self.snmp, name, self._domain, (host, target.port), params,
+                                      timeouts.connect * 100, timeouts.retries)
+        return name
+
+    def close(self) -> None:
+        self.snmp.close_dispatcher()
+
+
+def engine() -> Engine:
+    """The :class:`Engine` of the running event loop (created on first use)."""
     loop = asyncio.get_running_loop()
     found = _ENGINES.get(loop)
     if found is None:
-        with _pysnmp_internals():
-            # No MIB view: walks send and read numeric OIDs through the native command
-            # generator (:func:`_bulk`), which never resolves names.
-            found = hl.SnmpEngine()
-        _ENGINES[loop] = found
+        found = _ENGINES[loop] = Engine()
     return found
 
 
@@ -87,31 +151,19 @@ def close_engine() -> None:
     loop = asyncio.get_running_loop()
     found = _ENGINES.pop(loop, None)
     if found is not None:
-        found.close_dispatcher()
+        found.close()
 
 
-def _usm(target: SNMPTarget) -> Any:
-    hl = _hlapi()
-
-    auth = {
-        "MD5": hl.usmHMACMD5AuthProtocol,
-        "SHA": hl.usmHMACSHAAuthProtocol,
-        "SHA256": hl.usmHMAC192SHA256AuthProtocol,
-        "SHA512": hl.usmHMAC384SHA512AuthProtocol,
-    }[target.auth_protocol]
-    priv = {
-        "DES": hl.usmDESPrivProtocol,
-        "AES": hl.usmAesCfb128Protocol,
-        "AES192": hl.usmAesCfb192Protocol,
-        "AES256": hl.usmAesCfb256Protocol,
-    }[target.priv_protocol]
-    if target.auth_key is None or target.priv_key is None:
-        raise DeviceAuthError(f"{target.host}:{target.port}: SNMPv3 authPriv needs an auth and a priv key")
-    return hl.UsmUserData(
-        target.username,
-        authKey=target.auth_key.reveal(), privKey=target.priv_key.reveal(),
-        authProtocol=auth, privProtocol=priv,
-    )
+async def _resolve(target: SNMPTarget) -> str:
+    """The IPv4 address to send to (UDP over IPv4, as the lab and the inventories' management LANs use)."""
+    with contextlib.suppress(ValueError):
+        return str(ipaddress.IPv4Address(target.host))
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(
+            target.host, target.port, family=socket.AF_INET, type=socket.SOCK_DGRAM, proto=socket.IPPROTO_UDP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise DeviceProtocolError(f"{target.host}:{target.port}: cannot resolve the address ({exc})") from None
+    return str(found[0][4][0])
 
 
 def _varbind(oid: str, value: Any) -> Varbind:
@@ -144,23 +196,19 @@ def _in_subtree(oid: tuple[int, ...], root: tuple[int, ...]) -> bool:
     return oid[: len(root)] == root
 
 
-async def _bulk(snmp: Any, auth: Any, transport: Any, context: Any, repetitions: int,
+async def _bulk(snmp: Engine, address: str, context: str, repetitions: int,
                 oids: Sequence[tuple[int, ...]]) -> tuple[Any, Any, Any, Sequence[tuple[Any, Any]]]:
     """One GETBULK (non-repeaters 0) through pysnmp's native command generator.
 
-    ``hlapi.bulk_cmd`` first resolves every requested OID against the MIB
-    view, a tree search per OID that was a fifth of our SNMP CPU on the
+    ``hlapi.bulk_cmd`` would first resolve every requested OID against the
+    MIB view, a tree search per OID that was a fifth of our SNMP CPU on the
     benchmark, although a walk's cursors are plain numbers.  The native
-    generator takes ``(ObjectName, Null)`` pairs as they are; hlapi's own
-    configurator sets up the target and USM user exactly as ``bulk_cmd`` does.
-    Answers are ``(ObjectName, value)`` pairs in GETBULK order.
+    generator takes ``(ObjectName, Null)`` pairs as they are.  Answers are
+    ``(ObjectName, value)`` pairs in GETBULK order.
     """
-    with _pysnmp_internals():
-        from pysnmp.entity.rfc3413 import cmdgen
-        from pysnmp.hlapi.v3arch.asyncio.cmdgen import LCD
-        from pysnmp.proto.rfc1902 import Null, ObjectName
+    from pysnmp.entity.rfc3413 import cmdgen
+    from pysnmp.proto.rfc1902 import Null, ObjectName
 
-    address, _ = LCD.configure(snmp, auth, transport, context.contextName)
     answer: asyncio.Future[tuple[Any, Any, Any, Sequence[tuple[Any, Any]]]] = (
         asyncio.get_running_loop().create_future())
 
@@ -168,9 +216,9 @@ async def _bulk(snmp: Any, auth: Any, transport: Any, context: Any, repetitions:
         if not answer.done():  # a walk past its deadline has cancelled the wait
             answer.set_result((indication, status, index, varbinds))
 
+    null = Null("")
     cmdgen.BulkCommandGenerator().send_varbinds(
-        snmp, address, context.contextEngineId, context.contextName, 0, repetitions,
-        [(ObjectName(oid), Null("")) for oid in oids], done, None)
+        snmp.snmp, address, None, context, 0, repetitions, [(ObjectName(oid), null) for oid in oids], done, None)
     return await answer
 
 
@@ -192,14 +240,11 @@ class PysnmpSNMP:
         share requests, and only the last answer for a column runs past it.
         Varbinds come back grouped by root, in the order of ``roots``.
         """
-        hl = _hlapi()
-
         where = f"{target.host}:{target.port}"
-        auth = _usm(target)
-        transport = await hl.UdpTransportTarget.create(
-            (target.host, target.port), timeout=timeouts.connect, retries=timeouts.retries)
-        context = hl.ContextData(contextName=target.context)
+        if target.auth_key is None or target.priv_key is None:
+            raise DeviceAuthError(f"{where}: SNMPv3 authPriv needs an auth and a priv key")
         snmp = engine()
+        address = snmp.address(target, await _resolve(target), timeouts)
         deadline = time.monotonic() + timeouts.operation
         parsed = [tuple(int(p) for p in text.strip(".").split(".")) for text in roots]
         cursors = list(parsed)
@@ -219,7 +264,7 @@ class PysnmpSNMP:
             repetitions = max(1, self._max_repetitions // len(active))
             try:
                 indication, status, index, rows = await asyncio.wait_for(
-                    _bulk(snmp, auth, transport, context, repetitions, [cursors[i] for i in active]),
+                    _bulk(snmp, address, target.context, repetitions, [cursors[i] for i in active]),
                     timeout=remaining)
             except TimeoutError:
                 raise DeviceTimeout(f"{where}: walk not finished within {timeouts.operation:g} s") from None

@@ -57,7 +57,7 @@ class Agent:
             return rfc1902.ObjectName(found.rsplit(".", 1)[0] + ".1"), rfc1902.Integer32(0)
         return rfc1902.ObjectName(found), self.table[found]
 
-    async def bulk(self, engine: Any, auth: Any, transport: Any, context: Any, repetitions: int,
+    async def bulk(self, engine: Any, address: str, context: str, repetitions: int,
                    oids: Sequence[tuple[int, ...]]) -> tuple[Any, int, int, list[Any]]:
         asked = tuple(".".join(map(str, oid)) for oid in oids)
         self.requests.append((repetitions, asked))
@@ -81,17 +81,8 @@ def agent(monkeypatch: pytest.MonkeyPatch) -> Agent:
     for column in range(1, 22):  # the columns nobody asks for still sit between the asked ones
         table.setdefault(f"1.3.6.1.2.1.2.2.1.{column}.1", rfc1902.Integer32(-column))
     fake = Agent(table)
-
-    class Transport:
-        @staticmethod
-        async def create(address: Any, timeout: float, retries: int) -> object:
-            return object()
-
-    hl = SimpleNamespace(UdpTransportTarget=Transport, ContextData=lambda **context: context)
-    monkeypatch.setattr(snmp, "_hlapi", lambda: hl)
     monkeypatch.setattr(snmp, "_bulk", fake.bulk)
-    monkeypatch.setattr(snmp, "_usm", lambda target: object())
-    monkeypatch.setattr(snmp, "engine", object)
+    monkeypatch.setattr(snmp, "engine", lambda: SimpleNamespace(address=lambda target, host, timeouts: "a1"))
     return fake
 
 
