@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from medcloud.hardware.facts.cpu import CpuFacts
 from medcloud.hardware.facts.nvme import NvmeDrive
@@ -22,8 +23,9 @@ from medcloud.hardware.verify.checks import Check, Skip
 from medcloud.hardware.verify.expect import AtLeast, Equals
 from medcloud.hardware.verify.results import CheckResult, Status
 
-from medcloud.model import Region
-from medcloud.model.pools import Node
+if TYPE_CHECKING:  # the region model is loaded with a stack (``stack:``), not by every verify run
+    from medcloud.model import Region
+    from medcloud.model.pools import Node
 
 #: A SKU number in a CPU model ("7260" in "Kunpeng 920 7260"): four or more digits.
 _SKU = re.compile(r"^\d{4,}$")

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from medcloud.hardware.facts import cpu, dmi, nic, nvme, os_release
 from medcloud.hardware.facts.base import ParseError, SSHFact
@@ -45,7 +45,9 @@ from medcloud.hardware.verify.checks import FactFailure, evaluate
 from medcloud.hardware.verify.results import CheckResult, DeviceResult, PortCabling, Report, Status
 
 from medcloud.errors import DeviceAuthError, DeviceError, DeviceTimeout
-from medcloud.model import Region
+
+if TYPE_CHECKING:  # loaded only for an inventory that names its stack
+    from medcloud.model import Region
 
 SSH_FACTS: tuple[SSHFact[Any], ...] = (cpu.FACT, dmi.FACT, nvme.FACT, nic.FACT, os_release.FACT)
 MASK = "********"

@@ -25,7 +25,10 @@ class Status(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Status).index(self)
+        return _RANKS[self]
+
+
+_RANKS = {status: rank for rank, status in enumerate(Status)}
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ class DeviceResult:
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Status}
         for check in self.checks:
-            out[check.status.value] += 1
+            out[check.status] += 1  # a StrEnum member finds its value's key
         return out
 
     def to_json(self) -> dict[str, Any]:

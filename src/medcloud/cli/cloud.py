@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from medcloud.cli.conventions import add_format
 from medcloud.cli.jsonout import print_json
-from medcloud.console import terminal_console
 from medcloud.escape import rich_markup, terminal
+
+if TYPE_CHECKING:  # rich loads in the handlers: building the parser imports every command
+    from rich.console import Console
+    from rich.text import Text
 
 
 def register(sub: Any) -> None:
@@ -51,6 +51,7 @@ def _plane(args: argparse.Namespace) -> Any:
 
 def handle_up(args: argparse.Namespace) -> int:
     from medcloud.cloud.plane import stack_centres
+    from medcloud.console import terminal_console
     from medcloud.stacks import project_root
 
     console = terminal_console()
@@ -66,6 +67,8 @@ def handle_up(args: argparse.Namespace) -> int:
 
 
 def handle_status(args: argparse.Namespace) -> int:
+    from medcloud.console import terminal_console
+
     console = terminal_console()
     plane = _plane(args)
     state = plane.state()
@@ -84,6 +87,8 @@ def handle_status(args: argparse.Namespace) -> int:
 
 
 def handle_down(args: argparse.Namespace) -> int:
+    from medcloud.console import terminal_console
+
     stopped, foreign = _plane(args).down()
     console = terminal_console()
     for line in foreign:
@@ -107,6 +112,8 @@ def _state_json(state: Any) -> dict[str, Any]:
 
 def _print_state(console: Console, plane: Any, state: Any) -> None:
     """One row per process: names, pids and addresses whole at any width (medcloud.tables)."""
+    from rich.text import Text
+
     from medcloud.tables import Column, fitted
 
     columns = (Column("service", atom=True), Column("process", atom=True), Column("region", atom=True),

@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from medcloud.cli.conventions import add_format
 from medcloud.cli.jsonout import print_json
-from medcloud.console import terminal_console
+
+if TYPE_CHECKING:  # rich loads in the handlers: building the parser imports every command
+    from rich.console import Console
+    from rich.text import Text
 
 
 def register(sub: Any) -> None:
@@ -73,6 +73,7 @@ def _lab(args: argparse.Namespace, **kwargs: Any) -> Any:
 
 def handle_up(args: argparse.Namespace) -> int:
     from medcloud import signals
+    from medcloud.console import terminal_console
     from medcloud.yamlio import check_output_file
 
     console = terminal_console()
@@ -107,6 +108,8 @@ def handle_up(args: argparse.Namespace) -> int:
 
 
 def handle_status(args: argparse.Namespace) -> int:
+    from medcloud.console import terminal_console
+
     console = terminal_console()
     state = _lab(args).state()
     if args.format == "json":
@@ -124,6 +127,8 @@ def handle_status(args: argparse.Namespace) -> int:
 
 
 def handle_down(args: argparse.Namespace) -> int:
+    from medcloud.console import terminal_console
+
     lab = _lab(args)
     stopped = lab.down()
     terminal_console().print(f"stopped {len(stopped)} lab process(es)" if stopped else "no lab was running")
@@ -142,6 +147,8 @@ def _state_json(state: Any) -> dict[str, Any]:
 
 
 def _print_state(console: Console, state: Any) -> None:
+    from rich.text import Text
+
     from medcloud.tables import Column, fitted
 
     columns = (Column("peer", atom=True), Column("serves"), Column("pid", atom=True), Column("listens", atom=True),

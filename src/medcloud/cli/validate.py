@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.text import Text
-
 from medcloud.cli.jsonout import print_json
-from medcloud.console import terminal_console
 
-if TYPE_CHECKING:  # every command's module is imported to build the parser: checks load in the handler
+if TYPE_CHECKING:  # every command's module is imported to build the parser: checks and rich load in the handler
+    from rich.console import Console
+    from rich.text import Text
+
     from medcloud.checks import ComplianceReport
     from medcloud.stacks import LoadedRegion
 
@@ -46,6 +45,7 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from medcloud.compliance.engine import evaluate_stack
+    from medcloud.console import terminal_console
     from medcloud.stacks import LoadedRegion, display_path
 
     report, loaded = evaluate_stack(args.stack, model_only=args.model_only)
@@ -77,6 +77,8 @@ def verdict(report: ComplianceReport) -> str:
 
 
 def render_table(report: ComplianceReport, loaded: LoadedRegion, console: Console) -> None:
+    from rich.text import Text
+
     from medcloud.checks.findings import Severity
     from medcloud.tables import Column, fitted
 

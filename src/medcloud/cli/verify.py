@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -107,24 +111,45 @@ def handle(args: argparse.Namespace) -> int:
     return EXIT_CODES[report.outcome]
 
 
-def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Transports) -> tuple[Report, bool]:
-    """Run the verification; SIGINT cancels it and yields the partial report."""
+def may_be_terminal(stream: Any) -> bool:
+    """Whether rich could take ``stream`` for a terminal: a TTY, or ``TTY_COMPATIBLE=1`` or
+    ``FORCE_COLOR`` set (rich's own rule decides the rest).  When it cannot, the progress bar
+    would be disabled anyway, and rich (a tenth of a second of imports) is not loaded for it.
+    """
+    if os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def _progress(total: int) -> tuple[AbstractContextManager[Any], Callable[[Any], None] | None]:
+    """The progress bar on stderr (a context) and the callback that advances it; none off a terminal."""
+    if not may_be_terminal(sys.stderr):
+        return contextlib.nullcontext(), None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from medcloud.console import terminal_console
-    from medcloud.hardware.transports.base import Timeouts
-    from medcloud.hardware.verify.engine import Limits, Verification
 
     stderr = terminal_console(stderr=True)
     progress = Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.description}"), console=stderr, transient=True,
                         disable=not stderr.is_terminal)
-    total = len(inventory.devices())
     task_id = progress.add_task("", total=total)
 
     def done(result: Any) -> None:
         progress.update(task_id, advance=1, description=f"{result.name}: {result.status.value}")
 
+    return progress, done
+
+
+def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Transports) -> tuple[Report, bool]:
+    """Run the verification; SIGINT cancels it and yields the partial report."""
+    from medcloud.hardware.transports.base import Timeouts
+    from medcloud.hardware.verify.engine import Limits, Verification
+
+    progress, done = _progress(len(inventory.devices()))
     limits = Limits(concurrency=args.concurrency, device_timeout=args.timeout,
                     timeouts=Timeouts(operation=min(20.0, args.timeout)))
     verification = Verification(inventory, catalogue, transports, inventory_name=str(args.inventory),
