@@ -2,9 +2,10 @@
 
 One connection per server runs every command of the capture in turn.  The
 connector is blocking, so a bounded thread pool carries it; the event loop
-waits with a deadline.  The TCP connection is opened first, and pyinfra's
-connector runs the SSH session over it (paramiko's ``sock``): a server that does
-not answer costs a ``connect``, not a pyinfra inventory and state.  Keys never
+waits with a deadline.  The TCP connection is opened first, on the event loop,
+and pyinfra's connector runs the SSH session over it (paramiko's ``sock``): a
+server that does not answer costs a ``connect``, not a thread, a pyinfra
+inventory and state.  Keys never
 touch the disk: the opened private key is parsed in memory by paramiko and
 handed to the connector through ``ssh_paramiko_connect_kwargs``.  Host keys:
 with ``known_hosts`` given the key must match (strict); without, the first key
@@ -102,32 +103,51 @@ def install_connector_cache() -> None:
     pyinfra_inventory.get_execution_connectors = lambda: dict(execution)  # type: ignore[attr-defined]
 
 
-def _open_socket(target: SSHTarget, timeout: float) -> socket.socket:
-    """The TCP connection to the server's SSH port, before any pyinfra object is built.
-
-    A server that is off or has no SSH answers here, at the cost of a ``connect``: no
-    pyinfra inventory, state or known_hosts file, and no import of pyinfra and paramiko
-    when no server answers (the benchmark lab's 200 BMC-only servers).  paramiko's own
-    loop, kept: every address of the name is tried; refused and unreachable move on to the
-    next, anything else (a timeout, a resolution error) ends it.
-    """
+async def _addresses(target: SSHTarget) -> list[tuple[Any, ...]]:
+    """The addresses to try: an address literal at once, a name through the loop's resolver."""
     where = f"{target.host}:{target.port}"
     try:
-        addresses = socket.getaddrinfo(target.host, target.port, socket.AF_UNSPEC, socket.SOCK_STREAM)
+        return socket.getaddrinfo(target.host, target.port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0,
+                                  socket.AI_NUMERICHOST)
+    except socket.gaierror:
+        pass  # a name, not an address
+    try:
+        return await asyncio.get_running_loop().getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:  # pyinfra's wording for the same failure
         raise _classify(where, ConnectionError(f"Could not resolve hostname ({exc})")) from None
+
+
+async def open_socket(target: SSHTarget, timeout: float) -> socket.socket:
+    """The TCP connection to the server's SSH port, on the event loop, before any pyinfra object.
+
+    A server that is off or has no SSH answers here at the cost of a ``connect``: no worker
+    thread, no pyinfra inventory, state or known_hosts file, and no import of pyinfra and
+    paramiko when no server answers (the benchmark lab's 200 BMC-only servers).  paramiko's
+    own loop, kept: every address of the name is tried, each within ``timeout``; refused and
+    unreachable move on to the next, anything else (a timeout, a resolution error) ends it.
+    The socket comes back blocking, as paramiko uses it.
+    """
+    where = f"{target.host}:{target.port}"
+    loop = asyncio.get_running_loop()
     refused: list[str] = []
-    for family, kind, proto, _, address in addresses:
+    for family, kind, proto, _, address in await _addresses(target):
         sock = socket.socket(family, kind, proto)
         try:
-            sock.settimeout(timeout)
-            sock.connect(address)
+            sock.setblocking(False)
+            await asyncio.wait_for(loop.sock_connect(sock, address), timeout)
+        except TimeoutError:
+            sock.close()
+            raise _classify(where, ConnectionError("Could not connect (timed out)")) from None
         except OSError as exc:
             sock.close()
             if exc.errno not in (errno.ECONNREFUSED, errno.EHOSTUNREACH):
                 raise _classify(where, ConnectionError(f"Could not connect ({exc})")) from None
-            refused.append(f"{address[0]}: {exc.strerror or exc}")
+            refused.append(f"{address[0]}: {os.strerror(exc.errno)}")
             continue
+        except BaseException:
+            sock.close()
+            raise
+        sock.setblocking(True)
         return sock
     detail = "; ".join(refused) or "no address"
     raise _classify(where, ConnectionError(f"Could not connect ({detail})"))
@@ -151,8 +171,9 @@ def _known_hosts_file(target: SSHTarget) -> Path:
     return path
 
 
-def _run_blocking(target: SSHTarget, commands: Sequence[Command], timeouts: Timeouts) -> SSHCapture:
-    sock = _open_socket(target, timeouts.connect)
+def _run_blocking(target: SSHTarget, sock: socket.socket, commands: Sequence[Command],
+                  timeouts: Timeouts) -> SSHCapture:
+    """In a worker thread: the SSH session over the connected ``sock``, which it closes."""
     try:
         known_hosts = _known_hosts_file(target)
         try:
@@ -269,13 +290,23 @@ class PyinfraSSH:
 
     async def run(self, target: SSHTarget, commands: Sequence[Command], timeouts: Timeouts) -> SSHCapture:
         where = f"{target.host}:{target.port}"
-        future = asyncio.get_running_loop().run_in_executor(
-            self._executor(), _run_blocking, target, commands, timeouts)
+        sock = await open_socket(target, timeouts.connect)
+        try:
+            future = asyncio.get_running_loop().run_in_executor(
+                self._executor(), _run_blocking, target, sock, commands, timeouts)
+        except BaseException:
+            sock.close()
+            raise
         budget = timeouts.connect + timeouts.operation * max(1, len(commands))
         try:
             return await asyncio.wait_for(future, timeout=budget)
         except TimeoutError:
             raise DeviceTimeout(f"{where}: SSH capture not finished within {budget:g} s") from None
+        finally:
+            if future.cancelled():
+                # Given up (timeout, device timeout, Ctrl-C): a capture that never started would
+                # leave the socket open, and one still running ends at its next read.
+                sock.close()
 
     def close(self) -> None:
         with self._lock:

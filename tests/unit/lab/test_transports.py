@@ -194,6 +194,49 @@ def test_ssh_refused_connection_is_a_timeout_class_error() -> None:
         asyncio.run(run())
 
 
+def test_ssh_server_that_refuses_costs_no_worker_thread() -> None:
+    """The TCP connection is opened on the event loop: a server without SSH (the benchmark lab's
+    BMC-only servers) ends as DeviceTimeout without a worker thread or a pyinfra state."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    transport = ssh.PyinfraSSH(workers=1)
+
+    async def run() -> None:
+        await transport.run(SSHTarget("127.0.0.1", port, "root", password=Secret("pw")), [Command("t", "true")],
+                            Timeouts(connect=1, operation=1))
+
+    with pytest.raises(DeviceTimeout, match="Connection refused"):
+        asyncio.run(run())
+    assert transport._pool is None
+    transport.close()
+
+
+def test_ssh_capture_given_up_closes_its_connection() -> None:
+    """A server that accepts and never sends its banner: when the caller gives up (device timeout,
+    Ctrl-C), the connection is closed at once, not after paramiko's banner timeout."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        target = SSHTarget("127.0.0.1", server.getsockname()[1], "root", password=Secret("pw"))
+        transport = ssh.PyinfraSSH(workers=1)
+
+        async def run() -> None:
+            await asyncio.wait_for(transport.run(target, [Command("t", "true")], Timeouts(connect=120, operation=1)),
+                                   0.5)
+
+        with pytest.raises(TimeoutError):
+            asyncio.run(run())
+        conn, _ = server.accept()
+        with conn:
+            conn.settimeout(30)  # the banner timeout is 120 s: end of stream within 30 s is the close
+            received = b""
+            while chunk := conn.recv(4096):
+                received += chunk
+        transport.close()
+    assert received.startswith(b"SSH-2.0-") or received == b""
+
+
 def test_ssh_looks_pyinfra_connectors_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Entry points are read once per process, not three times per server (the 200-BMC benchmark's
     largest CPU cost); every later inventory still gets pyinfra's own SSH connector."""
