@@ -251,8 +251,14 @@ class PysnmpSNMP:
         found: list[list[Varbind]] = [[] for _ in parsed]
         requests = [0] * len(parsed)
         active = list(range(len(parsed)))
+        #: Varbinds an answer may carry; lowered each time the agent says tooBig.
+        budget = self._max_repetitions
         while active:
-            for i in active:
+            # Split the answer budget between the open columns; at least one row each.  When even one
+            # row per column is over the budget, the first columns go first and the others wait.
+            asked = active[:budget]
+            repetitions = max(1, budget // len(asked))
+            for i in asked:
                 requests[i] += 1
                 if requests[i] > MAX_REQUESTS_PER_ROOT:
                     raise DeviceProtocolError(
@@ -260,11 +266,9 @@ class PysnmpSNMP:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise DeviceTimeout(f"{where}: walk not finished within {timeouts.operation:g} s")
-            # Split the answer budget between the open columns; at least one row each.
-            repetitions = max(1, self._max_repetitions // len(active))
             try:
                 indication, status, index, rows = await asyncio.wait_for(
-                    _bulk(snmp, address, target.context, repetitions, [cursors[i] for i in active]),
+                    _bulk(snmp, address, target.context, repetitions, [cursors[i] for i in asked]),
                     timeout=remaining)
             except TimeoutError:
                 raise DeviceTimeout(f"{where}: walk not finished within {timeouts.operation:g} s") from None
@@ -277,13 +281,19 @@ class PysnmpSNMP:
                     raise DeviceAuthError(f"{where}: SNMPv3 credentials refused ({text})")
                 raise DeviceProtocolError(f"{where}: {text}")
             if status:
+                if str(status.prettyPrint()) == "tooBig" and budget > 1:
+                    # RFC 3416 4.2.3 has an agent drop trailing rows rather than answer tooBig, but some
+                    # answer tooBig (their buffer, not the UDP limit): ask the same cursors for half as much.
+                    budget //= 2
+                    continue
                 raise DeviceProtocolError(f"{where}: SNMP error {status.prettyPrint()} at index {index}")
-            if not rows:
-                break  # nothing more anywhere (as an empty answer always ended a walk)
+            if not rows:  # nothing more under the asked roots (as an empty answer always ended a walk)
+                active = [i for i in active if i not in asked]
+                continue
             finished: set[int] = set()
             # GETBULK answers row by row: varbind k continues the walk of asked column k mod n.
             for k, (name, value) in enumerate(rows):
-                i = active[k % len(active)]
+                i = asked[k % len(asked)]
                 if i in finished:
                     continue
                 oid = tuple(name.asTuple())

@@ -129,3 +129,51 @@ def test_an_agent_going_backwards_is_a_protocol_error(agent: Agent) -> None:
     agent.shuffle_at = "1.3.6.1.2.1.2.2.1.3.5"
     with pytest.raises(DeviceProtocolError, match="out of order"):
         walk(ROOTS)
+
+
+class TooBigAgent(Agent):
+    """Answers tooBig (error-status 1) to any GETBULK whose answer would exceed ``room`` varbinds."""
+
+    def __init__(self, table: dict[str, Any], room: int) -> None:
+        super().__init__(table)
+        self.room = room
+
+    async def bulk(self, engine: Any, address: str, context: str, repetitions: int,
+                   oids: Sequence[tuple[int, ...]]) -> tuple[Any, Any, int, list[Any]]:
+        if repetitions * len(oids) > self.room:
+            self.requests.append((repetitions, tuple(".".join(map(str, oid)) for oid in oids)))
+            return None, rfc1905.errorStatus.clone("tooBig"), 0, []
+        return await super().bulk(engine, address, context, repetitions, oids)
+
+
+@pytest.mark.parametrize("room", [1, 3, 40])
+def test_an_agent_answering_toobig_gets_smaller_requests(agent: Agent, monkeypatch: pytest.MonkeyPatch,
+                                                         room: int) -> None:
+    """tooBig halves the answer budget until the agent can answer, down to one cursor and one row."""
+    strict = TooBigAgent(agent.table, room)
+    monkeypatch.setattr(snmp, "_bulk", strict.bulk)
+    assert walk(ROOTS) == expected(agent, ROOTS)
+    answered = [(r, asked) for r, asked in strict.requests if r * len(asked) <= room]
+    assert answered and all(r * len(asked) <= room for r, asked in answered[1:])
+
+
+def test_toobig_for_one_row_of_one_column_is_a_protocol_error(agent: Agent, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snmp, "_bulk", TooBigAgent(agent.table, 0).bulk)
+    with pytest.raises(DeviceProtocolError, match="tooBig"):
+        walk(ROOTS)
+
+
+@pytest.mark.parametrize("factor", [0, 3])
+def test_an_agent_ignoring_max_repetitions_is_still_walked_in_order(agent: Agent, monkeypatch: pytest.MonkeyPatch,
+                                                                    factor: int) -> None:
+    """Agents may answer one row per column whatever was asked (as a GETNEXT; factor 0), or more
+    rows than asked (factor 3): each varbind still continues column k mod n."""
+
+    async def ignoring(engine: Any, address: str, context: str, repetitions: int,
+                       oids: Sequence[tuple[int, ...]]) -> tuple[Any, int, int, list[Any]]:
+        return await agent.bulk(engine, address, context, repetitions * factor or 1, oids)
+
+    monkeypatch.setattr(snmp, "_bulk", ignoring)
+    assert walk(ROOTS) == expected(agent, ROOTS)
+    # What the agent really answered with: one row per column, or three times what was asked.
+    assert all(r == 1 if factor == 0 else r % 3 == 0 for r, _ in agent.requests)
