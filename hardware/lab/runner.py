@@ -503,7 +503,7 @@ class Lab:
                 written = time.time() - RECORDING_AGE_S
                 os.utime(path, (written, written))
         args = [
-            f"--data-dir={data}", "--v3-only", f"--max-var-binds={MAX_VAR_BINDS}",
+            f"--data-dir={data}", "--v3-only",
             f"--v3-user={SNMP_USER}", f"--v3-auth-key={auth_key}", "--v3-auth-proto=SHA256",
             f"--v3-priv-key={priv_key}", "--v3-priv-proto=AES",
             *(f"--agent-udpv4-endpoint=127.0.0.1:{ports[s.name]}" for s in switches),
@@ -513,10 +513,10 @@ class Lab:
         fd = os.open(args_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write("\n".join(args) + "\n")
-        responder = Path(sys.executable).with_name("snmpsim-command-responder")
-        # Logging and cache options only take effect on the command line (snmpsim reads them
-        # before the args file).  At info level snmpsim prints the USM keys: keep it at error.
-        argv = [str(responder) if responder.exists() else "snmpsim-command-responder",
+        # snmpsim's responder through our entry point, which puts its answer limit in force (see
+        # ``snmpagent``).  Logging and cache options only take effect on the command line (snmpsim
+        # reads them before the args file).  At info level snmpsim prints the USM keys: keep it at error.
+        argv = [sys.executable, "-m", "medcloud.hardware.lab.snmpagent", f"--max-var-binds={MAX_VAR_BINDS}",
                 "--logging-method=stderr", "--log-level=error", f"--cache-dir={cache}",
                 f"--args-from-file={args_file}"]
         # snmpsim refuses root unless told; dropping to nobody fails when Python lives under /root.

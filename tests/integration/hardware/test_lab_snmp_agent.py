@@ -1,0 +1,57 @@
+"""The lab's simulated switches answer GETBULK up to the lab's stated limit, not pysnmp's default.
+
+snmpsim 1.2 passes ``--max-var-binds`` to pysnmp 7 under a name pysnmp does
+not read, so the lab's agents stopped every answer at 64 varbinds while the lab
+declared 128 (``runner.MAX_VAR_BINDS``); ``medcloud.hardware.lab.snmpagent``
+puts the limit in force.  Checked on the wire with one GETBULK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+from medcloud.hardware.lab.runner import MAX_VAR_BINDS
+from medcloud.hardware.transports import snmp
+from medcloud.hardware.transports.base import SNMPTarget, Timeouts
+
+from medcloud.secrets import unseal
+
+from .conftest import RunningLab
+
+
+def _target(lab: RunningLab) -> SNMPTarget:
+    switch = lab.inventory.switches[0]
+    cred = lab.inventory.credentials[switch.management.credential]
+    assert cred.kind == "snmpv3"
+    return SNMPTarget(str(switch.management.address), switch.management.port or 161, cred.username,
+                      cred.auth_protocol, unseal(cred.auth_key, lab.key), cred.priv_protocol,
+                      unseal(cred.priv_key, lab.key), context=switch.management.context)
+
+
+def test_a_getbulk_answer_holds_the_labs_max_var_binds(lab: RunningLab) -> None:
+    target = _target(lab)
+
+    async def answer_sizes() -> list[int]:
+        try:
+            sizes = []
+            engine = snmp.engine()
+            address = engine.address(target, target.host, Timeouts(connect=2, operation=10, retries=1))
+            for repetitions, roots in ((200, [(1, 3, 6, 1, 2, 1)]), (100, [(1, 3, 6, 1, 2, 1, 2)] * 2)):
+                indication, status, _, rows = await snmp._bulk(engine, address, target.context, repetitions, roots)
+                assert not indication and not status
+                sizes.append(len(rows))
+            return sizes
+        finally:
+            snmp.close_engine()
+
+    # 200 asked of one column: the limit; 2 x 100 asked: whole rows of both columns up to the limit.
+    assert asyncio.run(answer_sizes()) == [MAX_VAR_BINDS, MAX_VAR_BINDS // 2 * 2]
+    assert MAX_VAR_BINDS > 64  # pysnmp's default, what the agents answered before
+
+
+def test_the_agent_entry_point_refuses_a_missing_limit() -> None:
+    done = subprocess.run([sys.executable, "-m", "medcloud.hardware.lab.snmpagent", "--v3-only"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "--max-var-binds=N" in done.stderr
