@@ -15,7 +15,7 @@ Prints, in one run on this machine:
 
 Usage (from the checkout; several minutes, mostly the baseline)::
 
-    .venv/bin/python benchmarks/bmc.py [--bmcs 200] [--baseline-sample N] [--strict]
+    .venv/bin/python benchmarks/bmc.py [--bmcs 200] [--baseline-sample N] [--strict] [--medcloud PATH]
 
 ``--baseline-sample N`` times the loop on the first N BMCs and scales it linearly (printed as
 "extrapolated").  Exit status 0 whatever the figures (2 if a tool is missing); with
@@ -46,18 +46,24 @@ from medcloud.secrets.keys import parse_key
 
 WALL_TARGET_S = 15.0
 IPMITOOL_CALLS_PER_BMC = 13
+MEDCLOUD = Path(sys.executable).with_name("medcloud")
 
 
-def _apply(inventory: Path) -> tuple[float, int, dict[str, int]]:
+def _apply(inventory: Path, medcloud: Path = MEDCLOUD) -> tuple[float, int, dict[str, int]]:
     """``medcloud bmc apply`` as an operator runs it: its own process (interpreter start included)."""
     start = time.perf_counter()
-    done = subprocess.run([str(Path(sys.executable).with_name("medcloud")), "bmc", "apply", str(inventory),
+    done = subprocess.run([str(medcloud), "bmc", "apply", str(inventory),
                            "--format", "json"], capture_output=True, timeout=600, check=False)
     wall = time.perf_counter() - start
     code = done.returncode
     counts: dict[str, int] = {}
     problems: dict[str, int] = {}
-    for device in json.loads(done.stdout)["bmcs"]:
+    try:
+        devices = json.loads(done.stdout)["bmcs"]
+    except (ValueError, KeyError):
+        raise SystemExit(f"{medcloud} bmc apply (exit {code}) printed no report: "
+                         f"{done.stderr.decode(errors='replace').strip()[-2000:]}") from None
+    for device in devices:
         key = device["status"] + ("" if device["confirmed"] in (True, None) else " unconfirmed")
         counts[key] = counts.get(key, 0) + 1
         if device["error"]:
@@ -132,6 +138,8 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=10.0, metavar="S",
                         help="seconds freshly started BMCs get before timing (real BMCs have been up for days)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the ipmitool loop (no ratio)")
+    parser.add_argument("--medcloud", type=Path, default=MEDCLOUD, metavar="PATH",
+                        help="another build's medcloud (or a wrapper, e.g. a profiler's) on the same lab")
     parser.add_argument("--strict", action="store_true", help="exit 1 if the target is missed or a BMC failed")
     args = parser.parse_args()
     for tool in ("ipmi_sim", "ipmitool"):
@@ -148,11 +156,11 @@ def main() -> int:
         lab, inventory = _fresh_lab(scratch, args.bmcs, "ours", args.settle)
         try:
             print(f"load average before timing: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
-            wall, code, counts = _apply(inventory)
+            wall, code, counts = _apply(inventory, args.medcloud)
             results["apply"] = wall
             ok = code == 0 and counts == {"changed": args.bmcs}
             print(f"medcloud bmc apply: {wall:.2f} s wall for {args.bmcs} BMCs (exit {code}; {counts})")
-            again, code2, counts2 = _apply(inventory)
+            again, code2, counts2 = _apply(inventory, args.medcloud)
             ok = ok and code2 == 0 and counts2 == {"unchanged": args.bmcs}
             print(f"second apply: {again:.2f} s (exit {code2}; {counts2})")
             records = len((scratch / "audit.jsonl").read_text().splitlines())

@@ -13,8 +13,9 @@ So at every moment the inventory holds a password the BMC accepts.  A credential
 several BMCs is split into one per BMC (``<server>-<credential>``) at its first change
 (R-SEC-04: no shared accounts); the shared one is dropped once no BMC uses it.
 
-The file is edited in place (:class:`medcloud.yamlio.RoundTrip`, ruamel.yaml's round-trip
-mode): comments, order, quoting and layout of everything but the changed credentials stay.
+The file is edited in place (:class:`medcloud.yamledit.Edit`: the changed values are rewritten
+where they stand, checked by reading the result back): comments, order, quoting and layout of
+everything but the changed credentials stay.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from medcloud.hardware.inventory import Inventory
 
 from medcloud.errors import InputError, SourceError
 from medcloud.secrets import Secret, seal
-from medcloud.yamlio import RoundTrip, parse_yaml, validate, write_atomic
+from medcloud.yamledit import Edit
+from medcloud.yamlio import validate, write_atomic
 
 Outcome = Literal["set", "kept", "unknown"]
 
@@ -55,18 +57,18 @@ class InventoryFile:
     def __init__(self, path: Path, key: bytes) -> None:
         self.path = path
         self._key = key
-        self._file = RoundTrip(path)
+        self._file = Edit(path)
         self.data: dict[str, Any] = self._file.data
+        self._servers: dict[str, dict[str, Any]] = {}
         #: (server, credential as the run began) → the name it has now.
         self.names: dict[tuple[str, str], str] = {}
         #: Shared credentials this run split; dropped at the end if no BMC uses them any more.
         self._split: set[str] = set()
 
     def _server(self, name: str) -> dict[str, Any]:
-        for server in self.data.get("servers") or []:
-            if server.get("name") == name:
-                return server  # type: ignore[no-any-return]
-        raise KeyError(name)
+        if not self._servers:
+            self._servers = {server.get("name"): server for server in self.data.get("servers") or []}
+        return self._servers[name]
 
     def stage(self, rotations: list[Rotation]) -> None:
         """Step 1: new passwords in, the BMCs' current ones kept as ``previous_password``."""
@@ -87,8 +89,8 @@ class InventoryFile:
                 if not bmc["accounts"]:
                     del bmc["accounts"]
             entry = copy.deepcopy(credentials[rotation.credential])
-            entry["password"] = RoundTrip.styled(entry.get("password"), seal(rotation.new.reveal(), self._key))
-            entry["previous_password"] = RoundTrip.styled(entry.get("password"), rotation.old_sealed)
+            entry["password"] = seal(rotation.new.reveal(), self._key)
+            entry["previous_password"] = rotation.old_sealed
             credentials[name] = entry
             self.names[(rotation.server, rotation.credential)] = name
         self._write()
@@ -111,7 +113,7 @@ class InventoryFile:
     def _write(self) -> None:
         body = self._file.dump()
         try:
-            validate(Inventory, parse_yaml(body, self.path))
+            validate(Inventory, self._file.document)
         except SourceError as exc:  # a bug of ours, never a half-valid inventory on disk
             raise InputError(f"{self.path}: refusing to write an invalid inventory: {exc}") from None
         write_atomic(self.path, body)

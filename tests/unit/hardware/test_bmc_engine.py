@@ -125,7 +125,7 @@ def test_apply_converges_seals_per_bmc_passwords_and_a_second_run_changes_nothin
 
 
 def test_apply_edits_the_inventory_in_place_keeping_comments_and_layout(tmp_path: Path, key: bytes) -> None:
-    """Issue 17: the rotation's rewrite (ruamel.yaml round trip) keeps what the operator wrote around it."""
+    """Issue 17: the rotation's rewrite (in place, medcloud.yamledit) keeps what the operator wrote around it."""
     path = write_inventory(tmp_path / "site.yaml", key, servers=1)
     text = path.read_text()
     text = text.replace("servers:\n", "# the rack in room r1 (kept)\nservers:\n")
