@@ -203,26 +203,10 @@ class Engine:
     async def apply(self, limit: Iterable[str] = ()) -> list[DeviceResult]:
         self._settled = threading.Event()
         devices = self._devices(limit)
-        # Opening the file for editing (ruamel.yaml's round-trip load: most of a second for a
-        # 200-server inventory) needs nothing from the BMCs: done while they are read, when a
-        # password may be due.  The reads wait on the network; the load takes the CPU meanwhile.
-        opening = (asyncio.get_running_loop().run_in_executor(None, InventoryFile, self.path, self.key)
-                   if any(a.rotate is not None for d in devices for a in d.desired.accounts) else None)
-        inventory_file: InventoryFile | None = None
-        try:
-            await self._each(devices, self._read)
-        finally:
-            if opening is not None:
-                try:
-                    inventory_file = await opening
-                except Exception:  # opened again below if a password is due: its error is raised there
-                    inventory_file = None
+        await self._each(devices, self._read)
         ready = [d for d in devices if d.result.status == "pending"]
         rotations = self._rotations(ready)
-        if not rotations:
-            inventory_file = None
-        elif inventory_file is None:
-            inventory_file = InventoryFile(self.path, self.key)
+        inventory_file = InventoryFile(self.path, self.key) if rotations else None
         if inventory_file is not None:
             inventory_file.stage(rotations)
         progress: dict[str, tuple[list[Change], list[Change]]] = {}
