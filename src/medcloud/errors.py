@@ -39,7 +39,8 @@ lives anywhere else; the old module of each class re-exports it)::
     │   ├── ParseError               captured device output does not say what a fact parser needs
     │   ├── KeyFormatError           an SM2 key or signature has the wrong shape
     │   ├── GoSyntaxError            provider Go source is not Go the conformance reader understands
-    │   └── InvalidTag               SM4-GCM: ciphertext, nonce, data or key do not match the tag
+    │   ├── InvalidTag               SM4-GCM: ciphertext, nonce, data or key do not match the tag
+    │   └── UnsplicableEdit          a YAML edit is more than values changed in place (never escapes yamledit)
     └── DeviceError                  a device answered badly or not at all: exit 3 if it escapes
         ├── DeviceTimeout
         ├── DeviceAuthError
@@ -259,6 +260,10 @@ class GoSyntaxError(DataError):
 
 class InvalidTag(DataError):
     """The ciphertext, nonce, associated data or key does not match the tag."""
+
+
+class UnsplicableEdit(DataError):
+    """An in-place YAML edit :mod:`medcloud.yamledit` does not make by splicing (it falls back)."""
 
 
 class DeviceError(MedcloudError):

@@ -28,16 +28,12 @@ from typing import Any
 
 import yaml
 
-from medcloud.errors import SourceError
+from medcloud.errors import SourceError, UnsplicableEdit
 from medcloud.yamlio import Document, RoundTrip, _indentation, parse_yaml, read_text, source_name
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: A string written without quotes: a word of these characters that YAML reads back as that string.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@/+-]*\Z")
-
-
-class _Unsplicable(Exception):
-    """This edit is more than replacing, adding or removing values where they stand."""
 
 
 def identical(a: Any, b: Any) -> bool:
@@ -72,8 +68,8 @@ class Edit:
             text = _splice(self._text, self._original, self.data)
             document = parse_yaml(text, self.path)
             if not identical(document.data, self.data):
-                raise _Unsplicable("the spliced text reads back differently")
-        except (_Unsplicable, SourceError):
+                raise UnsplicableEdit("the spliced text reads back differently")
+        except (UnsplicableEdit, SourceError):
             text = self._round_trip()
             document = parse_yaml(text, self.path)
             if not identical(document.data, self.data):
@@ -111,7 +107,7 @@ def _sync(target: Any, new: Any) -> Any:
 def _splice(text: str, old: Any, new: Any) -> str:
     root = yaml.compose(text, Loader=_LOADER)
     if root is None:
-        raise _Unsplicable("empty document")
+        raise UnsplicableEdit("empty document")
     edits: list[tuple[int, int, str]] = []
     _Splicer(text, edits).diff(root, old, new, flow=False)
     edits.sort(key=lambda edit: (edit[0], edit[1]))
@@ -119,7 +115,7 @@ def _splice(text: str, old: Any, new: Any) -> str:
     at = 0
     for start, end, replacement in edits:
         if start < at:
-            raise _Unsplicable("two edits touch the same text (an alias?)")
+            raise UnsplicableEdit("two edits touch the same text (an alias?)")
         out += [text[at:start], replacement]
         at = end
     out.append(text[at:])
@@ -147,12 +143,12 @@ class _Splicer:
             written = _inline(new, _style(node), None)
             self.edits.append((start, end, written if end > start else " " + written))
         else:
-            raise _Unsplicable("a block value changes form")
+            raise UnsplicableEdit("a block value changes form")
 
     def _mapping(self, node: yaml.MappingNode, old: dict[Any, Any], new: dict[Any, Any], *, flow: bool) -> None:
         if len(node.value) != len(old) or any(
                 not isinstance(k, yaml.ScalarNode) or k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
-            raise _Unsplicable("merge keys")
+            raise UnsplicableEdit("merge keys")
         pairs = dict(zip(old, node.value, strict=True))
         flow = flow or bool(node.flow_style)
         removed = [key for key in old if key not in new]
@@ -160,7 +156,7 @@ class _Splicer:
             self.edits.append((node.start_mark.index, node.end_mark.index, _inline(new, None, node)))
             return
         if removed and len(removed) == len(old):
-            raise _Unsplicable("every entry removed")
+            raise UnsplicableEdit("every entry removed")
         for key in removed:
             self._remove(pairs, key)
         for key, value in new.items():
@@ -180,7 +176,7 @@ class _Splicer:
         key_node, value = pairs[key]
         line_start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
         if self.text[line_start:key_node.start_mark.index].strip():
-            raise _Unsplicable("the entry shares its line")
+            raise UnsplicableEdit("the entry shares its line")
         end = self._line_end(_content_end(value))
         self.edits.append((line_start, min(end + 1, len(self.text)), ""))
 
@@ -250,7 +246,7 @@ def _habit(node: Any) -> str | None:
 
 def _key(key: Any) -> str:
     if not isinstance(key, str):
-        raise _Unsplicable("a new key that is not a string")
+        raise UnsplicableEdit("a new key that is not a string")
     return _inline(key, None, None)
 
 
@@ -272,7 +268,7 @@ def _inline(value: Any, style: str | None, like: Any, *, habit: str | None = Non
     if value is None or isinstance(value, bool | int | float | dt.date):
         text = yaml.safe_dump(value, default_flow_style=True, width=1 << 20)
         return text.removesuffix("\n").removesuffix("\n...")
-    raise _Unsplicable(f"a {type(value).__name__} value")
+    raise UnsplicableEdit(f"a {type(value).__name__} value")
 
 
 def _double_quoted(value: str) -> str:
