@@ -2,7 +2,11 @@
 
 One :class:`SnmpEngine` per event loop, reused for every switch: an engine
 holds the USM tables, the message-processing state and the UDP dispatcher,
-which are costly to build and bound to the loop that created them.  Walks
+which are costly to build and bound to the loop that created them.  The USM
+table holds one user per name, so switches whose user has the same name but
+other keys (one account name, a password per switch: common in real fleets)
+are walked from a second engine, never by replacing the user a concurrent
+walk is using.  Walks
 use GETBULK with numeric OIDs (no MIB compilation at run time), advance all
 roots of a walk in the same requests, and stop at the end of each root's
 subtree, after a bounded number of requests.
@@ -58,7 +62,7 @@ _AUTH_PROTOCOLS = {"MD5": "USM_AUTH_HMAC96_MD5", "SHA": "USM_AUTH_HMAC96_SHA",
 _PRIV_PROTOCOLS = {"DES": "USM_PRIV_CBC56_DES", "AES": "USM_PRIV_CFB128_AES",
                    "AES192": "USM_PRIV_CFB192_AES", "AES256": "USM_PRIV_CFB256_AES"}
 
-_ENGINES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Engine] = weakref.WeakKeyDictionary()
+_ENGINES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[Engine]] = weakref.WeakKeyDictionary()
 
 
 @contextlib.contextmanager
@@ -79,8 +83,9 @@ class Engine:
     name carries the peer's UDP address, the timeout and retries, and a
     parameters entry naming the USM user and security level.  Entries are
     made once and reused by every walk with the same values (what hlapi's
-    configurator does, without loading hlapi).  A user whose keys or
-    protocols changed is replaced; the USM table keeps one user per name.
+    configurator does, without loading hlapi).  A user is never replaced
+    (a walk in flight may be using it): :meth:`fits` says whether a target's
+    user can be added or is already here with the same keys.
     """
 
     def __init__(self) -> None:
@@ -97,19 +102,21 @@ class Engine:
         self._params: dict[str, str] = {}
         self._addresses: dict[tuple[str, str, int, float, int], str] = {}
 
-    def _user(self, target: SNMPTarget) -> None:
+    def fits(self, target: SNMPTarget) -> bool:
+        """True when ``target``'s user is not here yet, or is here with the same protocols and keys."""
+        return self._users.get(target.username, _fingerprint(target)) == _fingerprint(target)
+
+    def user(self, target: SNMPTarget) -> None:
         from pysnmp.entity import config
 
-        if target.auth_key is None or target.priv_key is None:
-            raise DeviceAuthError(f"{target.host}:{target.port}: SNMPv3 authPriv needs an auth and a priv key")
-        auth_key, priv_key = target.auth_key.reveal(), target.priv_key.reveal()
-        fingerprint = hashlib.sha256("\0".join(
-            (target.auth_protocol, target.priv_protocol, auth_key, priv_key)).encode()).digest()
+        fingerprint = _fingerprint(target)
         known = self._users.get(target.username)
         if known == fingerprint:
             return
-        if known is not None:
-            config.delete_v3_user(self.snmp, target.username)
+        if known is not None:  # engine() picks an engine that fits: replacing would break a walk in flight
+            raise AssertionError(f"SNMP user {target.username!r} is configured here with other keys")
+        assert target.auth_key is not None and target.priv_key is not None  # _fingerprint checked
+        auth_key, priv_key = target.auth_key.reveal(), target.priv_key.reveal()
         config.add_v3_user(
             self.snmp, target.username,
             getattr(config, _AUTH_PROTOCOLS[target.auth_protocol]), auth_key,
@@ -120,7 +127,7 @@ class Engine:
         """The name of the target address for ``target`` at resolved IPv4 ``host`` (configured on first use)."""
         from pysnmp.entity import config
 
-        self._user(target)
+        self.user(target)
         params = self._params.get(target.username)
         if params is None:
             params = self._params[target.username] = f"medcloud-p{len(self._params) + 1}"
@@ -137,20 +144,36 @@ class Engine:
         self.snmp.close_dispatcher()
 
 
-def engine() -> Engine:
-    """The :class:`Engine` of the running event loop (created on first use)."""
+def _fingerprint(target: SNMPTarget) -> bytes:
+    """A digest of the user's protocols and keys (what tells two users of one name apart; never the keys)."""
+    if target.auth_key is None or target.priv_key is None:
+        raise DeviceAuthError(f"{target.host}:{target.port}: SNMPv3 authPriv needs an auth and a priv key")
+    return hashlib.sha256("\0".join((target.auth_protocol, target.priv_protocol, target.auth_key.reveal(),
+                                      target.priv_key.reveal())).encode()).digest()
+
+
+def engine(target: SNMPTarget | None = None) -> Engine:
+    """An :class:`Engine` of the running event loop that can walk ``target`` (created when none can).
+
+    Without ``target``: the loop's first engine (made ahead of the first request).
+    """
     loop = asyncio.get_running_loop()
-    found = _ENGINES.get(loop)
-    if found is None:
-        found = _ENGINES[loop] = Engine()
-    return found
+    engines = _ENGINES.setdefault(loop, [])
+    chosen = next((found for found in engines if target is None or found.fits(target)), None)
+    if chosen is None:
+        chosen = Engine()
+        engines.append(chosen)
+    if target is not None:
+        # Configured before any await: a concurrent walk of a same-named user with other keys
+        # then finds this engine taken, instead of both choosing it.
+        chosen.user(target)
+    return chosen
 
 
 def close_engine() -> None:
-    """Close the running loop's engine's sockets (call before the loop ends)."""
+    """Close the sockets of the running loop's engines (call before the loop ends)."""
     loop = asyncio.get_running_loop()
-    found = _ENGINES.pop(loop, None)
-    if found is not None:
+    for found in _ENGINES.pop(loop, []):
         found.close()
 
 
@@ -243,7 +266,7 @@ class PysnmpSNMP:
         where = f"{target.host}:{target.port}"
         if target.auth_key is None or target.priv_key is None:
             raise DeviceAuthError(f"{where}: SNMPv3 authPriv needs an auth and a priv key")
-        snmp = engine()
+        snmp = engine(target)
         address = snmp.address(target, await _resolve(target), timeouts)
         deadline = time.monotonic() + timeouts.operation
         parsed = [tuple(int(p) for p in text.strip(".").split(".")) for text in roots]

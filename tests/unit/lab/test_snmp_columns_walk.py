@@ -82,7 +82,7 @@ def agent(monkeypatch: pytest.MonkeyPatch) -> Agent:
         table.setdefault(f"1.3.6.1.2.1.2.2.1.{column}.1", rfc1902.Integer32(-column))
     fake = Agent(table)
     monkeypatch.setattr(snmp, "_bulk", fake.bulk)
-    monkeypatch.setattr(snmp, "engine", lambda: SimpleNamespace(address=lambda target, host, timeouts: "a1"))
+    monkeypatch.setattr(snmp, "engine", lambda _target=None: SimpleNamespace(address=lambda t, host, timeouts: "a1"))
     return fake
 
 
