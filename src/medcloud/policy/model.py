@@ -91,7 +91,14 @@ def region_report(model: Mapping[str, Any]) -> RegionReport:
             where = ".".join(str(p) for p in first["loc"])
             result = RegionReport(f"the region model input does not validate: {where}: {first['msg']}", None)
         else:
-            result = RegionReport(region, run_checks(region))
+            # The cross-references a region file is checked for at load (a placement's pool, a link's
+            # ends…): a model carried in a preview passed no loader, and the checks assume them.
+            dangling = next(region.reference_errors(), None)
+            if dangling is not None:
+                where = ".".join(str(p) for p in dangling[0])
+                result = RegionReport(f"the region model input does not validate: {where}: {dangling[1]}", None)
+            else:
+                result = RegionReport(region, run_checks(region))
         _remember(_CACHE, key, result)
     if by_identity:
         _remember(_BY_ID, id(model), (model, result))

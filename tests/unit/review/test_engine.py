@@ -182,3 +182,23 @@ def test_memoised_evaluation_equals_a_fresh_one() -> None:
     result = review(base, head)
     assert result.compliance.head.violations == evaluate(resolved(head, base)).violations
     assert result.compliance.base.violations == evaluate(resolved(base, head)).violations
+
+
+@pytest.mark.parametrize("name", ["offline_base.json", "offline_head.json", "pulumi_head.json"])
+def test_the_fixtures_carry_a_region_model_that_validates(name: str) -> None:
+    """A stale fixture (the model gained a rule since it was built) turned every region policy into
+    'does not validate' on both sides, and the review tests then compared nothing (rebuild: build.py)."""
+    result = review(load_document(FIXTURES / name), load_document(FIXTURES / name))
+    assert result.compliance.unchanged
+    assert not [v for v in result.compliance.unchanged if "does not validate" in v.message]
+
+
+def test_a_dangling_name_in_the_carried_region_is_a_violation_not_a_crash(tmp_path: Path) -> None:
+    """Found by the loader fuzzer: a pool renamed in the region model left placements pointing at no
+    pool, and the checks (which assume the loader's cross-reference checks) raised StopIteration."""
+    text = (FIXTURES / "offline_head.json").read_text(encoding="utf-8")
+    assert '"imaging-gold"' in text
+    (tmp_path / "head.json").write_text(text.replace('"imaging-gold"', '"maging-gold"', 1), encoding="utf-8")
+    result = review(load_document(FIXTURES / "offline_base.json"), load_document(tmp_path / "head.json"))
+    messages = [v.message for v in result.compliance.introduced]
+    assert any("does not validate" in m and "no pool named 'imaging-gold'" in m for m in messages), messages
