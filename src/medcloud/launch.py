@@ -24,7 +24,8 @@ def run() -> None:
         from medcloud.cli import main
 
         code = main()
-        if signals.received() is None:
+        # Settled: the audit record holds the outcome, even if a signal came while it was written.
+        if signals.received() is None or signals.settled():
             signals.leaving(code)  # from here on a signal cannot change the outcome
             signals.remove_scratch()
             sys.exit(code)

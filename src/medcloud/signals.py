@@ -51,6 +51,8 @@ class _State:
     redelivered = 0
     #: Said by the watchdog before it ends a command that did not unwind in time.
     final_words: FinalWords | None = None
+    #: The command's outcome is on record (:func:`settle`): a signal no longer changes it.
+    settled = False
 
 
 class FinalWords:
@@ -131,10 +133,31 @@ def exit_code(default: int = 128 + signal.SIGINT) -> int:
     return 128 + _state.received if _state.received is not None else default
 
 
+def settle() -> None:
+    """The command's outcome is on record (its audit record says how it ended): a signal from here on
+    is neither recorded nor raised, so the exit status is the one the record holds.
+
+    Without it a signal landing between the record and :func:`leaving` ended a command whose
+    record said ``ok`` with 130 (seen by the ``bmc apply`` signal test).
+    """
+    with _state.lock:
+        _state.settled = True
+
+
+def unsettle() -> None:
+    """A new command starts in this process (tests run several in one): signals count again."""
+    with _state.lock:
+        _state.settled = False
+
+
+def settled() -> bool:
+    return _state.settled
+
+
 def record(signum: int) -> bool:
     """Record ``signum``; True if it is the first signal (the one that interrupts)."""
     with _state.lock:
-        if _state.received is not None:
+        if _state.received is not None or _state.settled:
             return False
         _state.received = signum
     _state.watchdog = threading.Timer(GRACE_SECONDS, _expire)
@@ -226,6 +249,7 @@ def reset() -> None:
             _state.watchdog.cancel()
         _state.received, _state.watchdog = None, None
         _state.again, _state.redelivered = False, 0
+        _state.settled = False
 
 
 def _handle(signum: int, frame: FrameType | None) -> None:

@@ -80,6 +80,7 @@ def run_audited(args: argparse.Namespace, handler: Callable[[argparse.Namespace]
     log: Path | None = log_path()
     outcome, code, error = Outcome.CRASHED, None, None
     words: signals.FinalWords | None = None
+    signals.unsettle()
     try:
         try:
             check_writable(log)
@@ -133,6 +134,8 @@ def _append_record(args: argparse.Namespace, log: Path, action: str, category: C
                   error=error)
     try:
         append(event, log)
+        if outcome is not Outcome.INTERRUPTED:
+            signals.settle()  # the record says how the command ended: the exit status follows it
     except AuditError as exc:
         message = f"`{action}` finished (exit {code}) but its audit record failed: {exc}"
         if outcome is Outcome.INTERRUPTED:

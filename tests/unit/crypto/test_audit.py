@@ -363,3 +363,32 @@ def test_r_sec_05_a_lone_surrogate_escape_written_into_a_line_is_tampering_not_a
     rewrite(log, [lines[0].replace(b'"target":"node-0"', b'"target":"\\ud800"'), lines[1]])
     result = verify_log(log)
     assert not result.intact
+
+
+def test_r_sec_05_a_signal_while_the_record_is_written_does_not_contradict_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record says `ok`: a signal landing while it is appended (or after) leaves the exit status 0.
+    Before, the launcher saw the recorded signal and exited 130 under an `ok` record (the flaky
+    `bmc apply` signal test)."""
+    import signal
+
+    from medcloud import signals
+    from medcloud.audit import command
+
+    real_append = command.append
+
+    def append_then_signal(*args: object, **kwargs: object) -> None:
+        real_append(*args, **kwargs)  # type: ignore[arg-type]
+        signals._handle(signal.SIGINT, None)  # as the kernel would deliver it here: inside shielded()
+
+    monkeypatch.setattr(command, "append", append_then_signal)
+    assert run_audited(_namespace(), lambda args: 0) == 0
+    assert last_record(default_path())["outcome"] == "ok"
+    assert signals.received() == signal.SIGINT  # it did arrive during the write ...
+    assert signals.settled()  # ... but the launcher exits with the recorded 0, not 130
+    signals.reset()
+    monkeypatch.setattr(command, "append", real_append)
+    assert run_audited(_namespace(), lambda args: 0) == 0 and signals.settled()
+    assert signals.record(signal.SIGTERM) is False  # after the record, a signal is not even recorded
+    signals.unsettle()
+    assert signals.record(signal.SIGTERM) is True  # the next command in this process counts signals again
