@@ -53,7 +53,7 @@ Auditor = Callable[[list[AuditEntry]], None]
 
 @dataclass(frozen=True)
 class Limits:
-    concurrency: int = 32
+    concurrency: int = 64
     #: Seconds one session with one BMC may take (login, reads, changes).
     timeout: float = 30.0
 

@@ -278,7 +278,7 @@ class PyghmiSession:
 class PyghmiManagement:
     """:class:`~medcloud.hardware.bmc.base.Management` on pyghmi, in the IPMI transport's threads."""
 
-    def __init__(self, workers: int = 32) -> None:
+    def __init__(self, workers: int = 64) -> None:
         self._threads = PyghmiIPMI(workers)
 
     async def run(self, target: ManagementTarget, job: Callable[[Session], T], budget: float) -> tuple[T, int]:

@@ -38,8 +38,10 @@ def register(sub: Any) -> None:
         command.add_argument("--limit", action="append", default=[], metavar="SERVER",
                              required=verb == "pxe", help="only this server (repeatable)")
         command.add_argument("--format", choices=("text", "json"), default="text")
-        command.add_argument("--concurrency", type=positive(int, maximum=4096), default=32, metavar="N",
-                             help="BMCs handled at once (default 32, at most 64)")
+        # 64: a BMC's session is mostly waiting on the BMC (200 lab BMCs: 13.2-13.7 s against 13.9-17.4 s
+        # with 32, same CPU); each BMC still has one session at a time.
+        command.add_argument("--concurrency", type=positive(int, maximum=4096), default=64, metavar="N",
+                             help="BMCs handled at once (default and most: 64)")
         command.add_argument("--timeout", type=positive(float, maximum=86400), default=30.0, metavar="S",
                              help="seconds one session with one BMC may take (default 30)")
         command.add_argument("--profiles", type=Path, action="append", default=[], metavar="DIR",
