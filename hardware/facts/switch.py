@@ -65,13 +65,38 @@ def text(value: int | bytes | str | None) -> str:
     return "" if value is None else str(value)
 
 
-def _column(varbinds: Iterable[Varbind], table: str, column: int) -> dict[str, Varbind]:
+_TABLES = (IF_TABLE, IFX_TABLE, ENTITY, LLDP_LOC_PORT, LLDP_REM, QBRIDGE_STATIC)
+
+
+class Columns:
+    """The walked table columns of one capture, indexed once: ``(table, column) → {index suffix: varbind}``.
+
+    Parsers read a dozen columns each; scanning every varbind for every column
+    was O(columns x varbinds).  Build this once (``parse_switch`` does) and the
+    parsers look their columns up.
+    """
+
+    __slots__ = ("by_column",)
+
+    def __init__(self, varbinds: Iterable[Varbind]) -> None:
+        self.by_column: dict[tuple[str, int], dict[str, Varbind]] = {}
+        for vb in varbinds:
+            oid = vb.oid
+            for table in _TABLES:
+                if oid.startswith(table) and oid[len(table):len(table) + 1] == ".":
+                    column, dot, suffix = oid[len(table) + 1:].partition(".")
+                    if dot and column.isdigit():
+                        self.by_column.setdefault((table, int(column)), {})[suffix] = vb
+                    break
+
+
+def _column(varbinds: Iterable[Varbind] | Columns, table: str, column: int) -> dict[str, Varbind]:
     """``index suffix → varbind`` for one column of a table (prefix ``table.column.``)."""
     if f"{table}.{column}" not in _WALKED:
         # A parser reading a column no walk asks for would silently see an empty table.
         raise AssertionError(f"column {table}.{column} is read but not in WALK_ROOTS")
-    prefix = f"{table}.{column}."
-    return {vb.oid[len(prefix):]: vb for vb in varbinds if vb.oid.startswith(prefix)}
+    indexed = varbinds if isinstance(varbinds, Columns) else Columns(varbinds)
+    return indexed.by_column.get((table, column), {})
 
 
 def _text_at(column: dict[str, Varbind], index: str) -> str:
@@ -187,6 +212,10 @@ def _speed_mbps(high: Varbind | None, low: Varbind | None) -> int | None:
 
 def parse_interfaces(varbinds: Sequence[Varbind]) -> tuple[Interface, ...]:
     """IF-MIB interfaces; an agent without an interface table gives ``()`` (checks on ports say so)."""
+    return _interfaces(Columns(varbinds))
+
+
+def _interfaces(varbinds: Columns) -> tuple[Interface, ...]:
     descr = _column(varbinds, IF_TABLE, 2)
     kinds = _column(varbinds, IF_TABLE, 3)
     low_speeds = _column(varbinds, IF_TABLE, 5)
@@ -221,6 +250,10 @@ class Entity:
 
 
 def parse_entities(varbinds: Sequence[Varbind]) -> tuple[Entity, ...]:
+    return _entities(Columns(varbinds))
+
+
+def _entities(varbinds: Columns) -> tuple[Entity, ...]:
     cols = {c: _column(varbinds, ENTITY, c) for c in ENTITY_COLUMNS}
     out = []
     for idx in sorted(cols[5], key=lambda s: int(s) if s.isdigit() else 0):
@@ -255,6 +288,10 @@ def _port_id(value: int | bytes | str | None) -> str:
 
 
 def parse_lldp(varbinds: Sequence[Varbind]) -> tuple[LldpNeighbour, ...]:
+    return _lldp(Columns(varbinds))
+
+
+def _lldp(varbinds: Columns) -> tuple[LldpNeighbour, ...]:
     loc_id = _column(varbinds, LLDP_LOC_PORT, 3)
     loc_desc = _column(varbinds, LLDP_LOC_PORT, 4)
     chassis = _column(varbinds, LLDP_REM, 5)
@@ -289,6 +326,10 @@ class VlanInfo:
 
 
 def parse_vlans(varbinds: Sequence[Varbind]) -> tuple[VlanInfo, ...]:
+    return _vlans(Columns(varbinds))
+
+
+def _vlans(varbinds: Columns) -> tuple[VlanInfo, ...]:
     names = _column(varbinds, QBRIDGE_STATIC, 1)
     egress = _column(varbinds, QBRIDGE_STATIC, 2)
     ids = sorted({int(i) for i in (*names, *egress) if i.isdigit()})
@@ -306,10 +347,11 @@ class SwitchFacts:
 
 
 def parse_switch(varbinds: Sequence[Varbind]) -> SwitchFacts:
+    indexed = Columns(varbinds)
     return SwitchFacts(
-        system=parse_system(varbinds), interfaces=parse_interfaces(varbinds),
-        entities=parse_entities(varbinds), lldp=parse_lldp(varbinds),
+        system=parse_system(varbinds), interfaces=_interfaces(indexed),
+        entities=_entities(indexed), lldp=_lldp(indexed),
         lldp_walked=any(vb.oid.startswith(LLDP_LOC_PORT + ".") or vb.oid.startswith(LLDP_REM + ".")
                         for vb in varbinds),
-        vlans=parse_vlans(varbinds),
+        vlans=_vlans(indexed),
     )

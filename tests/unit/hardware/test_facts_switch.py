@@ -64,3 +64,20 @@ def test_different_ports_stay_different() -> None:
     assert switch.canonical_port("Gi0/47") != switch.canonical_port("Gi0/48")
     assert switch.canonical_port("Te1/0/1") != switch.canonical_port("Gi1/0/1")
 
+
+
+def test_columns_index_each_cell_under_its_own_column_r_hw_06() -> None:
+    """Column 1 is not a prefix of column 15; multi-part indexes keep their dots; other OIDs are left out."""
+    from medcloud.hardware.transports.base import Varbind
+
+    vbs = [Varbind(f"{switch.IFX_TABLE}.1.3", "OctetString", b"ge1"),
+           Varbind(f"{switch.IFX_TABLE}.15.3", "Gauge32", 1000),
+           Varbind(f"{switch.LLDP_REM}.9.0.7.1", "OctetString", b"peer"),
+           Varbind(f"{switch.IF_TABLE}.2", "OctetString", b"not a cell"),
+           Varbind("1.3.6.1.2.1.2.2.10.1", "Integer32", 1)]
+    indexed = switch.Columns(vbs)
+    assert switch._column(indexed, switch.IFX_TABLE, 1) == {"3": vbs[0]}
+    assert switch._column(indexed, switch.IFX_TABLE, 15) == {"3": vbs[1]}
+    assert switch._column(indexed, switch.LLDP_REM, 9) == {"0.7.1": vbs[2]}
+    assert switch._column(indexed, switch.IF_TABLE, 2) == {}
+    assert switch._column(vbs, switch.IFX_TABLE, 1) == switch._column(indexed, switch.IFX_TABLE, 1)
