@@ -10,7 +10,7 @@ from __future__ import annotations
 import collections
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from medcloud.hardware.transports import ipmi
@@ -22,8 +22,14 @@ LONG = 1000.0
 
 
 class QueuedSession:
+    #: pyghmi's ``process_pktqueue`` hands a packet on only for a BMC in this table: none here.
+    bmc_handlers: ClassVar[dict[Any, Any]] = {}
+
     def __init__(self) -> None:
         self.pktqueue: collections.deque[Any] = collections.deque()
+        self.sockaddr = ADDR
+        self.awaitingresponse = False
+        self.lastresponse: dict[str, Any] | None = None
 
 
 @pytest.fixture
@@ -85,3 +91,39 @@ def test_command_waits_keep_pyghmi_behaviour(session: QueuedSession) -> None:
     events[0].set()
     thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+def test_an_answer_another_thread_already_handled_ends_the_wait(session: QueuedSession) -> None:
+    """A logging-in thread's event-loop pass took and handled the packet before the caller waited."""
+    session.awaitingresponse = True
+    session.lastresponse = {"netfn": 7, "command": 1, "data": b""}
+    first_ended = threading.Event()
+
+    def await_twice() -> None:  # awaitresponse's loop, in one thread
+        ipmi_session._io_wait(LONG, ADDR)
+        first_ended.set()
+        ipmi_session._io_wait(LONG, ADDR)
+
+    thread = threading.Thread(target=await_twice, daemon=True)
+    thread.start()
+    assert first_ended.wait(timeout=5)
+    # The same response a second time (awaitresponse did not accept it) waits instead of spinning.
+    thread.join(timeout=0.2)
+    assert thread.is_alive()
+    _release()
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_handling_the_packets_wakes_the_wait_registered_meanwhile(session: QueuedSession) -> None:
+    """Whoever handles a BMC's packets wakes the response waits for it: the I/O thread's wake-up
+    came before they registered."""
+    thread = _wait_in_thread()
+    thread.join(timeout=0.2)
+    assert thread.is_alive()
+    # Not an IPMI packet: pyghmi's own handler drops it (nothing to parse in a test).
+    session.pktqueue.append((b"\x00\x00\x00\x00", ADDR))
+    ipmi_session.Session.process_pktqueue(session)  # as another thread's event-loop pass does
+    thread.join(timeout=5)
+    assert not thread.is_alive()
+    assert not session.pktqueue
