@@ -346,9 +346,18 @@ def main() -> int:
     return 0
 
 
+def run() -> None:
+    """The child's entry point: once stdin is closed and the last answer sent, it ends without
+    tearing pysnmp down module by module (:func:`medcloud.signals.exit_now`); the parent's ``close``
+    waits for that exit, at the end of ``verify`` after every switch is done (~0.1 s less)."""
+    from medcloud.signals import exit_now
+
+    exit_now(main())
+
+
 #: The class ``real_transports`` instantiates.
 Transport = ProcessSNMP
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

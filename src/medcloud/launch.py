@@ -28,7 +28,7 @@ def run() -> None:
         if signals.received() is None or signals.settled():
             signals.leaving(code)  # from here on a signal cannot change the outcome
             signals.remove_scratch()
-            sys.exit(code)
+            signals.exit_now(code)
     except SystemExit:
         raise
     except BaseException as exc:
@@ -45,3 +45,4 @@ def run() -> None:
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(signals.exit_code())
+

@@ -210,6 +210,31 @@ def leaving(code: int) -> None:
     watchdog.start()
 
 
+def exit_now(code: int) -> None:
+    """End a finished command (or worker process) with ``code``, without the interpreter's finalisation.
+
+    What a normal exit does that matters is done here, in the same order: non-daemon
+    threads are waited for (if one is still running, the normal way out is taken), the
+    ``atexit`` handlers run (logging's flush, ``weakref.finalize``, multiprocessing's and
+    the scratch folder's clean-up), stdout and stderr are flushed.  What is skipped is
+    tearing the heap down object by object and module by module: after ``verify`` of
+    220 devices, measured 0.15-0.5 s of CPU between the last ``atexit`` handler and the
+    process's end, all of it after the command's work was on disk.  A flush that fails
+    (a reader gone from the pipe) also takes the normal way out, which reports it as before.
+    """
+    main = threading.main_thread()
+    if any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)
+
+
 _scratch: list[str] = []
 _scratch_lock = threading.Lock()
 
