@@ -14,7 +14,10 @@ HTML: the digest covers every byte before a trailing
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Callable
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +45,82 @@ def canonical_json(document: Any) -> bytes:
 
 
 def dumps(document: dict[str, Any]) -> str:
-    """The on-disk layout of a signed JSON report (sorted keys, two-space indent, final newline)."""
-    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The on-disk layout of a signed JSON report (sorted keys, two-space indent, final newline).
+
+    Byte for byte ``json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False,
+    allow_nan=False)``.  With an indent the standard library runs its pure-Python encoder,
+    a generator yielding every token; a verify report of 220 devices (2 MB) took 0.06 s of
+    CPU that way and 0.026 s here.  A document holding anything but JSON's own types
+    (what :func:`sign_json`'s round trip leaves: dict with str keys, list, str, int, finite
+    float, bool, None) is left to the standard library, errors included.
+    """
+    parts: list[str] = []
+    try:
+        _pretty(document, 0, parts.append)
+    except TypeError:  # not plain JSON data (see _pretty): the standard library decides, errors included
+        return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    parts.append("\n")
+    return "".join(parts)
+
+
+#: Nesting deeper than this goes to the standard library (which also detects a circular document).
+_MAX_DEPTH = 100
+_INDENT = 2
+
+
+def _pretty(value: Any, level: int, out: Callable[[str], None]) -> None:
+    """``value`` as ``json.dumps(indent=2, sort_keys=True, ensure_ascii=False)`` writes it, in pieces.
+
+    Raises ``TypeError`` at anything else (a tuple, a subclass, a non-str key, a non-finite
+    float, nesting past :data:`_MAX_DEPTH`), which :func:`dumps` leaves to the standard library.
+    """
+    kind = type(value)
+    if kind is str:
+        out(encode_basestring(value))
+    elif kind is dict or kind is list:
+        if not value:
+            out("{}" if kind is dict else "[]")
+            return
+        if level >= _MAX_DEPTH:
+            raise TypeError
+        inner = "\n" + " " * (_INDENT * (level + 1))
+        if kind is dict:
+            out("{")
+            separator = inner
+            for key in sorted(value):  # str keys only (checked): the order json.dumps sorts items in
+                if type(key) is not str:
+                    raise TypeError
+                item = value[key]
+                if type(item) is str:  # most values: one piece
+                    out(separator + encode_basestring(key) + ": " + encode_basestring(item))
+                else:
+                    out(separator + encode_basestring(key) + ": ")
+                    _pretty(item, level + 1, out)
+                separator = "," + inner
+            out("\n" + " " * (_INDENT * level) + "}")
+        else:
+            out("[")
+            separator = inner
+            for item in value:
+                if type(item) is str:
+                    out(separator + encode_basestring(item))
+                else:
+                    out(separator)
+                    _pretty(item, level + 1, out)
+                separator = "," + inner
+            out("\n" + " " * (_INDENT * level) + "]")
+    elif value is None:
+        out("null")
+    elif value is True:
+        out("true")
+    elif value is False:
+        out("false")
+    elif kind is int:
+        out(int.__repr__(value))
+    elif kind is float and math.isfinite(value):
+        out(float.__repr__(value))
+    else:
+        raise TypeError
 
 
 def _block(message: bytes, canonicalization: str, key: SigningKey | None) -> dict[str, Any]:
