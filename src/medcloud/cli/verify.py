@@ -146,6 +146,7 @@ def _progress(total: int) -> tuple[AbstractContextManager[Any], Callable[[Any], 
 
 def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Transports) -> tuple[Report, bool]:
     """Run the verification; SIGINT cancels it and yields the partial report."""
+    from medcloud.gcpause import gc_paused
     from medcloud.hardware.transports.base import Timeouts
     from medcloud.hardware.verify.engine import Limits, Verification
 
@@ -163,7 +164,8 @@ def run(args: argparse.Namespace, inventory: Any, catalogue: Any, transports: Tr
             except asyncio.CancelledError:
                 return verification.report(complete=False), True
 
-    with progress:
+    # Read every device without the cyclic collector walking the heap again and again (medcloud.gcpause).
+    with progress, gc_paused(freeze=True):
         try:
             return asyncio.run(main())
         except KeyboardInterrupt:

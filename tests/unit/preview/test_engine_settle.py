@@ -130,3 +130,23 @@ def test_an_interrupted_program_leaves_the_loop_at_once() -> None:
     thread.join(timeout=30)
     assert not thread.is_alive(), "the interrupted run did not unwind within 30 s"
     assert len(outcome) == 1 and isinstance(outcome[0], KeyboardInterrupt)
+
+
+def test_gc_pause_with_freeze_leaves_what_lived_out_of_later_collections() -> None:
+    """``verify``'s device phase: the objects alive at its end are not walked by the next collections."""
+    class Node:
+        def __init__(self) -> None:
+            self.me = self
+
+    try:
+        with gc_paused(freeze=True):
+            kept = Node()
+            assert not gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        assert not any(obj is kept for obj in gc.get_objects())  # permanent generation: never collected
+        frozen = gc.get_freeze_count()
+        with gc_paused(), gc_paused(freeze=True):
+            Node()  # nested: the outermost decides, so nothing is frozen here
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
