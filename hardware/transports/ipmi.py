@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import socket
 import struct
 import threading
 import time
@@ -435,6 +436,43 @@ def install_lock_order_fix() -> bool:
         return True
 
 
+def install_receive_fix() -> bool:
+    """Make pyghmi 1.6's I/O thread read without ever blocking, whatever a sender does.
+
+    Sessions share UDP sockets (up to 64 BMCs each).  pyghmi's I/O thread drains a socket
+    with ``setblocking(0)`` and then ``recvfrom``; a thread sending a request on the same
+    socket calls ``setblocking(1)`` before its ``sendto``.  A send landing between the
+    I/O thread's two calls leaves it blocked in ``recvfrom`` until that socket receives
+    another datagram, and every session waits on the I/O thread to be woken: all BMCs
+    stall at once.  Seen on the lab when an experiment let sends run unserialized (a
+    200-BMC read took a minute instead of two seconds); with every send queued on the
+    one lock of :func:`install_lock_order_fix` it is rarer, but the window stays open,
+    since the I/O thread does not take that lock.
+    The replacement reads with ``MSG_DONTWAIT``: non-blocking for that call, whatever
+    mode the socket is in.  Installed once, and only on the ``_io_recvfrom`` this was
+    verified against; returns whether it is in force.
+    """
+    from pyghmi.ipmi.private import session as ipmi_session
+
+    with _wakeup_lock:
+        if "receive" in _INSTALLED:
+            return True
+        original = getattr(ipmi_session, "_io_recvfrom", None)
+        code = getattr(original, "__code__", None)
+        if code is None or code.co_varnames[:2] != ("mysocket", "size") or not hasattr(socket, "MSG_DONTWAIT"):
+            return False
+
+        def io_recvfrom(mysocket: Any, size: int) -> Any:
+            try:
+                return mysocket.recvfrom(size, socket.MSG_DONTWAIT)
+            except OSError:  # nothing queued (EAGAIN), or the socket is gone: as pyghmi, "no data"
+                return None
+
+        ipmi_session._io_recvfrom = io_recvfrom
+        _INSTALLED.add("receive")
+        return True
+
+
 def install_clock_fix() -> bool:
     """Give pyghmi 1.6 ``time.monotonic`` as its clock instead of ``os.times()[4]``.
 
@@ -543,6 +581,7 @@ def login(target: IPMITarget, password: str | None = None) -> Iterator[Any]:
     from pyghmi.ipmi import command as ipmi_command
 
     install_clock_fix()
+    install_receive_fix()
     install_lock_order_fix()
     install_wakeup_fix()
     install_login_error_fix()
