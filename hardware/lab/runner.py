@@ -45,6 +45,7 @@ from medcloud.hardware.lab.catalogue import MODELS, bmc_model, product_serial
 from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, Scenario, bmc_network, default
 from medcloud.hardware.lab.switch import Neighbour, SwitchRecording, mac_for
 
+from medcloud import signals
 from medcloud.errors import LabError as LabError  # noqa: PLC0414 -- re-export; defined in medcloud.errors
 from medcloud.errors import SecretError, SourceError
 from medcloud.escape import terminal
@@ -350,12 +351,17 @@ class Lab:
                          inventory=str(self.inventory_path), started=time.time(), peers=[],
                          netns=[], veths=[], faults=dict(self.scenario.faults),
                          fault_peers=dict(self.scenario.fault_peers))
+        spawned_before = set(_CHILDREN)
         try:
             self._start(state, key)
             self._save(state)
         except BaseException:  # interrupted or failed (saving included): stop what was started
             self._save(state)
             self.down()
+            # A peer started just before the interrupt, not yet in ``state`` (between its spawn
+            # and the append), is stopped too: seen as an orphan ipmi_sim on a loaded machine.
+            for pid in set(_CHILDREN) - spawned_before:
+                _terminate(pid)
             raise
         return state, key_file
 
@@ -438,11 +444,13 @@ class Lab:
         log = self.run_dir / "logs" / f"{kind}-{name}.log"
         environment = dict(os.environ)
         environment.update(env or {})
-        with open(log, "ab") as out:
+        # Started and registered as one step: an interrupt in between would leave a peer nobody stops.
+        with open(log, "ab") as out, signals.shielded():
             process = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=True, env=environment, cwd=self.run_dir)
-        _CHILDREN[process.pid] = process
+            _CHILDREN[process.pid] = process
+        signals.checkpoint()
         identity = _identity(process.pid)
         return Peer(kind, name, process.pid, address, ports, str(log), serves or [name],
                     start_ticks=identity[0] if identity else None)
