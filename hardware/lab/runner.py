@@ -42,7 +42,7 @@ import yaml
 from medcloud.hardware.lab import host as hostlab
 from medcloud.hardware.lab.bmc import BMCInstance
 from medcloud.hardware.lab.catalogue import MODELS, bmc_model, product_serial
-from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, Scenario, bmc_network, default
+from medcloud.hardware.lab.scenario import SLOW_AGENT_MS, LabSwitch, Scenario, bmc_network, default
 from medcloud.hardware.lab.switch import Neighbour, SwitchRecording, mac_for
 
 from medcloud import signals
@@ -249,6 +249,16 @@ def machine_lock() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def switch_recording(switch: LabSwitch) -> SwitchRecording:
+    """What a lab switch serves: its device recording, LLDP rows for its cabling, its VLANs, its fault."""
+    neighbours = tuple(
+        Neighbour(cable.actual_port or cable.port, cable.server, cable.nic, mac_for(cable.server, cable.nic))
+        for cable in switch.cabling
+    )
+    return SwitchRecording(switch.recording, neighbours, switch.vlans,
+                           delay_ms=SLOW_AGENT_MS if switch.fault == "slow-agent" else 0)
 
 
 def free_udp_ports(count: int) -> list[int]:
@@ -492,15 +502,8 @@ class Lab:
         data.mkdir(parents=True, exist_ok=True)
         cache.mkdir(exist_ok=True)
         for switch in switches:
-            neighbours = tuple(
-                Neighbour(cable.actual_port or cable.port, cable.server, cable.nic,
-                          mac_for(cable.server, cable.nic))
-                for cable in switch.cabling
-            )
-            recording = SwitchRecording(switch.recording, neighbours, switch.vlans,
-                                        delay_ms=SLOW_AGENT_MS if switch.fault == "slow-agent" else 0)
             path = data / f"{switch.name}.snmprec"
-            text = recording.compose()
+            text = switch_recording(switch).compose()
             # Unchanged content keeps its mtime, so snmpsim reuses the index (fast re-up).
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 write_atomic(path, text)

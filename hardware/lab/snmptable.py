@@ -1,0 +1,202 @@
+"""The lab agent's answers from an in-memory table: snmpsim's answers, a fraction of its CPU.
+
+Why: the lab's snmpsim processes share the machine's cores with the
+``medcloud verify`` they answer, and spent as much CPU per run as our own SNMP
+worker (~2.6 s for 20 switches): a simulator cost real switches would never
+put on us.  Profiled (py-spy on the agents during a verify), half of it was
+snmpsim's per-varbind work in ``DataFile.process_var_binds``: a ``dbm.dumb``
+lookup (a seek and a read; this Python has no gdbm) and a file seek and read
+per varbind, the recorded text parsed into pyasn1 objects again on every
+request, two throw-away ``OctetString`` objects per varbind and the request
+and response pretty-printed for an info log line that the error log level
+then drops.
+
+What: when snmpsim opens a recording (its index in hand), :class:`Table`
+reads the whole file once into sorted OIDs and the evaluated ``(oid, value)``
+of every *static* record.  A GET or GETNEXT whose answers all come from static
+records is then answered from the table: a dict lookup or a bisection per
+varbind.  Everything else goes through snmpsim's own code, unchanged:
+
+- a request that lands on a record with a variation module (the lab's *slow
+  agent* ``delay``): such a value must be evaluated per request, and the
+  module sees the whole request as before;
+- SET, and any request while snmpsim logs at info level (its log lines stay);
+- a whole recording that is not plain: a subtree record (``:module`` tag, which
+  answers for OIDs around it), an OID written otherwise than snmpsim prints
+  it (leading zeros, a leading dot), OIDs out of order or repeated (where
+  snmpsim's binary search and the table's could disagree), a record that does
+  not parse, or a recording type other than ``.snmprec``.
+
+The answers are the same objects snmpsim would build (its grammar evaluates
+them, once); ``tests/integration/hardware/test_lab_snmp_table.py`` walks the
+lab's recordings through an agent with and without the table and compares
+every answer.  The table mirrors what snmpsim 1.2's code does; if that code is
+not the code this was checked against (:data:`VERIFIED`), :func:`install`
+leaves snmpsim alone and says why.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: SHA-256 over the source of the snmpsim functions whose behaviour the table reproduces
+#: (:func:`_mirrored`), as installed when the table was checked against them (snmpsim 1.2.2).
+VERIFIED = "e2ff2c93cb047960dbbbe1393e50afc00b8e74ac70e4dc41eafd1465d35258ff"
+#: Attribute of a ``DataFile`` holding ``(text handle, Table | None)`` for its open recording.
+_SLOT = "_medcloud_table"
+
+Answer = tuple[Any, Any]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One recording in memory: sorted OIDs and, per record, its answer if it is static (else None)."""
+
+    oids: Sequence[tuple[int, ...]]
+    answers: Sequence[Answer | None]
+    position: dict[tuple[int, ...], int]
+
+    @classmethod
+    def read(cls, lines: Sequence[bytes], parser: Any) -> Table | None:
+        """The table of a recording's ``lines`` as ``parser`` (snmpsim's record type) reads them.
+
+        None when the recording is not plain (see the module docstring): then
+        snmpsim's own lookups serve all of it.
+        """
+        oids: list[tuple[int, ...]] = []
+        answers: list[Answer | None] = []
+        for line in lines:
+            if not line.strip() or line.strip().startswith(b"#"):  # what snmpsim's get_record skips
+                continue
+            try:
+                text_oid, tag, _ = parser.grammar.parse(line)
+                oid = parser.evaluate_oid(text_oid)
+            except Exception:  # snmpsim reports a broken record itself, per request
+                return None
+            key = tuple(oid.asTuple())
+            if tag.startswith(":") or ".".join(map(str, key)) != text_oid or (oids and key <= oids[-1]):
+                return None
+            oids.append(key)
+            answers.append(None if ":" in tag else _evaluate(parser, line))
+        return cls(oids, answers, {oid: i for i, oid in enumerate(oids)})
+
+    def answer(self, oid: tuple[int, ...], next_flag: bool) -> tuple[int | None, bool]:
+        """(index of the record that answers ``oid`` or None past the end, whether ``oid`` is recorded)."""
+        exact = self.position.get(oid)
+        if exact is not None and not next_flag:
+            return exact, True
+        after = exact + 1 if exact is not None else bisect.bisect_right(self.oids, oid)
+        return (after if after < len(self.oids) else None), exact is not None
+
+
+def _evaluate(parser: Any, line: bytes) -> Answer | None:
+    """A static record's ``(oid, value)`` as snmpsim evaluates it for an answer, or None if it fails."""
+    try:
+        # The context of a GETNEXT landing on the record: snmpsim then returns the record's own value.
+        oid, value = parser.evaluate(line, nextFlag=True, exactMatch=True, setFlag=False)
+    except Exception:  # snmpsim logs it and answers an error status, per request: let it
+        return None
+    return oid, value
+
+
+def _mirrored() -> list[Callable[..., Any]]:
+    """The snmpsim code whose behaviour :meth:`Table.answer` and :func:`_answer` reproduce."""
+    from snmpsim import datafile, log, variation
+    from snmpsim.record import dump, snmprec
+    from snmpsim.record.search import database, file
+
+    return [datafile.DataFile.__init__, datafile.DataFile.process_var_binds, datafile.DataFile.get_handles,
+            log.info, database.RecordIndex.create, database.RecordIndex.lookup, file.get_record,
+            file.search_record_by_oid,
+            variation.SnmprecRecordMixIn.evaluate, variation.SnmprecRecordMixIn.evaluate_value,
+            snmprec.SnmprecRecord.evaluate_value, dump.DumpRecord.evaluate_oid]
+
+
+def fingerprint() -> str:
+    """SHA-256 of the source of :func:`_mirrored` as installed here."""
+    digest = hashlib.sha256()
+    for function in _mirrored():
+        digest.update(inspect.getsource(function).encode())
+    return digest.hexdigest()
+
+
+def unavailable() -> str | None:
+    """Why the table cannot serve this snmpsim (None: it can)."""
+    try:
+        found = fingerprint()
+    except (ImportError, AttributeError, OSError, TypeError) as exc:
+        return f"snmpsim's code cannot be read ({exc})"
+    if found != VERIFIED:
+        return f"snmpsim's code differs from the code the table was checked against (sha256 {found[:12]})"
+    return None
+
+
+def install() -> str | None:
+    """Serve plain recordings from tables in this process; the reason if snmpsim is left alone."""
+    reason = unavailable()
+    if reason is not None:
+        return reason
+    from pysnmp.smi import exval
+    from snmpsim import datafile, log, variation
+    from snmpsim.error import SnmpsimError
+    from snmpsim.reporting.manager import ReportingManager
+
+    original = datafile.DataFile.process_var_binds
+
+    def process_var_binds(self: Any, var_binds: Sequence[Answer], **context: Any) -> list[Answer]:
+        if context.get("setFlag") or log.log_level <= log.LOG_INFO:
+            return original(self, var_binds, **context)  # type: ignore[no-any-return]
+        try:
+            text, _ = self.get_handles()  # snmpsim's own check that the recording is unchanged
+        except SnmpsimError:
+            return original(self, var_binds, **context)  # type: ignore[no-any-return]
+        held = getattr(self, _SLOT, None)
+        if held is None or held[0] is not text:  # opened (again): the table of what is open now
+            table = None
+            if isinstance(self._text_parser, variation.SnmprecRecordMixIn):
+                text.seek(0)
+                table = Table.read(text.readlines(), self._text_parser)
+            held = (text, table)
+            setattr(self, _SLOT, held)
+        table = held[1]
+        if table is None:
+            return original(self, var_binds, **context)  # type: ignore[no-any-return]
+        next_flag = bool(context.get("nextFlag"))
+        answers = _answer(table, var_binds, next_flag, exval.endOfMib if next_flag else exval.noSuchInstance)
+        if answers is None:
+            return original(self, var_binds, **context)  # type: ignore[no-any-return]
+        ReportingManager.update_metrics(data_file=self._text_file, varbind_count=len(var_binds),
+                                        datafile_call_count=1, datafile_failure_count=0,
+                                        transport_call_count=1, **context)
+        return answers
+
+    datafile.DataFile.process_var_binds = process_var_binds
+    return None
+
+
+def _answer(table: Table, var_binds: Sequence[Answer], next_flag: bool, missing: Any) -> list[Answer] | None:
+    """The answers to a GET (``next_flag`` False) or GETNEXT, or None if a record must be evaluated per request.
+
+    As snmpsim answers: GET of a recorded OID its value, of any other OID
+    ``missing`` (noSuchInstance) under the request's own OID; GETNEXT the next
+    record, past the last one ``missing`` (endOfMibView).  snmpsim evaluates the
+    record it lands on even when it then answers ``missing`` (a GET between two
+    records lands on the next one): a variation module there must run, so such
+    a request is left to snmpsim as well.
+    """
+    answers = []
+    for oid, _ in var_binds:
+        index, exact = table.answer(tuple(oid), next_flag)
+        if index is None:
+            answers.append((oid, missing))
+            continue
+        found = table.answers[index]
+        if found is None:
+            return None
+        answers.append(found if next_flag or exact else (oid, missing))
+    return answers
