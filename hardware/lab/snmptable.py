@@ -11,9 +11,9 @@ request, two throw-away ``OctetString`` objects per varbind and the request
 and response pretty-printed for an info log line that the error log level
 then drops.
 
-What: when snmpsim opens a recording (its index in hand), :class:`Table`
-reads the whole file once into sorted OIDs and the evaluated ``(oid, value)``
-of every *static* record.  A GET or GETNEXT whose answers all come from static
+What: when snmpsim opens a recording, :class:`Table` reads the whole file
+once into sorted OIDs, and keeps the evaluated ``(oid, value)`` of every
+*static* record once asked for.  A GET or GETNEXT whose answers all come from static
 records is then answered from the table: a dict lookup or a bisection per
 varbind.  Everything else goes through snmpsim's own code, unchanged:
 
@@ -41,7 +41,6 @@ import bisect
 import hashlib
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 #: SHA-256 over the source of the snmpsim functions whose behaviour the table reproduces
@@ -53,13 +52,21 @@ _SLOT = "_medcloud_table"
 Answer = tuple[Any, Any]
 
 
-@dataclass(frozen=True)
 class Table:
-    """One recording in memory: sorted OIDs and, per record, its answer if it is static (else None)."""
+    """One recording in memory: its sorted OIDs and, per record, its answer once asked (None: per request).
 
-    oids: Sequence[tuple[int, ...]]
-    answers: Sequence[Answer | None]
-    position: dict[tuple[int, ...], int]
+    Values are evaluated when first asked for, so opening a recording costs a
+    read and a split of its lines, not a parse of every value up front (the
+    first request of a switch must not wait for a whole recording's worth).
+    """
+
+    def __init__(self, oids: list[tuple[int, ...]], lines: list[bytes], static: list[bool], parser: Any) -> None:
+        self.oids = oids
+        self.position = {oid: i for i, oid in enumerate(oids)}
+        self._lines = lines
+        self._parser = parser
+        #: Per record: its (oid, value), None if snmpsim must evaluate it per request, _ASK if not yet asked.
+        self._answers: list[Answer | object | None] = [_ASK if plain else None for plain in static]
 
     @classmethod
     def read(cls, lines: Sequence[bytes], parser: Any) -> Table | None:
@@ -69,29 +76,41 @@ class Table:
         snmpsim's own lookups serve all of it.
         """
         oids: list[tuple[int, ...]] = []
-        answers: list[Answer | None] = []
+        records: list[bytes] = []
+        static: list[bool] = []
         for line in lines:
             if not line.strip() or line.strip().startswith(b"#"):  # what snmpsim's get_record skips
                 continue
             try:
                 text_oid, tag, _ = parser.grammar.parse(line)
-                oid = parser.evaluate_oid(text_oid)
+                key = tuple(int(part) for part in text_oid.split("."))
             except Exception:  # snmpsim reports a broken record itself, per request
                 return None
-            key = tuple(oid.asTuple())
+            # An OID written as snmpsim prints it (so its index finds it), in strictly rising order.
             if tag.startswith(":") or ".".join(map(str, key)) != text_oid or (oids and key <= oids[-1]):
                 return None
             oids.append(key)
-            answers.append(None if ":" in tag else _evaluate(parser, line))
-        return cls(oids, answers, {oid: i for i, oid in enumerate(oids)})
+            records.append(line)
+            static.append(":" not in tag)
+        return cls(oids, records, static, parser)
 
-    def answer(self, oid: tuple[int, ...], next_flag: bool) -> tuple[int | None, bool]:
+    def locate(self, oid: tuple[int, ...], next_flag: bool) -> tuple[int | None, bool]:
         """(index of the record that answers ``oid`` or None past the end, whether ``oid`` is recorded)."""
         exact = self.position.get(oid)
         if exact is not None and not next_flag:
             return exact, True
         after = exact + 1 if exact is not None else bisect.bisect_right(self.oids, oid)
         return (after if after < len(self.oids) else None), exact is not None
+
+    def record(self, index: int) -> Answer | None:
+        """Record ``index``'s answer, or None if snmpsim must evaluate it per request."""
+        found = self._answers[index]
+        if found is _ASK:
+            found = self._answers[index] = _evaluate(self._parser, self._lines[index])
+        return found  # type: ignore[return-value]
+
+
+_ASK = object()
 
 
 def _evaluate(parser: Any, line: bytes) -> Answer | None:
@@ -191,11 +210,11 @@ def _answer(table: Table, var_binds: Sequence[Answer], next_flag: bool, missing:
     """
     answers = []
     for oid, _ in var_binds:
-        index, exact = table.answer(tuple(oid), next_flag)
+        index, exact = table.locate(tuple(oid), next_flag)
         if index is None:
             answers.append((oid, missing))
             continue
-        found = table.answers[index]
+        found = table.record(index)
         if found is None:
             return None
         answers.append(found if next_flag or exact else (oid, missing))

@@ -214,7 +214,7 @@ def test_the_table_serves_the_lab_recordings_and_leaves_variation_records_to_snm
         text = recording.compose()
         table = snmptable.Table.read(text.encode().splitlines(keepends=True), parser)
         assert table is not None, switch.name
-        evaluated_per_request = [table.oids[i] for i, answer in enumerate(table.answers) if answer is None]
+        evaluated_per_request = [oid for i, oid in enumerate(table.oids) if table.record(i) is None]
         # Records naming a variation module (``tag:module``): the slow agent's delayed sysDescr.0, the
         # recordings' own sysUpTime.0 counters (``67:numeric``).  Every other record is answered from memory.
         variation_records = [tuple(int(p) for p in line.split("|", 1)[0].split("."))
