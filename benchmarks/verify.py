@@ -230,18 +230,19 @@ def main() -> int:
             if switches:
                 print(f"warm-up: every simulated switch answered one snmpget "
                       f"({_warm_switches(switches, scratch):.2f} s)", flush=True)
-            before = _measure(bmc_pids)[1] + _measure(snmp_pids)[1]
+            bmc_before, snmp_before = _measure(bmc_pids)[1], _measure(snmp_pids)[1]
             children = _children_cpu_s()
             load_before = os.getloadavg()[0]
             wall, code, summary = _verify(Path(state.inventory), scratch, args.concurrency, args.medcloud)
             children = _children_cpu_s() - children
-            peers_cpu = _measure(bmc_pids)[1] + _measure(snmp_pids)[1] - before
+            bmc_cpu, snmp_cpu = _measure(bmc_pids)[1] - bmc_before, _measure(snmp_pids)[1] - snmp_before
             print(f"{args.medcloud}: load average {load_before:.2f} when it started, {os.getloadavg()[0]:.2f} "
                   f"when it ended")
             print(f"medcloud verify end to end: {wall:.2f} s wall for {len(bmcs)} BMCs + {len(switches)} switches, "
                   f"exit {code}, outcome {summary.get('outcome')}, {summary.get('devices')} devices in the report, "
                   f"counts {summary.get('counts')}; files {summary.get('files')}; CPU {children:.2f} s in "
-                  f"medcloud's processes, {peers_cpu:.2f} s in the peers")
+                  f"medcloud's processes, {bmc_cpu + snmp_cpu:.2f} s in the peers "
+                  f"(ipmi_sim {bmc_cpu:.2f} s, snmpsim {snmp_cpu:.2f} s)")
             ran = bool(summary) and summary.get("devices") == len(bmcs) + len(switches)
             # A run that did not report every device measured nothing: no target is met by it.
             wall_ok = ran and wall <= WALL_TARGET_S

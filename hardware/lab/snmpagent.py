@@ -48,10 +48,8 @@ def main(argv: list[str]) -> int:
     if rest[:1] == [NO_TABLE]:
         rest = rest[1:]
     else:
-        reason = snmptable.install()
-        if reason is not None:  # slower, never wrong: the lab still works, and says why it is slower
-            print(f"lab SNMP agent: no answer table, snmpsim answers from its own lookups: {reason}",
-                  file=sys.stderr, flush=True)
+        for reason in snmptable.install():  # slower, never wrong: the lab still works, and says why
+            print(f"lab SNMP agent: {reason}", file=sys.stderr, flush=True)
     sys.argv = ["snmpsim-command-responder", *rest]
     return int(responder.main() or 0)
 

@@ -15,7 +15,8 @@ What: when snmpsim opens a recording, :class:`Table` reads the whole file
 once into sorted OIDs, and keeps the evaluated ``(oid, value)`` of every
 *static* record once asked for.  A GET or GETNEXT whose answers all come from static
 records is then answered from the table: a dict lookup or a bisection per
-varbind.  Everything else goes through snmpsim's own code, unchanged:
+varbind; pysnmp then builds such a record's response varbind once and reuses
+it (:class:`Recorded`).  Everything else goes through snmpsim's own code, unchanged:
 
 - a request that lands on a record with a variation module (the lab's *slow
   agent* ``delay``): such a value must be evaluated per request, and the
@@ -30,9 +31,10 @@ varbind.  Everything else goes through snmpsim's own code, unchanged:
 The answers are the same objects snmpsim would build (its grammar evaluates
 them, once); ``tests/integration/hardware/test_lab_snmp_table.py`` walks the
 lab's recordings through an agent with and without the table and compares
-every answer.  The table mirrors what snmpsim 1.2's code does; if that code is
-not the code this was checked against (:data:`VERIFIED`), :func:`install`
-leaves snmpsim alone and says why.
+every answer.  The table mirrors what snmpsim 1.2's code does, the varbind
+reuse what pysnmp 7.1's does; if that code is not the code this was checked
+against (:data:`VERIFIED`, :data:`VERIFIED_PYSNMP`), :func:`install` leaves
+it alone and says why.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ from typing import Any
 #: SHA-256 over the source of the snmpsim functions whose behaviour the table reproduces
 #: (:func:`_mirrored`), as installed when the table was checked against them (snmpsim 1.2.2).
 VERIFIED = "e2ff2c93cb047960dbbbe1393e50afc00b8e74ac70e4dc41eafd1465d35258ff"
+#: The same over the pysnmp code :func:`_mirrored_pysnmp` names, as installed when checked (pysnmp 7.1.30).
+VERIFIED_PYSNMP = "3901bd80586905704d834a7cf276bc369175a2bf390a24e634f383b479f530c6"
 #: Attribute of a ``DataFile`` holding ``(text handle, Table | None)`` for its open recording.
 _SLOT = "_medcloud_table"
 
@@ -113,18 +117,31 @@ class Table:
 _ASK = object()
 
 
-def _evaluate(parser: Any, line: bytes) -> Answer | None:
+class Recorded(tuple[Any, Any]):
+    """A static record's ``(oid, value)`` answer, and the response varbind pysnmp builds of it, once built.
+
+    pysnmp builds each varbind of a response afresh (a dozen pyasn1 objects
+    cloned and checked: a third of the agent's CPU once the lookups were gone);
+    a static record's varbind is the same every time, so the one built for its
+    first answer is reused (:func:`_install_varbinds`).
+    """
+
+    #: (the varbind list type it was built for, the varbind), set when first built.
+    built: tuple[type, Any] | None = None
+
+
+def _evaluate(parser: Any, line: bytes) -> Recorded | None:
     """A static record's ``(oid, value)`` as snmpsim evaluates it for an answer, or None if it fails."""
     try:
         # The context of a GETNEXT landing on the record: snmpsim then returns the record's own value.
         oid, value = parser.evaluate(line, nextFlag=True, exactMatch=True, setFlag=False)
     except Exception:  # snmpsim logs it and answers an error status, per request: let it
         return None
-    return oid, value
+    return Recorded((oid, value))
 
 
 def _mirrored() -> list[Callable[..., Any]]:
-    """The snmpsim code whose behaviour :meth:`Table.answer` and :func:`_answer` reproduce."""
+    """The snmpsim code whose behaviour :meth:`Table.locate` and :func:`_answer` reproduce."""
     from snmpsim import datafile, log, variation
     from snmpsim.record import dump, snmprec
     from snmpsim.record.search import database, file
@@ -136,30 +153,49 @@ def _mirrored() -> list[Callable[..., Any]]:
             snmprec.SnmprecRecord.evaluate_value, dump.DumpRecord.evaluate_oid]
 
 
-def fingerprint() -> str:
-    """SHA-256 of the source of :func:`_mirrored` as installed here."""
+def _mirrored_pysnmp() -> list[Callable[..., Any]]:
+    """The pysnmp code whose behaviour :func:`_install_varbinds` reproduces, or relies on not changing a varbind."""
+    from pysnmp.entity.rfc3413 import cmdrsp
+    from pysnmp.proto.api import v1
+
+    return [v1.PDUAPI.set_varbinds, v1.VarBindAPI.set_oid_value, cmdrsp.CommandResponderBase.send_varbinds,
+            cmdrsp.CommandResponderBase.send_pdu]
+
+
+def fingerprint(mirrored: Callable[[], list[Callable[..., Any]]] | None = None) -> str:
+    """SHA-256 of the source of the code ``mirrored`` names (default: snmpsim's, :func:`_mirrored`) as installed."""
     digest = hashlib.sha256()
-    for function in _mirrored():
+    for function in (mirrored or _mirrored)():
         digest.update(inspect.getsource(function).encode())
     return digest.hexdigest()
 
 
-def unavailable() -> str | None:
-    """Why the table cannot serve this snmpsim (None: it can)."""
+def _differs(what: str, mirrored: Callable[[], list[Callable[..., Any]]], verified: str) -> str | None:
     try:
-        found = fingerprint()
+        found = fingerprint(mirrored)
     except (ImportError, AttributeError, OSError, TypeError) as exc:
-        return f"snmpsim's code cannot be read ({exc})"
-    if found != VERIFIED:
-        return f"snmpsim's code differs from the code the table was checked against (sha256 {found[:12]})"
+        return f"{what}'s code cannot be read ({exc})"
+    if found != verified:
+        return f"{what}'s code differs from the code this was checked against (sha256 {found[:12]})"
     return None
 
 
-def install() -> str | None:
-    """Serve plain recordings from tables in this process; the reason if snmpsim is left alone."""
-    reason = unavailable()
+def unavailable() -> list[str]:
+    """Why the table (first) or its reuse of built varbinds (second) cannot serve here: empty if both can."""
+    reason = _differs("snmpsim", _mirrored, VERIFIED)
     if reason is not None:
-        return reason
+        return [f"answers from snmpsim's own lookups: {reason}"]
+    reason = _differs("pysnmp", _mirrored_pysnmp, VERIFIED_PYSNMP)
+    return [] if reason is None else [f"response varbinds built per answer: {reason}"]
+
+
+def install() -> list[str]:
+    """Serve plain recordings from tables in this process; what is left to snmpsim or pysnmp, and why."""
+    reasons = unavailable()
+    if reasons[:1] and reasons[0].startswith("answers from"):
+        return reasons
+    if not reasons:
+        _install_varbinds()
     from pysnmp.smi import exval
     from snmpsim import datafile, log, variation
     from snmpsim.error import SnmpsimError
@@ -195,7 +231,40 @@ def install() -> str | None:
         return answers
 
     datafile.DataFile.process_var_binds = process_var_binds
-    return None
+    return reasons
+
+
+def _install_varbinds() -> None:
+    """Response varbinds of static records built once (see :class:`Recorded`); every other one as pysnmp does."""
+    from pysnmp.proto.api import v1, v2c
+
+    original = v2c.apiPDU.set_varbinds
+    set_oid_value = v1.apiVarBind.set_oid_value
+
+    def set_varbinds(pdu: Any, var_binds: Sequence[Any]) -> None:
+        if not any(type(var_bind) is Recorded for var_bind in var_binds):
+            original(pdu, var_binds)
+            return
+        var_bind_list = pdu.setComponentByPosition(3).getComponentByPosition(3)
+        var_bind_list.clear()
+        kind = type(var_bind_list)
+        for index, var_bind in enumerate(var_binds):
+            if type(var_bind) is Recorded:
+                built = var_bind.built
+                if built is None or built[0] is not kind:
+                    holder = var_bind_list.clone()  # an empty list of this PDU's type: its varbind, made as below
+                    holder.setComponentByPosition(0)
+                    set_oid_value(holder.getComponentByPosition(0), var_bind)
+                    built = var_bind.built = (kind, holder.getComponentByPosition(0))
+                var_bind_list.setComponentByPosition(index, built[1])
+            elif isinstance(var_bind, v1.VarBind):
+                var_bind_list.setComponentByPosition(index, var_bind)
+            else:
+                var_bind_list.setComponentByPosition(index)
+                set_oid_value(var_bind_list.getComponentByPosition(index), var_bind)
+
+    # The instance the command responder calls (``v2c.apiPDU.set_varbinds``), not pysnmp's class.
+    v2c.apiPDU.set_varbinds = set_varbinds
 
 
 def _answer(table: Table, var_binds: Sequence[Answer], next_flag: bool, missing: Any) -> list[Answer] | None:
