@@ -47,10 +47,10 @@ from typing import Any
 
 #: SHA-256 over the source of the snmpsim functions whose behaviour the table reproduces
 #: (:func:`_mirrored`), as installed when the table was checked against them (snmpsim 1.2.2).
-VERIFIED = "e2ff2c93cb047960dbbbe1393e50afc00b8e74ac70e4dc41eafd1465d35258ff"
+VERIFIED = "827249aa6f00be0337b12acca456a1c3b7d253820c04a17f042d91424a4e6944"
 #: The same over the pysnmp code :func:`_mirrored_pysnmp` names, as installed when checked (pysnmp 7.1.30).
 VERIFIED_PYSNMP = "3901bd80586905704d834a7cf276bc369175a2bf390a24e634f383b479f530c6"
-#: Attribute of a ``DataFile`` holding ``(text handle, Table | None)`` for its open recording.
+#: Attribute of a ``DataFile`` holding ``(its index's text-file mtime, Table | None)`` for its recording.
 _SLOT = "_medcloud_table"
 
 Answer = tuple[Any, Any]
@@ -59,9 +59,11 @@ Answer = tuple[Any, Any]
 class Table:
     """One recording in memory: its sorted OIDs and, per record, its answer once asked (None: per request).
 
-    Values are evaluated when first asked for, so opening a recording costs a
-    read and a split of its lines, not a parse of every value up front (the
-    first request of a switch must not wait for a whole recording's worth).
+    The agent prepares every recording's table while it starts, before it
+    listens (:meth:`prepare`: a real switch spends nothing on it either); a
+    recording changed while the agent runs is read again at its next request
+    and its values evaluated as they are asked for (that request must not wait
+    for a whole recording's worth).
     """
 
     def __init__(self, oids: list[tuple[int, ...]], lines: list[bytes], static: list[bool], parser: Any) -> None:
@@ -106,6 +108,13 @@ class Table:
         after = exact + 1 if exact is not None else bisect.bisect_right(self.oids, oid)
         return (after if after < len(self.oids) else None), exact is not None
 
+    def prepare(self, bind: Callable[[Recorded], None] | None) -> None:
+        """Evaluate every static record now (and ``bind`` its response varbind): simulator start-up, not a walk's."""
+        for index in range(len(self.oids)):
+            found = self.record(index)
+            if found is not None and bind is not None:
+                bind(found)  # type: ignore[arg-type]
+
     def record(self, index: int) -> Answer | None:
         """Record ``index``'s answer, or None if snmpsim must evaluate it per request."""
         found = self._answers[index]
@@ -146,8 +155,9 @@ def _mirrored() -> list[Callable[..., Any]]:
     from snmpsim.record import dump, snmprec
     from snmpsim.record.search import database, file
 
-    return [datafile.DataFile.__init__, datafile.DataFile.process_var_binds, datafile.DataFile.get_handles,
-            log.info, database.RecordIndex.create, database.RecordIndex.lookup, file.get_record,
+    return [datafile.DataFile.__init__, datafile.DataFile.index_text, datafile.DataFile.process_var_binds,
+            datafile.DataFile.get_handles, database.RecordIndex.get_handles, log.info,
+            database.RecordIndex.create, database.RecordIndex.lookup, file.get_record,
             file.search_record_by_oid,
             variation.SnmprecRecordMixIn.evaluate, variation.SnmprecRecordMixIn.evaluate_value,
             snmprec.SnmprecRecord.evaluate_value, dump.DumpRecord.evaluate_oid]
@@ -197,7 +207,7 @@ def install() -> list[str]:
     if not reasons:
         _install_varbinds()
     from pysnmp.smi import exval
-    from snmpsim import datafile, log, variation
+    from snmpsim import datafile, log
     from snmpsim.error import SnmpsimError
     from snmpsim.reporting.manager import ReportingManager
 
@@ -211,13 +221,9 @@ def install() -> list[str]:
         except SnmpsimError:
             return original(self, var_binds, **context)  # type: ignore[no-any-return]
         held = getattr(self, _SLOT, None)
-        if held is None or held[0] is not text:  # opened (again): the table of what is open now
-            table = None
-            if isinstance(self._text_parser, variation.SnmprecRecordMixIn):
-                text.seek(0)
-                table = Table.read(text.readlines(), self._text_parser)
-            held = (text, table)
-            setattr(self, _SLOT, held)
+        if held is None or held[0] != self._record_index._text_file_time:  # changed since: what is open now
+            text.seek(0)
+            held = _hold(self, text.readlines())
         table = held[1]
         if table is None:
             return original(self, var_binds, **context)  # type: ignore[no-any-return]
@@ -230,8 +236,39 @@ def install() -> list[str]:
                                         transport_call_count=1, **context)
         return answers
 
+    original_index = datafile.DataFile.index_text
+
+    def index_text(self: Any, *args: Any, **kwargs: Any) -> Any:
+        indexed = original_index(self, *args, **kwargs)
+        try:
+            with self._text_parser.open(self._text_file) as handle:
+                lines = handle.readlines()
+        except OSError:
+            return indexed  # read again at its first request, through snmpsim's own handle
+        table = _hold(self, lines)[1]
+        if table is not None:
+            table.prepare(_BIND[0] if _BIND else None)
+        return indexed
+
     datafile.DataFile.process_var_binds = process_var_binds
+    datafile.DataFile.index_text = index_text
     return reasons
+
+
+def _hold(data_file: Any, lines: Sequence[bytes]) -> tuple[int, Table | None]:
+    """Read ``data_file``'s recording ``lines`` into its table (None: not plain, snmpsim serves it)."""
+    from snmpsim import variation
+
+    table = None
+    if isinstance(data_file._text_parser, variation.SnmprecRecordMixIn):
+        table = Table.read(lines, data_file._text_parser)
+    held = (data_file._record_index._text_file_time, table)
+    setattr(data_file, _SLOT, held)
+    return held
+
+
+#: The varbind builder of :func:`_install_varbinds`, once installed.
+_BIND: list[Callable[[Recorded], None]] = []
 
 
 def _install_varbinds() -> None:
@@ -241,22 +278,25 @@ def _install_varbinds() -> None:
     original = v2c.apiPDU.set_varbinds
     set_oid_value = v1.apiVarBind.set_oid_value
 
+    def bind(recorded: Recorded, var_bind_list: Any) -> Any:
+        """``recorded``'s varbind for a list of ``var_bind_list``'s type, made as pysnmp makes it (below)."""
+        built = recorded.built
+        if built is None or built[0] is not type(var_bind_list):
+            holder = var_bind_list.clone()  # an empty list of that type
+            holder.setComponentByPosition(0)
+            set_oid_value(holder.getComponentByPosition(0), recorded)
+            built = recorded.built = (type(var_bind_list), holder.getComponentByPosition(0))
+        return built[1]
+
     def set_varbinds(pdu: Any, var_binds: Sequence[Any]) -> None:
         if not any(type(var_bind) is Recorded for var_bind in var_binds):
             original(pdu, var_binds)
             return
         var_bind_list = pdu.setComponentByPosition(3).getComponentByPosition(3)
         var_bind_list.clear()
-        kind = type(var_bind_list)
         for index, var_bind in enumerate(var_binds):
             if type(var_bind) is Recorded:
-                built = var_bind.built
-                if built is None or built[0] is not kind:
-                    holder = var_bind_list.clone()  # an empty list of this PDU's type: its varbind, made as below
-                    holder.setComponentByPosition(0)
-                    set_oid_value(holder.getComponentByPosition(0), var_bind)
-                    built = var_bind.built = (kind, holder.getComponentByPosition(0))
-                var_bind_list.setComponentByPosition(index, built[1])
+                var_bind_list.setComponentByPosition(index, bind(var_bind, var_bind_list))
             elif isinstance(var_bind, v1.VarBind):
                 var_bind_list.setComponentByPosition(index, var_bind)
             else:
@@ -265,6 +305,13 @@ def _install_varbinds() -> None:
 
     # The instance the command responder calls (``v2c.apiPDU.set_varbinds``), not pysnmp's class.
     v2c.apiPDU.set_varbinds = set_varbinds
+    # What a response PDU's varbind list is (the agent answers v3 requests with this PDU type).
+    response_list = v2c.GetResponsePDU().setComponentByPosition(3).getComponentByPosition(3)
+
+    def prebind(recorded: Recorded) -> None:
+        bind(recorded, response_list)
+
+    _BIND[:] = [prebind]
 
 
 def _answer(table: Table, var_binds: Sequence[Answer], next_flag: bool, missing: Any) -> list[Answer] | None:

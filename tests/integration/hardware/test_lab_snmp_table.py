@@ -232,6 +232,7 @@ def test_snmpsim_or_pysnmp_code_other_than_checked_is_left_alone(monkeypatch: py
 
     # Whatever install() replaces is put back after the test.
     monkeypatch.setattr(datafile.DataFile, "process_var_binds", datafile.DataFile.process_var_binds)
+    monkeypatch.setattr(datafile.DataFile, "index_text", datafile.DataFile.index_text)
     monkeypatch.setattr(v2c.apiPDU, "set_varbinds", v2c.apiPDU.set_varbinds)
     answers, varbinds = datafile.DataFile.process_var_binds, v2c.apiPDU.set_varbinds
 
@@ -242,6 +243,7 @@ def test_snmpsim_or_pysnmp_code_other_than_checked_is_left_alone(monkeypatch: py
 
     monkeypatch.undo()
     monkeypatch.setattr(datafile.DataFile, "process_var_binds", datafile.DataFile.process_var_binds)
+    monkeypatch.setattr(datafile.DataFile, "index_text", datafile.DataFile.index_text)
     monkeypatch.setattr(v2c.apiPDU, "set_varbinds", v2c.apiPDU.set_varbinds)
     monkeypatch.setattr(snmptable, "VERIFIED_PYSNMP", "0" * 64)
     reasons = snmptable.install()  # the table, without reusing varbinds
