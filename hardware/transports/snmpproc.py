@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import itertools
 import json
 import os
@@ -31,7 +32,7 @@ import subprocess
 import sys
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from medcloud.hardware.transports.base import SNMPCapture, SNMPTarget, Timeouts
@@ -45,6 +46,8 @@ _ERRORS: dict[str, type[DeviceError]] = {
 _GRACE_S = 5.0
 #: Seconds ``close`` waits for the child to leave after its stdin closes, before killing it.
 _EXIT_WAIT_S = 3.0
+#: The child's first-generation garbage collection threshold (CPython's default: 700).
+_GC_THRESHOLD = 50_000
 
 
 class _Opened:
@@ -284,11 +287,32 @@ class ProcessSNMP:
 # --- the child -----------------------------------------------------------------
 
 
-async def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
+def _collect_less() -> None:
+    """Spare the child most of its cyclic garbage collections (once its modules and engine are built).
+
+    Decoding an answer allocates thousands of pyasn1 objects that reference
+    counting frees; with CPython's default threshold (700 net allocations)
+    they still set off ~18 collections per switch walk, each traversing the
+    ~49,000 objects of the modules and the engine's MIB tables: ~9 ms of a
+    ~90 ms walk.  Those long-lived objects are frozen out of collection and
+    the first generation is collected after 50,000 net allocations instead,
+    which no walk reaches (measured: none in 40 walks of the benchmark switch): what is freed by
+    reference counting never costs a traversal, and real cycles are still
+    collected, later.
+    """
+    gc.collect()
+    gc.freeze()
+    _, second, third = gc.get_threshold()
+    gc.set_threshold(_GC_THRESHOLD, second, third)
+
+
+async def _serve(stdin: IO[bytes], stdout: IO[bytes], ready: Callable[[], None] = lambda: None) -> None:
+    """Answer the requests on ``stdin``; ``ready`` runs once the engine is built, before the first request."""
     from medcloud.hardware.transports.snmp import PysnmpSNMP, close_engine, engine
 
     loop = asyncio.get_running_loop()
     engine()  # build the engine before the first request needs it
+    ready()
     transports: dict[int, PysnmpSNMP] = {}
     tasks: set[asyncio.Task[None]] = set()
     lines: asyncio.Queue[bytes] = asyncio.Queue()
@@ -342,7 +366,7 @@ def main() -> int:
     # Ctrl-C reaches the whole process group: the parent reports what it has and closes our stdin,
     # which ends us cleanly; a KeyboardInterrupt here would only print a traceback over its report.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    asyncio.run(_serve(sys.stdin.buffer, sys.stdout.buffer))
+    asyncio.run(_serve(sys.stdin.buffer, sys.stdout.buffer, ready=_collect_less))
     return 0
 
 

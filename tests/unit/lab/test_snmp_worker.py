@@ -173,3 +173,15 @@ def test_default_worker_count_leaves_the_parent_a_core(cpus: int | None, expecte
         assert 1 <= snmpproc.default_workers() <= 2
     else:
         assert snmpproc.default_workers(cpus) == expected
+
+
+def test_the_child_collects_garbage_less_often_once_its_engine_is_built() -> None:
+    """Long-lived objects frozen out of collection, first generation after 50,000 net allocations
+    (in a process of its own: the test process keeps its collector as it is)."""
+    import subprocess
+    import sys
+
+    probe = ("import gc; from medcloud.hardware.transports import snmpproc; before = gc.get_threshold(); "
+             "snmpproc._collect_less(); print(before[0], gc.get_threshold()[0], gc.get_freeze_count() > 1000)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["700", str(snmpproc._GC_THRESHOLD), "True"]
