@@ -292,13 +292,13 @@ def _collect_less() -> None:
 
     Decoding an answer allocates thousands of pyasn1 objects that reference
     counting frees; with CPython's default threshold (700 net allocations)
-    they still set off ~18 collections per switch walk, each traversing the
-    ~49,000 objects of the modules and the engine's MIB tables: ~9 ms of a
-    ~90 ms walk.  Those long-lived objects are frozen out of collection and
+    they still set off ~18 collections per switch walk, the older
+    generations' traversing the ~49,000 objects of the modules and the
+    engine's MIB tables: ~9 ms of a ~90 ms walk.  Those long-lived objects are frozen out of collection and
     the first generation is collected after 50,000 net allocations instead,
-    which no walk reaches (measured: none in 40 walks of the benchmark switch): what is freed by
-    reference counting never costs a traversal, and real cycles are still
-    collected, later.
+    which no walk reaches (measured: none in 40 walks of the benchmark
+    switch): what is freed by reference counting never costs a traversal,
+    and real cycles are still collected, later.
     """
     gc.collect()
     gc.freeze()
