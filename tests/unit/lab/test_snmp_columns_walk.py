@@ -177,3 +177,24 @@ def test_an_agent_ignoring_max_repetitions_is_still_walked_in_order(agent: Agent
     assert walk(ROOTS) == expected(agent, ROOTS)
     # What the agent really answered with: one row per column, or three times what was asked.
     assert all(r == 1 if factor == 0 else r % 3 == 0 for r, _ in agent.requests)
+
+
+@pytest.mark.parametrize("limit", [0, 7, 50])
+def test_sparse_columns_of_one_table_with_other_lengths_are_walked_exactly(monkeypatch: pytest.MonkeyPatch,
+                                                                           limit: int) -> None:
+    """Columns of one table drift apart (every row, even rows only, two runs with a gap, none):
+    each is walked from its own cursor to its own end, also when the agent caps its answers."""
+    table: dict[str, Any] = {"1.3.6.1.2.1.1.1.0": rfc1902.OctetString(b"switch")}
+    rows = {2: range(1, 61), 3: range(2, 61, 2), 5: [*range(1, 6), *range(50, 56)], 7: []}
+    for column, indexes in rows.items():
+        for index in indexes:
+            table[f"1.3.6.1.2.1.2.2.1.{column}.{index}"] = rfc1902.Integer32(column * 1000 + index)
+    for column in set(range(1, 22)) - set(rows):  # unasked columns in between: each column runs into another
+        table[f"1.3.6.1.2.1.2.2.1.{column}.7"] = rfc1902.Integer32(-column)
+    sparse = Agent(table, limit=limit)
+    monkeypatch.setattr(snmp, "_bulk", sparse.bulk)
+    monkeypatch.setattr(snmp, "engine", lambda _target=None: SimpleNamespace(address=lambda t, host, timeouts: "a1"))
+    roots = ("1.3.6.1.2.1.1", *(f"1.3.6.1.2.1.2.2.1.{column}" for column in rows))
+    walked = walk(roots, max_repetitions=20)
+    assert walked == expected(sparse, roots)
+    assert len(walked) == 1 + 60 + 30 + 11  # and nothing of the empty column 7
