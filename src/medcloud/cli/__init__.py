@@ -104,8 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = run_audited(args, handler)
         else:
             code = handler(args)
-        if signals.received() is not None:
+        if signals.received() is not None and not signals.settled():
             # Interrupted, even if a library swallowed the KeyboardInterrupt: never "finished".
+            # (Settled: the audit record already said how the command ended, and the exit status
+            # follows the record, even when a signal came while it was being written.)
             if code not in (128 + s for s in signals.SIGNALS):
                 print("medcloud: interrupted", file=sys.stderr)
             return signals.exit_code()
@@ -114,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("medcloud: interrupted", file=sys.stderr)
         return signals.exit_code()
     except Exception as exc:
-        if signals.received() is not None:
+        if signals.received() is not None and not signals.settled():
             # Whatever the interrupt became on its way up (Python wraps it in some places).
             print("medcloud: interrupted", file=sys.stderr)
             return signals.exit_code()

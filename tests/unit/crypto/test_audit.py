@@ -392,3 +392,36 @@ def test_r_sec_05_a_signal_while_the_record_is_written_does_not_contradict_it(
     assert signals.record(signal.SIGTERM) is False  # after the record, a signal is not even recorded
     signals.unsettle()
     assert signals.record(signal.SIGTERM) is True  # the next command in this process counts signals again
+
+
+def test_r_sec_05_the_launcher_exits_with_the_recorded_status_when_a_signal_came_during_the_write(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`medcloud`'s own exit status follows the record too: a record saying `failed` (exit 1) and a
+    signal landing while it is appended end with 1, not 130 (the `review` signal test saw a `failed`
+    record under an exit of 130)."""
+    import signal
+
+    from medcloud import signals
+    from medcloud.audit import command
+    from medcloud.cli import main
+
+    real_append = command.append
+
+    def append_then_signal(*args: object, **kwargs: object) -> None:
+        real_append(*args, **kwargs)  # type: ignore[arg-type]
+        signals._handle(signal.SIGINT, None)  # delivered here, inside shielded(): recorded, not raised
+
+    monkeypatch.setattr(command, "append", append_then_signal)
+    existing = tmp_path / "exists.key"
+    existing.write_text("taken\n")
+    try:
+        # keygen refuses to overwrite a file: a command that ends by itself with a non-zero status.
+        code = main(["secret", "keygen", "--out", str(existing)])
+        assert code not in (130, 143)
+        record = last_record(default_path())
+        assert record["outcome"] != "interrupted" and record["exit_code"] == code
+        assert signals.received() == signal.SIGINT and signals.settled()
+        assert "interrupted" not in capsys.readouterr().err
+    finally:
+        signals.reset()
+        signals.unsettle()
